@@ -137,7 +137,7 @@ def _check_features(layer: str, frame: gpd.GeoDataFrame, problems: list[Problem]
     """Check each geometry on its own; return which ones later rules can use."""
     id_col = S.LAYER_ID[layer]
     ids = frame[id_col].tolist()
-    geoms = frame.geometry.values
+    geoms = _geoms(frame)
     n = len(frame)
     ok = np.ones(n, dtype=bool)
     expected = S.LAYER_GEOMETRY[layer]
@@ -210,6 +210,15 @@ def _check_features(layer: str, frame: gpd.GeoDataFrame, problems: list[Problem]
             )
             ok[i] = False
     return ok
+
+
+def _geoms(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """Return the frame's geometries as a plain object array, for shapely's ufuncs.
+
+    Handing shapely a GeometryArray routes every call through pandas' ufunc dispatch,
+    which costs seconds on a venue of 74,000 booths.
+    """
+    return np.asarray(frame.geometry.values, dtype=object)
 
 
 def _label(fid: object, row: int) -> str:
@@ -315,7 +324,7 @@ class _HallIndex:
 
     def __init__(self, halls: gpd.GeoDataFrame, usable: np.ndarray) -> None:
         self.geoms: dict[str, shapely.Geometry] = {}
-        for fid, geom, ok in zip(halls[Col.HALL_ID], halls.geometry.values, usable, strict=True):
+        for fid, geom, ok in zip(halls[Col.HALL_ID], _geoms(halls), usable, strict=True):
             if ok and not _missing(fid) and fid not in self.geoms:
                 self.geoms[str(fid)] = geom
         self.known = {str(v) for v in halls[Col.HALL_ID] if not _missing(v)}
@@ -331,7 +340,7 @@ def _check_halls_overlap(
     halls: gpd.GeoDataFrame, usable: np.ndarray, problems: list[Problem]
 ) -> None:
     idx = np.flatnonzero(usable)
-    geoms = halls.geometry.values[idx]
+    geoms = _geoms(halls)[idx]
     ids = halls[Col.HALL_ID].to_numpy()[idx]
     for i, j, area in _overlaps(geoms, geoms, same=True):
         problems.append(
@@ -385,7 +394,7 @@ def _check_booths(
     booths = venue.booths
     ok = usable[S.BOOTHS]
     idx = np.flatnonzero(ok)
-    geoms = booths.geometry.values[idx]
+    geoms = _geoms(booths)[idx]
     ids = booths[Col.BOOTH_ID].to_numpy()[idx]
     hall_geoms, found = halls.aligned(booths[Col.HALL_ID].to_numpy()[idx].tolist())
     inside = np.flatnonzero(found)
@@ -413,7 +422,7 @@ def _check_booths(
         )
     obstacles = venue.obstacles
     oidx = np.flatnonzero(usable[S.OBSTACLES])
-    ogeoms = obstacles.geometry.values[oidx]
+    ogeoms = _geoms(obstacles)[oidx]
     for i, j, area in _overlaps(geoms, ogeoms, same=False):
         row = oidx[j]
         oid = obstacles[Col.OBSTACLE_ID].iloc[row]
@@ -442,7 +451,7 @@ def _check_openings(
 ) -> None:
     openings = venue.openings
     idx = np.flatnonzero(usable)
-    lines = openings.geometry.values[idx]
+    lines = _geoms(openings)[idx]
     ids = openings[Col.OPENING_ID].to_numpy()[idx]
     own = openings[Col.HALL_ID].to_numpy()[idx]
     hall_geoms, found = halls.aligned(own.tolist())
@@ -499,15 +508,15 @@ def _check_points(
 ) -> None:
     blocked_geoms = np.concatenate(
         [
-            venue.booths.geometry.values[usable[S.BOOTHS]],
-            venue.obstacles.geometry.values[usable[S.OBSTACLES]],
+            _geoms(venue.booths)[usable[S.BOOTHS]],
+            _geoms(venue.obstacles)[usable[S.OBSTACLES]],
         ]
     )
     tree = shapely.STRtree(blocked_geoms)
     for layer in (S.KIOSKS, S.AMENITIES):
         frame = venue.layer(layer)
         idx = np.flatnonzero(usable[layer])
-        points = frame.geometry.values[idx]
+        points = _geoms(frame)[idx]
         ids = frame[S.LAYER_ID[layer]].to_numpy()[idx]
         own = frame[Col.HALL_ID].to_numpy()[idx]
         hall_geoms, found = halls.aligned(own.tolist())
@@ -597,7 +606,7 @@ def _check_reachable(
     parts, part_hall = _walkable_parts(venue, halls, usable, r)
     if not parts:
         return
-    tree = shapely.STRtree(parts)
+    parts_arr = np.asarray(parts, dtype=object)
     hall_of_part = np.asarray(part_hall, dtype=object)
     n = len(parts)
     source = n  # a virtual node for "outside the venue"
@@ -606,9 +615,7 @@ def _check_reachable(
     o_ids = openings[Col.HALL_ID].to_numpy()
     connects = openings[Col.CONNECTS].to_numpy()
     doors = np.flatnonzero(o_ok)
-    hit_door, hit_part = tree.query(
-        shapely.buffer(openings.geometry.values[doors], reach), predicate="intersects"
-    )
+    hit_door, hit_part = _touching(shapely.buffer(_geoms(openings)[doors], reach), parts_arr)
     touching: dict[int, list[int]] = {}
     for d, p in zip(doors[hit_door].tolist(), hit_part.tolist(), strict=True):
         if hall_of_part[p] in (o_ids[d], connects[d]):
@@ -625,8 +632,8 @@ def _check_reachable(
     graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
     _, labels = connected_components(graph, directed=False)
     reached = labels == labels[source]
-    geoms = booths.geometry.values[b_ok]
-    hit_booth, hit_part = tree.query(shapely.buffer(geoms, reach), predicate="intersects")
+    geoms = _geoms(booths)[b_ok]
+    hit_booth, hit_part = _touching(shapely.buffer(geoms, reach), parts_arr)
     b_hall = booths[Col.HALL_ID].to_numpy()[b_ok]
     ok = np.zeros(len(b_ok), dtype=bool)
     same_hall = hall_of_part[hit_part] == b_hall[hit_booth]
@@ -648,6 +655,19 @@ def _check_reachable(
         )
 
 
+def _touching(small: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return index pairs (small, part) that intersect.
+
+    The floor parts are few and huge (a hall's aisles with a hole per booth island); the
+    tree is built on the small shapes and queried with the parts, so that each part is
+    prepared once rather than tested raw against every booth (40× faster at 74,000 booths).
+    """
+    if len(small) == 0 or len(parts) == 0:
+        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+    ip, is_ = shapely.STRtree(small).query(parts, predicate="intersects")
+    return is_, ip
+
+
 def _walkable_parts(
     venue: Venue, halls: _HallIndex, usable: dict[str, np.ndarray], r: float
 ) -> tuple[list[shapely.Geometry], list[str]]:
@@ -662,10 +682,13 @@ def _walkable_parts(
             continue
         # Mitred offsets keep the vertex count of boxes at four; the floor test only
         # needs "at least r clear", which a mitre keeps.
-        geoms = shapely.buffer(frame.geometry.values[idx], r, join_style="mitre")
-        hall_ids = frame[Col.HALL_ID].to_numpy()[idx]
-        for hall in np.unique(hall_ids.astype(str)):
-            grown.setdefault(str(hall), []).append(geoms[hall_ids.astype(str) == hall])
+        geoms = shapely.buffer(_geoms(frame)[idx], r, join_style="mitre")
+        hall_ids = frame[Col.HALL_ID].to_numpy()[idx].astype(str)
+        halls_present, which = np.unique(hall_ids, return_inverse=True)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(len(halls_present) + 1))
+        for k, hall in enumerate(halls_present.tolist()):
+            grown.setdefault(hall, []).append(geoms[order[bounds[k] : bounds[k + 1]]])
     parts: list[shapely.Geometry] = []
     part_hall: list[str] = []
     for hall, geom in halls.geoms.items():
