@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pyogrio
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
@@ -416,3 +417,27 @@ def test_text_report_goes_to_stderr(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert out == ""
     assert "unknown_zone" in err
     assert "H1-A02" in err
+
+
+def test_layer_without_crs_in_a_geopackage(tiny: Path, tmp_path: Path) -> None:
+    venue = floorplan.load_venue(tiny)
+    venue.meta = {}
+    dst = floorplan.write_venue(venue, tmp_path / "v.gpkg")
+    booths = venue.booths.set_crs(None, allow_override=True)
+    pyogrio.write_dataframe(booths, dst, layer="booths", driver="GPKG")
+    back = floorplan.load_venue(dst, strict=False)
+    assert [(p.layer, p.rule) for p in back.problems] == [("booths", Rule.UNKNOWN_CRS)]
+    # Assumed to be in the venue's CRS, the geometry is where it was.
+    assert back.booths.geometry.iloc[0].equals(venue.booths.geometry.iloc[0])
+    with pytest.raises(floorplan.VenueError, match="names no CRS"):
+        floorplan.load_venue(dst)
+
+
+def test_no_crs_anywhere_is_unreadable(tiny: Path, tmp_path: Path) -> None:
+    venue = floorplan.load_venue(tiny)
+    dst = tmp_path / "v.gpkg"
+    for layer in ("halls", "booths"):
+        frame = venue.layer(layer).set_crs(None, allow_override=True)
+        pyogrio.write_dataframe(frame, dst, layer=layer, driver="GPKG")
+    with pytest.raises(floorplan.VenueReadError, match="no layer says which CRS"):
+        floorplan.load_venue(dst)

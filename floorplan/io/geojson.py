@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -56,7 +57,10 @@ def _read_layer(layer: str, path: Path) -> gpd.GeoDataFrame:
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise _unreadable(layer, path, "not a GeoJSON FeatureCollection")
     try:
-        frame = pyogrio.read_dataframe(path)
+        with warnings.catch_warnings():
+            # GDAL warns of mixed-type columns; the validator reports them per feature.
+            warnings.simplefilter("ignore", UserWarning)
+            frame = pyogrio.read_dataframe(path)
     except Exception as exc:
         raise _unreadable(layer, path, exc) from None
     return frame
