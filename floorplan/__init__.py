@@ -14,6 +14,7 @@ from floorplan.errors import (
     VenueError,
     VenueReadError,
 )
+from floorplan.generate import generate_venue
 from floorplan.io import read_venue, write_venue
 from floorplan.schema import Zone
 from floorplan.validate import Problem, Rule, validate
@@ -34,6 +35,7 @@ __all__ = [
     "Zone",
     "__version__",
     "bundled_venue_path",
+    "generate_venue",
     "load_venue",
     "read_venue",
     "validate",

@@ -12,6 +12,12 @@ from pathlib import Path
 __all__ = ["atomic_dir", "atomic_file"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
@@ -42,6 +48,8 @@ def atomic_dir(target: Path) -> Iterator[Path]:
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    # mkdtemp makes the folder private (0700); the venue should get the usual mode.
+    tmp.chmod(0o777 & ~_umask())
     old: Path | None = None
     try:
         yield tmp
