@@ -6,13 +6,19 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from floorplan.store import VersionInfo
     from floorplan.validate import Problem
 
 __all__ = [
+    "EditError",
     "FloorplanError",
     "NoRouteError",
     "OptionError",
     "PlaceError",
+    "StaleBaseError",
+    "StoreError",
     "VenueError",
     "VenueReadError",
 ]
@@ -61,3 +67,39 @@ class PlaceError(FloorplanError, ValueError):
 
 class NoRouteError(FloorplanError, LookupError):
     """No walkable route joins the places asked for."""
+
+
+class EditError(FloorplanError, ValueError):
+    """An edit cannot be made (unknown booth, degenerate polygon, bad size); nothing changed."""
+
+
+class StoreError(FloorplanError, ValueError):
+    """A layout store cannot do what was asked (unknown version, bad message, other CRS)."""
+
+
+class StaleBaseError(FloorplanError, RuntimeError):
+    """A save was based on a version that is no longer the latest; nothing was written.
+
+    Attributes
+    ----------
+    base
+        The version the save was based on (``None``: none).
+    latest
+        The newest version in the store.
+    author, saved_at, message
+        Who saved ``latest``, when (ISO 8601, UTC) and with what message.
+    """
+
+    def __init__(self, base: int | None, latest: VersionInfo, *, path: Path | None = None) -> None:
+        self.base = base
+        self.latest = latest.version
+        self.author = latest.author
+        self.saved_at = latest.saved_at
+        self.message = latest.message
+        on = f"version {base}" if base is not None else "no version"
+        where = f" in {path}" if path else ""
+        super().__init__(
+            f"not saved: this layout is based on {on}, but version {latest.version} was "
+            f"saved since by {latest.author} at {latest.saved_at} ({latest.message!r}){where}; "
+            f"reload version {latest.version} and redo the edits, or save as a copy"
+        )

@@ -33,6 +33,8 @@ def test_all_is_exactly_the_public_api() -> None:
         "cli",
         "app",
         "layout",
+        "store",
+        "arrange",
         "planner",
     }
     assert set(floorplan.__all__) - {"__version__"} == public
