@@ -12,13 +12,17 @@ if TYPE_CHECKING:
     from floorplan.validate import Problem
 
 __all__ = [
+    "CountError",
     "EditError",
     "FloorplanError",
     "NoRouteError",
     "OptionError",
     "PlaceError",
+    "ProfileError",
+    "SimUnavailableError",
     "StaleBaseError",
     "StoreError",
+    "UserError",
     "VenueError",
     "VenueReadError",
 ]
@@ -103,3 +107,19 @@ class StaleBaseError(FloorplanError, RuntimeError):
             f"saved since by {latest.author} at {latest.saved_at} ({latest.message!r}){where}; "
             f"reload version {latest.version} and redo the edits, or save as a copy"
         )
+
+
+class ProfileError(FloorplanError, ValueError):
+    """A code profile file is missing a value, has an unknown unit, or cannot be read."""
+
+
+class CountError(FloorplanError, ValueError):
+    """A visitor count is negative, not a number, or names an unknown hall."""
+
+
+class SimUnavailableError(FloorplanError, ImportError):
+    """JuPedSim is not installed."""
+
+
+class UserError(FloorplanError, ValueError):
+    """A user name, role, password or user file is not acceptable."""

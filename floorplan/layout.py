@@ -31,8 +31,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 from shapely import affinity
 from shapely.geometry.base import BaseGeometry
 
@@ -51,6 +49,8 @@ from floorplan.validate import (
     _HallIndex,
     _touching,
     _walkable_parts,
+    reached_parts,
+    unreachable_problem,
     validate,
 )
 from floorplan.venue import Venue
@@ -736,29 +736,15 @@ class _Checker:
         for hall, floor in self.parts.items():
             offsets[hall] = n
             n += floor.n_parts
-        source = n
-        reached: dict[bool, np.ndarray] = {}
-        for only_step_free in (False, True):
-            rows: list[int] = []
-            cols: list[int] = []
-            at_door: dict[int, list[int]] = {}
-            for hall, floor in self.parts.items():
-                for d, p in zip(floor.door_rows.tolist(), floor.door_parts.tolist(), strict=True):
-                    at_door.setdefault(d, []).append(offsets[hall] + p)
-            for d, parts in at_door.items():
-                if only_step_free and not step_free[d]:
-                    continue
-                if kinds[d] == OpeningKind.ENTRANCE.value:
-                    linked = [*parts, source]
-                elif kinds[d] == OpeningKind.CONNECTION.value:
-                    linked = parts
-                else:
-                    continue
-                rows.extend(linked[:-1])
-                cols.extend(linked[1:])
-            graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
-            _, labels = connected_components(graph, directed=False)
-            reached[only_step_free] = labels == labels[source]
+        at_door: dict[int, list[int]] = {}
+        for hall, floor in self.parts.items():
+            for d, p in zip(floor.door_rows.tolist(), floor.door_parts.tolist(), strict=True):
+                at_door.setdefault(d, []).append(offsets[hall] + p)
+        level_doors = {d: parts for d, parts in at_door.items() if step_free[d]}
+        reached = {
+            False: reached_parts(at_door, kinds, n),
+            True: reached_parts(level_doors, kinds, n),
+        }
         walk: set[str] = set()
         level: set[str] = set()
         for hall, floor in self.parts.items():
@@ -772,16 +758,7 @@ class _Checker:
             if not ok or hall not in self.halls.geoms:
                 continue
             if bid not in walk:
-                out.append(
-                    Problem(
-                        S.BOOTHS,
-                        bid,
-                        Rule.UNREACHABLE_BOOTH,
-                        f"booth {bid} cannot be reached on foot from any entrance (walled in "
-                        "by other booths, obstacles or walls, or its floor has no door; gaps "
-                        f"under {PASSABLE_WIDTH_M} m do not count)",
-                    )
-                )
+                out.append(unreachable_problem(bid))
             elif bid not in level:
                 out.append(
                     Problem(

@@ -608,10 +608,6 @@ def _check_reachable(
         return
     parts_arr = np.asarray(parts, dtype=object)
     hall_of_part = np.asarray(part_hall, dtype=object)
-    n = len(parts)
-    source = n  # a virtual node for "outside the venue"
-    rows: list[int] = []
-    cols: list[int] = []
     o_ids = openings[Col.HALL_ID].to_numpy()
     connects = openings[Col.CONNECTS].to_numpy()
     doors = np.flatnonzero(o_ok)
@@ -620,18 +616,7 @@ def _check_reachable(
     for d, p in zip(doors[hit_door].tolist(), hit_part.tolist(), strict=True):
         if hall_of_part[p] in (o_ids[d], connects[d]):
             touching.setdefault(d, []).append(p)
-    for d, parts_at_door in touching.items():
-        if kinds[d] == S.OpeningKind.ENTRANCE.value:
-            linked = [*parts_at_door, source]
-        elif kinds[d] == S.OpeningKind.CONNECTION.value:
-            linked = parts_at_door
-        else:
-            continue
-        rows.extend(linked[:-1])
-        cols.extend(linked[1:])
-    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1))
-    _, labels = connected_components(graph, directed=False)
-    reached = labels == labels[source]
+    reached = reached_parts(touching, kinds, len(parts))
     geoms = _geoms(booths)[b_ok]
     hit_booth, hit_part = _touching(shapely.buffer(geoms, reach), parts_arr)
     b_hall = booths[Col.HALL_ID].to_numpy()[b_ok]
@@ -643,16 +628,52 @@ def _check_reachable(
     for i in np.flatnonzero(~ok):
         if b_hall[i] not in halls.geoms:
             continue  # reported as unknown_hall already
-        problems.append(
-            Problem(
-                S.BOOTHS,
-                ids[i],
-                Rule.UNREACHABLE_BOOTH,
-                f"booth {ids[i]} cannot be reached on foot from any entrance (walled in by "
-                f"other booths, obstacles or walls, or its floor has no door; gaps under "
-                f"{PASSABLE_WIDTH_M} m do not count)",
-            )
-        )
+        problems.append(unreachable_problem(str(ids[i])))
+
+
+def reached_parts(at_door: dict[int, list[int]], kinds: np.ndarray, n_parts: int) -> np.ndarray:
+    """Return which floor parts can be walked to from outside the venue.
+
+    Parameters
+    ----------
+    at_door
+        For each usable door (a row of ``openings``), the floor parts it touches.
+    kinds
+        The ``kind`` of every opening, by row.
+    n_parts
+        How many floor parts there are.
+
+    Entrances join their parts to a virtual node for "outside"; connections join the
+    parts on both sides; exits let no one in.
+    """
+    source = n_parts
+    rows: list[int] = []
+    cols: list[int] = []
+    for d, parts_at_door in at_door.items():
+        if kinds[d] == S.OpeningKind.ENTRANCE.value:
+            linked = [*parts_at_door, source]
+        elif kinds[d] == S.OpeningKind.CONNECTION.value:
+            linked = parts_at_door
+        else:
+            continue
+        rows.extend(linked[:-1])
+        cols.extend(linked[1:])
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_parts + 1, n_parts + 1))
+    _, labels = connected_components(graph, directed=False)
+    reached: np.ndarray = labels[:n_parts] == labels[source]
+    return reached
+
+
+def unreachable_problem(booth_id: str) -> Problem:
+    """Return the record of a booth no one can walk to."""
+    return Problem(
+        S.BOOTHS,
+        booth_id,
+        Rule.UNREACHABLE_BOOTH,
+        f"booth {booth_id} cannot be reached on foot from any entrance (walled in by other "
+        "booths, obstacles or walls, or its floor has no door; gaps under "
+        f"{PASSABLE_WIDTH_M} m do not count)",
+    )
 
 
 def _touching(small: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
