@@ -1,0 +1,418 @@
+"""Benchmark the router side by side with extremitypathfinder (exact anchor) and a grid A*.
+
+    /root/fpenv/bin/python benchmarks/bench_routing.py [--pairs N] [--no-big] [--write]
+
+Same venue, same origin-destination pairs, one run. The anchor runs in its own Python
+3.12 virtual environment (``ANCHOR_PYTHON``, default /root/anchorenv/bin/python; see
+anchor_extremity.py) and gets the geometry by file. Lengths are compared at clearance 0
+(the anchor has no clearance). The 74,000-booth venue is measured for our router only:
+the anchor takes one polygon (not halls joined by doors) and already needs minutes for
+one hall of 500 booths. ``--write`` puts the tables under ``## Routing`` in
+benchmarks/RESULTS.md (via ``_results.write_section``; other sections kept) and the raw
+figures in results/routing.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import heapq
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from _results import write_section
+from shapely.geometry import box
+
+from floorplan.errors import NoRouteError
+from floorplan.routing import Router
+from floorplan.venue import Venue
+
+HERE = Path(__file__).resolve().parent
+ANCHOR = os.environ.get("ANCHOR_PYTHON", "/root/anchorenv/bin/python")
+CRS = "EPSG:32650"
+
+
+def dense_hall(seed: int = 1) -> Venue:
+    """One 120 x 100 m hall with ~500 separate rectangular booths (at least 0.2 m apart)."""
+    rng = np.random.default_rng(seed)
+    booths = []
+    for x in np.arange(4, 114, 5.0):
+        for y in np.arange(4, 94, 4.0):
+            w, h = rng.uniform(2.4, 3.6), rng.uniform(2.2, 3.0)
+            jx, jy = rng.uniform(0, 0.8, 2)
+            booths.append(box(x + jx, y + jy, x + jx + w, y + jy + h))
+    n = len(booths)
+    empty = {"kind": [], "hall_id": []}
+    return Venue(
+        halls=gpd.GeoDataFrame(
+            {"hall_id": ["D"], "name": ["Dense"], "level": [0], "kind": ["hall"]},
+            geometry=[box(0, 0, 120, 100)],
+            crs=CRS,
+        ),
+        booths=gpd.GeoDataFrame(
+            {
+                "booth_id": [f"D-{k:03d}" for k in range(n)],
+                "hall_id": ["D"] * n,
+                "zone": ["digital"] * n,
+                "exhibitor": [""] * n,
+            },
+            geometry=booths,
+            crs=CRS,
+        ),
+        openings=gpd.GeoDataFrame(
+            {"opening_id": [], "hall_id": [], "kind": [], "width_m": []}, geometry=[], crs=CRS
+        ),
+        obstacles=gpd.GeoDataFrame(empty, geometry=[], crs=CRS),
+        kiosks=gpd.GeoDataFrame({"kiosk_id": [], "hall_id": []}, geometry=[], crs=CRS),
+        amenities=gpd.GeoDataFrame(
+            {"amenity_id": [], "kind": [], "hall_id": []}, geometry=[], crs=CRS
+        ),
+        events=pd.DataFrame(columns=["event_id", "title", "starts", "ends", "where"]),
+    )
+
+
+def bundled() -> tuple[Venue | None, str]:
+    try:
+        from floorplan.venue import load_venue  # noqa: PLC0415
+
+        return load_venue(), "bundled (load_venue)"
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}"
+    try:
+        from floorplan.generate import generate_venue  # noqa: PLC0415
+
+        return generate_venue(), f"generate_venue() (load_venue failed: {why[:80]})"
+    except Exception as exc:
+        return None, f"unavailable: load_venue {why[:80]}; generate_venue {exc!r:.80}"
+
+
+def hall_free(venue: Venue, hall_id: str) -> shapely.Geometry:
+    hall = venue.halls.set_index("hall_id").geometry[hall_id]
+    blocked = [
+        *venue.booths.geometry[venue.booths.hall_id == hall_id],
+        *venue.obstacles.geometry[venue.obstacles.hall_id == hall_id],
+    ]
+    return hall.difference(shapely.union_all(blocked))
+
+
+def sample_pairs(free, n: int, seed: int = 2) -> list[tuple[tuple[float, float], ...]]:
+    rng = np.random.default_rng(seed)
+    x0, y0, x1, y1 = free.bounds
+    inner = free.buffer(-0.3)
+    pts: list[tuple[float, float]] = []
+    while len(pts) < 2 * n:
+        c = rng.uniform([x0, y0], [x1, y1], (4 * n, 2))
+        ok = shapely.contains_xy(inner, c[:, 0], c[:, 1])
+        pts.extend(map(tuple, c[ok].round(3)))
+    return [(pts[2 * k], pts[2 * k + 1]) for k in range(n)]
+
+
+def run_anchor(free, pairs) -> dict | None:
+    """Write the hall as one polygon with holes (merged, oriented, no collinear vertices)."""
+    if not Path(ANCHOR).exists():
+        return None
+    poly = max(shapely.get_parts(free), key=lambda g: g.area)
+    poly = shapely.simplify(shapely.orient_polygons(poly, exterior_cw=False), 0)
+    data = {
+        "boundary": shapely.get_coordinates(poly.exterior)[:-1].tolist(),
+        # extremitypathfinder silently ignores anticlockwise holes: holes go clockwise.
+        "holes": [shapely.get_coordinates(r)[:-1].tolist() for r in poly.interiors],
+        "pairs": [[list(a), list(b)] for a, b in pairs],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in.json", Path(tmp) / "out.json"
+        src.write_text(json.dumps(data))
+        subprocess.run([ANCHOR, str(HERE / "anchor_extremity.py"), src, out], check=True)
+        return json.loads(out.read_text())
+
+
+def grid_astar(free, pairs, cell: float = 0.5) -> dict:
+    """8-connected A* on a ``cell``-metre raster of the walkable area (a peer only)."""
+    t = time.perf_counter()
+    x0, y0, x1, y1 = free.bounds
+    xs = np.arange(x0 + cell / 2, x1, cell)
+    ys = np.arange(y0 + cell / 2, y1, cell)
+    gx, gy = np.meshgrid(xs, ys, indexing="ij")
+    ok = shapely.contains_xy(free, gx, gy)
+    build = time.perf_counter() - t
+    nx_, ny_ = ok.shape
+    moves = [(dx, dy, math.hypot(dx, dy) * cell) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+    moves = [m for m in moves if m[:2] != (0, 0)]
+    times, lengths = [], []
+    for a, b in pairs:
+        t = time.perf_counter()
+        s = (int((a[0] - x0) / cell), int((a[1] - y0) / cell))
+        g = (int((b[0] - x0) / cell), int((b[1] - y0) / cell))
+
+        def h(c, g=g):
+            dx, dy = abs(c[0] - g[0]), abs(c[1] - g[1])
+            return cell * (max(dx, dy) + (math.sqrt(2) - 1) * min(dx, dy))
+
+        dist = {s: 0.0}
+        heap = [(h(s), s)]
+        found = math.inf
+        while heap:
+            _, c = heapq.heappop(heap)
+            if c == g:
+                found = dist[c]
+                break
+            dc = dist[c]
+            for dx, dy, w in moves:
+                n = (c[0] + dx, c[1] + dy)
+                if not (0 <= n[0] < nx_ and 0 <= n[1] < ny_) or not ok[n]:
+                    continue
+                # No corner cutting through a blocked cell.
+                if dx and dy and not (ok[c[0] + dx, c[1]] and ok[c[0], c[1] + dy]):
+                    continue
+                nd = dc + w
+                if nd < dist.get(n, math.inf):
+                    dist[n] = nd
+                    heapq.heappush(heap, (nd + h(n), n))
+        times.append(time.perf_counter() - t)
+        # The raster path runs between cell centres; add the bits to the real end points.
+        ca = (x0 + (s[0] + 0.5) * cell, y0 + (s[1] + 0.5) * cell)
+        cb = (x0 + (g[0] + 0.5) * cell, y0 + (g[1] + 0.5) * cell)
+        lengths.append(found + math.dist(a, ca) + math.dist(b, cb))
+    return {"build_s": build, "query_s": times, "lengths": lengths}
+
+
+def ours(venue: Venue, pairs, clearance: float) -> dict:
+    tracemalloc.start()
+    t = time.perf_counter()
+    router = Router(venue, clearance_m=clearance)
+    build = time.perf_counter() - t
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    times, lengths = [], []
+    for a, b in pairs:
+        t = time.perf_counter()
+        lengths.append(router.route(a, b).length_m)
+        times.append(time.perf_counter() - t)
+    return {
+        "build_s": build,
+        "query_s": times,
+        "lengths": lengths,
+        "nodes": router._n,
+        "edges": int(router._csr[False].nnz // 2),
+        "peak_mb": peak / 2**20,
+        "router": router,
+    }
+
+
+def pct(xs, q):
+    return float(np.percentile(np.asarray(xs), q)) * 1e3
+
+
+def ratio(lengths, exact):
+    r = [a / b for a, b in zip(lengths, exact, strict=True) if a is not None and b]
+    return (min(r), float(np.mean(r)), max(r)) if r else (math.nan,) * 3
+
+
+def compare(name: str, venue: Venue, hall_id: str, n_pairs: int, anchor: bool) -> list[dict]:
+    free = hall_free(venue, hall_id)
+    pairs = sample_pairs(free, n_pairs)
+    rows = []
+    mine = ours(venue, pairs, 0.0)
+    exact = mine["lengths"]
+    ext = run_anchor(free, pairs) if anchor else None
+    if ext is not None:
+        exact = ext["lengths"]
+    grid = grid_astar(free, pairs)
+    for peer, res in (
+        ("floorplan.Router", mine),
+        ("extremitypathfinder", ext),
+        ("grid A* 0.5 m", grid),
+    ):
+        if res is None:
+            rows.append({"venue": name, "peer": peer, "note": "not run"})
+            continue
+        lo, mean, hi = ratio(res["lengths"], exact)
+        rows.append(
+            {
+                "venue": name,
+                "peer": peer,
+                "build_s": res["build_s"],
+                "p50_ms": pct(res["query_s"], 50),
+                "p95_ms": pct(res["query_s"], 95),
+                "ratio_min": lo,
+                "ratio_mean": mean,
+                "ratio_max": hi,
+                "pairs": len(pairs),
+            }
+        )
+    return rows
+
+
+def targets(venue: Venue, clearance: float, n: int) -> dict:
+    """The issue's targets on the bundled venue: build, booth->booth and kiosk->booth."""
+    t = time.perf_counter()
+    router = Router(venue, clearance_m=clearance)
+    build = time.perf_counter() - t
+    rng = np.random.default_rng(3)
+    bids = [str(b) for b in venue.booths.booth_id]
+    kids = [str(k) for k in venue.kiosks.kiosk_id]
+    bb, kb = [], []
+    unreachable = 0
+    for _ in range(n):
+        a, b = rng.choice(bids, 2, replace=False)
+        t = time.perf_counter()
+        try:
+            router.route(str(a), str(b))
+        except NoRouteError:
+            unreachable += 1
+        bb.append(time.perf_counter() - t)
+        if kids:
+            t = time.perf_counter()
+            try:
+                router.route(str(rng.choice(kids)), str(rng.choice(bids)))
+            except NoRouteError:
+                unreachable += 1
+            kb.append(time.perf_counter() - t)
+    hall = str(venue.booths.hall_id.iloc[0])
+    t = time.perf_counter()
+    router.update_hall(hall)
+    upd = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {
+        "clearance_m": clearance,
+        "build_s": build,
+        "booth_booth_p50_ms": pct(bb, 50),
+        "booth_booth_p95_ms": pct(bb, 95),
+        "kiosk_booth_p50_ms": pct(kb, 50) if kb else None,
+        "kiosk_booth_p95_ms": pct(kb, 95) if kb else None,
+        "update_hall_s": upd,
+        "no_route_queries": unreachable,
+        "queries": len(bb) + len(kb),
+        "nodes": router._n,
+        "edges": int(router._csr[False].nnz // 2),
+        "peak_rss_mb_whole_process": rss,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    out = [
+        "| venue | peer | build s | query p50 ms | query p95 ms "
+        "| build speed-up vs anchor | query p50 speed-up vs anchor "
+        "| length / exact (min, mean, max) |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    anchor = {r["venue"]: r for r in rows if r["peer"] == "extremitypathfinder" and "note" not in r}
+    for r in rows:
+        if "note" in r:
+            out.append(f"| {r['venue']} | {r['peer']} | {r['note']} | | | | | |")
+            continue
+        a = anchor.get(r["venue"])
+        build_x = f"{a['build_s'] / r['build_s']:.1f}x" if a and r["build_s"] > 0 else ""
+        query_x = f"{a['p50_ms'] / r['p50_ms']:.1f}x" if a and r["p50_ms"] > 0 else ""
+        out.append(
+            f"| {r['venue']} | {r['peer']} | {r['build_s']:.2f} | {r['p50_ms']:.2f} | "
+            f"{r['p95_ms']:.2f} | {build_x} | {query_x} | {r['ratio_min']:.5f}, "
+            f"{r['ratio_mean']:.5f}, {r['ratio_max']:.5f} |"
+        )
+    return "\n".join(out)
+
+
+def target_table(named: dict[str, dict]) -> str:
+    keys = [
+        ("build_s", "build s", "{:.2f}"),
+        ("booth_booth_p50_ms", "booth→booth p50 ms", "{:.2f}"),
+        ("booth_booth_p95_ms", "booth→booth p95 ms", "{:.2f}"),
+        ("kiosk_booth_p50_ms", "kiosk→booth p50 ms", "{:.2f}"),
+        ("kiosk_booth_p95_ms", "kiosk→booth p95 ms", "{:.2f}"),
+        ("update_hall_s", "update one hall s", "{:.2f}"),
+        ("no_route_queries", "queries with no route", "{}"),
+        ("queries", "queries", "{}"),
+        ("nodes", "graph nodes", "{}"),
+        ("edges", "graph edges", "{}"),
+        ("peak_rss_mb_whole_process", "peak RSS MB (process)", "{:.0f}"),
+    ]
+    names = list(named)
+    out = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for key, label, fmt in keys:
+        cells = [fmt.format(named[n][key]) if named[n].get(key) is not None else "" for n in names]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=int, default=100)
+    ap.add_argument("--no-big", action="store_true", help="skip the 74,000-booth venue")
+    ap.add_argument("--no-anchor", action="store_true")
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    load = os.getloadavg()
+    rows = []
+    notes = []
+    dense = dense_hall()
+    notes.append(f"dense hall: 120 x 100 m, {len(dense.booths)} separate booths")
+    rows += compare("dense hall", dense, "D", args.pairs, not args.no_anchor)
+    venue, how = bundled()
+    named: dict[str, dict] = {}
+    if venue is not None:
+        big_hall = str(venue.booths.hall_id.value_counts().index[0])
+        notes.append(f"bundled venue: {how}; {venue!r}; anchor on its fullest hall {big_hall}")
+        rows += compare(
+            f"bundled, hall {big_hall}", venue, big_hall, args.pairs, not args.no_anchor
+        )
+        named["bundled"] = targets(venue, 0.5, args.pairs)
+    else:
+        notes.append(f"bundled venue {how}")
+    if not args.no_big:
+        try:
+            from floorplan.generate import generate_venue  # noqa: PLC0415
+
+            t = time.perf_counter()
+            huge = generate_venue(booths=74000)
+            gen = time.perf_counter() - t
+            notes.append(f"74k venue generated in {gen:.0f} s: {huge!r}")
+            named["74,000 booths"] = targets(huge, 0.5, max(20, args.pairs // 2))
+        except Exception as exc:
+            notes.append(f"74k venue not measured: {type(exc).__name__}: {exc}")
+    load_after = os.getloadavg()
+    md = table(rows)
+    tt = target_table(named) if named else ""
+    print(md)
+    print(tt)
+    print("\n".join(notes))
+    if args.write:
+        cmd = "/root/fpenv/bin/python benchmarks/bench_routing.py " + " ".join(sys.argv[1:])
+        (HERE / "results").mkdir(exist_ok=True)
+        (HERE / "results" / "routing.json").write_text(
+            json.dumps({"rows": rows, "targets": named, "notes": notes}, indent=1, default=str)
+        )
+        body = (
+            f"Command: `{cmd}` ({dt.date.today().isoformat()}, Python "
+            f"{sys.version.split()[0]}, shapely {shapely.__version__}, {os.cpu_count()} CPUs "
+            f"shared with other developers; load average {load[0]:.1f} at the start and "
+            f"{load_after[0]:.1f} at the end, so absolute times are noisy).\n\n"
+            "Peers on the same pairs of random points, lengths at clearance 0 against "
+            "extremitypathfinder 2.8.0 (exact anchor, run in its own Python 3.12 venv). "
+            "Speed-ups are the anchor's time over the peer's.\n\n"
+            + md
+            + "\n\n"
+            + "\n".join(f"- {n}" for n in notes)
+            + "\n\nOur router at clearance 0.5 m (random booth and kiosk ids; a 74,000-booth "
+            "venue is many separate complexes, so most random pairs there have no route and "
+            "are answered by one Dijkstra that reaches nothing). Not run with the anchor: it "
+            "takes one polygon, not halls joined by doors, and already needs minutes for one "
+            "hall of 500 booths.\n\n" + tt + "\n"
+        )
+        write_section("Routing", body)
+        print("written")
+
+
+if __name__ == "__main__":
+    main()
