@@ -1,0 +1,1 @@
+"""Panel pages of floorplan: one module per page, built per session by :mod:`.server`."""

@@ -1,0 +1,518 @@
+"""Hold the floor planner's view state and logic: selection, edits, problems, versions.
+
+:class:`PlannerState` is a ``param.Parameterized`` over a :class:`~floorplan.layout.LayoutEditor`
+(the layout being edited, with undo/redo and live rule checks) and a
+:class:`~floorplan.store.LayoutStore` (saved versions, history, diff, publish). Tests drive
+it without a browser; :mod:`floorplan.app.planner` only draws it. Nothing here imports
+Bokeh: coordinates are venue metres.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import param
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from floorplan.errors import EditError, FloorplanError, StaleBaseError
+from floorplan.layout import LayoutEditor, LayoutRules, LayoutStats, layout_stats, snap_move
+from floorplan.schema import Col, Zone
+from floorplan.store import LayoutDiff, LayoutStore, VersionInfo, diff_venues
+from floorplan.validate import Problem
+from floorplan.venue import Venue
+
+__all__ = ["INITIAL_MESSAGE", "DiffShapes", "PlannerState"]
+
+#: The message of the version saved when the page first meets an empty store.
+INITIAL_MESSAGE = "initial layout"
+#: The rotation step of the rotate buttons (degrees).
+ROTATE_STEP_DEG = 15.0
+#: The id columns of the layers a problem can name, to find what to zoom to.
+_ID_COLUMNS = {
+    "booths": Col.BOOTH_ID,
+    "halls": Col.HALL_ID,
+    "openings": Col.OPENING_ID,
+    "obstacles": Col.OBSTACLE_ID,
+    "kiosks": Col.KIOSK_ID,
+    "amenities": Col.AMENITY_ID,
+}
+
+
+@dataclass(frozen=True)
+class DiffShapes:
+    """The booth outlines of a diff between two versions, by kind of change.
+
+    ``moved_from`` holds the old places of ``moved`` booths (drawn faint); every other
+    kind holds the outlines of version ``b`` except ``removed`` (version ``a``).
+    """
+
+    diff: LayoutDiff
+    added: list[BaseGeometry] = field(default_factory=list)
+    removed: list[BaseGeometry] = field(default_factory=list)
+    moved: list[BaseGeometry] = field(default_factory=list)
+    moved_from: list[BaseGeometry] = field(default_factory=list)
+    changed: list[BaseGeometry] = field(default_factory=list)
+
+
+class PlannerState(param.Parameterized):
+    """The planner's view state over an editor (the open layout) and a layout store.
+
+    Parameters
+    ----------
+    store
+        Where versions are saved; when empty, ``venue`` is saved as version 1.
+    venue
+        The layout to start an empty store with (ignored when the store has versions).
+    author
+        Who saves and publishes (the logged-in user).
+    rules
+        Distances the editor checks (default :class:`~floorplan.layout.LayoutRules`).
+    on_publish
+        Called with the version number after a publish (the server reloads kiosks).
+    """
+
+    selected = param.List(default=[], item_type=str, doc="The selected booth ids.")
+    query = param.String(default="")
+    hits = param.List(default=[], doc="(booth_id, label) pairs matching the query.")
+    problems = param.List(default=[], item_type=Problem)
+    focus = param.Parameter(default=None, doc="(x0, y0, x1, y1) to zoom to, if any.")
+    stats = param.ClassSelector(class_=LayoutStats, doc="The open layout's counts and areas.")
+    revision = param.Integer(default=0, doc="Bumped after every change of the layout.")
+    base = param.Parameter(default=None, doc="The version the open layout was loaded from.")
+    unsaved = param.Integer(default=0, doc="Edits since the last save or load.")
+    can_undo = param.Boolean(default=False)
+    can_redo = param.Boolean(default=False)
+    notice = param.String(default="", doc="The outcome of the last action, plain text.")
+    error = param.String(default="", doc="Why the last action failed, plain text.")
+    stale = param.Boolean(default=False, doc="The last save failed: a newer version exists.")
+    versions = param.List(default=[], item_type=VersionInfo)
+    published = param.Parameter(default=None, doc="The published version, if any.")
+    diff = param.Parameter(default=None, doc="DiffShapes of the last compared versions.")
+
+    def __init__(
+        self,
+        store: LayoutStore,
+        venue: Venue,
+        *,
+        author: str = "",
+        rules: LayoutRules | None = None,
+        on_publish: Callable[[int], None] | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(**params)
+        self.store = store
+        self.author = author or None
+        self.rules = rules
+        self.on_publish = on_publish
+        self._tree: shapely.STRtree | None = None
+        latest = store.latest()
+        if latest is None:
+            latest = store.save(venue, message=INITIAL_MESSAGE, author=self.author)
+        self._open(store.load(latest), latest)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def venue(self) -> Venue:
+        """Return the open layout (live: the editor's venue)."""
+        return self.editor.venue
+
+    def booth(self, booth_id: str) -> dict[str, Any]:
+        """Return booth ``booth_id``'s properties and ``geometry`` in the open layout."""
+        return self.editor.booth(booth_id)
+
+    def booth_geometry(self, booth_id: str) -> BaseGeometry:
+        """Return the outline of booth ``booth_id`` in the open layout."""
+        return self.editor.booth(booth_id)["geometry"]
+
+    def _open(self, venue: Venue, version: int) -> None:
+        self.editor = LayoutEditor(venue, rules=self.rules)
+        self.param.update(base=version, unsaved=0, stale=False, selected=[], diff=None)
+        self._changed()
+        self.refresh_versions()
+
+    def _changed(self) -> None:
+        """Recompute what follows from the layout after an edit, undo or load."""
+        self._tree = None
+        ids = set(self.editor.venue.booths[Col.BOOTH_ID].astype(str))
+        self.param.update(
+            problems=self.editor.problems(),
+            stats=layout_stats(self.editor.venue),
+            can_undo=self.editor.can_undo,
+            can_redo=self.editor.can_redo,
+            selected=[b for b in self.selected if b in ids],
+            revision=self.revision + 1,
+        )
+
+    def _edit(self, action: Callable[[], Any], notice: str = "") -> bool:
+        """Run an editor action; on bad input say why and change nothing."""
+        try:
+            edit = action()
+        except FloorplanError as exc:
+            self.param.update(error=str(exc), notice="")
+            return False
+        label = getattr(edit, "label", "")
+        self.unsaved += 1
+        self.param.update(error="", notice=notice or label)
+        self._changed()
+        return True
+
+    def refresh_versions(self) -> None:
+        """Read the history and the published version from the store."""
+        self.param.update(versions=self.store.versions(), published=self.store.published_version())
+
+    # -------------------------------------------------------------- selecting
+
+    def booth_at(self, x: float, y: float) -> str | None:
+        """Return the id of the booth of the open layout at venue point ``(x, y)``."""
+        booths = self.editor.venue.booths
+        if self._tree is None:
+            self._tree = shapely.STRtree(np.asarray(booths.geometry.values, dtype=object))
+        idx = self._tree.query(shapely.Point(x, y), predicate="intersects")
+        return str(booths[Col.BOOTH_ID].iloc[int(np.min(idx))]) if len(idx) else None
+
+    def tap(self, x: float, y: float, *, add: bool = False) -> str | None:
+        """Select the booth at ``(x, y)`` (``add``: toggle it in the selection).
+
+        A tap on the floor clears the selection unless ``add``.
+        """
+        bid = self.booth_at(x, y)
+        if bid is None:
+            if not add:
+                self.selected = []
+            return None
+        if add:
+            sel = [b for b in self.selected if b != bid]
+            self.selected = sel if bid in self.selected else [*sel, bid]
+        else:
+            self.selected = [bid]
+        return bid
+
+    def select(self, booth_ids: Sequence[str], *, add: bool = False, zoom: bool = False) -> None:
+        """Select these booths (unknown ids are ignored); ``zoom`` focuses the map on them."""
+        ids = set(self.editor.venue.booths[Col.BOOTH_ID].astype(str))
+        chosen = [b for b in booth_ids if b in ids]
+        if add:
+            chosen = list(dict.fromkeys([*self.selected, *chosen]))
+        self.selected = chosen
+        if zoom and chosen:
+            self.focus = self._bounds([self.booth_geometry(b) for b in chosen])
+
+    def search(self, text: str, *, limit: int = 20) -> list[tuple[str, str]]:
+        """Return booths whose id or exhibitor contains ``text`` (case-blind), ids first.
+
+        A plain substring match over the open layout: the kiosk's fuzzy index is built
+        once per published venue and would be stale after the first edit.
+        """
+        needle = text.strip().casefold()
+        hits: list[tuple[int, str, str]] = []
+        if needle:
+            b = self.editor.venue.booths
+            ids = b[Col.BOOTH_ID].astype(str).tolist()
+            names = b[Col.EXHIBITOR].fillna("").astype(str).tolist()
+            for bid, name in zip(ids, names, strict=True):
+                if needle in bid.casefold():
+                    rank = 0 if bid.casefold() == needle else 1
+                elif needle in name.casefold():
+                    rank = 2
+                else:
+                    continue
+                hits.append((rank, bid, f"{bid} · {name}" if name else bid))
+        hits.sort()
+        out = [(bid, label) for _, bid, label in hits[:limit]]
+        self.param.update(query=text, hits=out)
+        return out
+
+    def choose_problem(self, index: int) -> Problem:
+        """Select the booths of problem ``index`` and focus the map on what it names."""
+        problem = self.problems[index]
+        ids = list(problem.ids) or ([problem.id] if problem.id is not None else [])
+        geoms = self._feature_geoms(problem.layer, ids)
+        booth_ids = set(self.editor.venue.booths[Col.BOOTH_ID].astype(str))
+        self.selected = [b for b in ids if b in booth_ids]
+        if geoms:
+            self.focus = self._bounds(geoms)
+        return problem
+
+    def problem_booths(self) -> set[str]:
+        """Return the ids of every booth some problem names (outlined red on the map)."""
+        booth_ids = set(self.editor.venue.booths[Col.BOOTH_ID].astype(str))
+        out: set[str] = set()
+        for p in self.problems:
+            out.update(b for b in (*p.ids, p.id) if b is not None and b in booth_ids)
+        return out
+
+    def _feature_geoms(self, layer: str, ids: Sequence[str]) -> list[BaseGeometry]:
+        out: list[BaseGeometry] = []
+        booth_ids = set(self.editor.venue.booths[Col.BOOTH_ID].astype(str))
+        for fid in ids:
+            if fid in booth_ids:
+                out.append(self.booth_geometry(fid))
+                continue
+            for name, col in _ID_COLUMNS.items():
+                if name == "booths" and layer != "booths":
+                    continue
+                frame = getattr(self.editor.venue, name)
+                hit = frame[frame[col].astype(str) == fid] if col in frame else frame.iloc[0:0]
+                if len(hit):
+                    out.append(hit.geometry.iloc[0])
+                    break
+        return out
+
+    @staticmethod
+    def _bounds(geoms: Sequence[BaseGeometry]) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = shapely.total_bounds(np.asarray(geoms, dtype=object))
+        return (float(x0), float(y0), float(x1), float(y1))
+
+    # ------------------------------------------------------------------ edits
+
+    def _need_selection(self, *, one: bool = False) -> list[str] | None:
+        if not self.selected:
+            self.param.update(error="select a booth first (tap it or search for it)", notice="")
+            return None
+        if one and len(self.selected) != 1:
+            self.param.update(error="select exactly one booth for this", notice="")
+            return None
+        return list(self.selected)
+
+    def drag(self, booth_ids: Sequence[str], dx_m: float, dy_m: float) -> tuple[float, float]:
+        """Move booths by a drag of ``(dx_m, dy_m)`` snapped to the grid or neighbours' edges.
+
+        Return the move made (``(0, 0)``: none, the input was refused or snapped to nothing).
+        """
+        ids = list(dict.fromkeys(booth_ids))
+        try:
+            sdx, sdy = snap_move(self.editor, ids, dx_m, dy_m)
+        except EditError as exc:
+            self.param.update(error=str(exc), notice="")
+            return (0.0, 0.0)
+        if abs(sdx) < 1e-9 and abs(sdy) < 1e-9:
+            self.param.update(notice="snapped back: no move", error="")
+            self.revision += 1  # redraw: the browser shows the unsnapped drag
+            return (0.0, 0.0)
+        self.selected = ids
+        self._edit(lambda: self.editor.move(ids, dx_m=sdx, dy_m=sdy))
+        return (sdx, sdy)
+
+    def move_selected(self, dx_m: float, dy_m: float) -> tuple[float, float]:
+        """Move the selected booths by a snapped ``(dx_m, dy_m)``."""
+        ids = self._need_selection()
+        return (0.0, 0.0) if ids is None else self.drag(ids, dx_m, dy_m)
+
+    def rotate(self, deg: float = ROTATE_STEP_DEG) -> bool:
+        """Rotate the selected booths by ``deg`` degrees anticlockwise about their centre."""
+        ids = self._need_selection()
+        return ids is not None and self._edit(lambda: self.editor.rotate(ids, deg))
+
+    def resize(self, width_m: float, depth_m: float) -> bool:
+        """Give the selected booth a new width and depth (metres)."""
+        ids = self._need_selection(one=True)
+        return ids is not None and self._edit(
+            lambda: self.editor.resize(ids[0], width_m=width_m, depth_m=depth_m)
+        )
+
+    def reshape(self, booth_id: str, coords: Sequence[Sequence[float]]) -> bool:
+        """Give a booth a new outline (its vertices moved)."""
+        return self._edit(lambda: self.editor.reshape(booth_id, coords))
+
+    def remove(self) -> bool:
+        """Delete the selected booths."""
+        ids = self._need_selection()
+        return ids is not None and self._edit(lambda: self.editor.remove(ids))
+
+    def duplicate(self) -> str | None:
+        """Copy the selected booth beside itself (unsold); select and return the copy's id."""
+        ids = self._need_selection(one=True)
+        if ids is None:
+            return None
+        src = ids[0]
+        new_id = self._new_id(f"{src}-copy")
+        x0, _, x1, _ = self.booth_geometry(src).bounds
+        if not self._edit(lambda: self.editor.duplicate(src, new_id, dx_m=x1 - x0, dy_m=0.0)):
+            return None
+        self.selected = [new_id]
+        return new_id
+
+    def add_booth(
+        self,
+        polygon: BaseGeometry | Sequence[Sequence[float]],
+        *,
+        zone: Zone | str = Zone.SERVICES,
+        booth_id: str | None = None,
+    ) -> str | None:
+        """Add a booth (drawn rectangle or polygon) in the hall under its centre; return its id."""
+        geom = polygon if isinstance(polygon, BaseGeometry) else _polygon_or_none(polygon)
+        if geom is None:
+            self.param.update(error="a booth outline needs at least 3 points", notice="")
+            return None
+        hall = self._hall_at(geom.representative_point())
+        if hall is None:
+            self.param.update(error="draw the booth inside a hall", notice="")
+            return None
+        bid = booth_id or self._new_id(f"{hall}-N")
+        if not self._edit(lambda: self.editor.add(bid, geom, hall_id=hall, zone=zone)):
+            return None
+        self.selected = [bid]
+        return bid
+
+    def add_rectangle(
+        self, x_m: float, y_m: float, width_m: float, depth_m: float, **kw: Any
+    ) -> str | None:
+        """Add a ``width_m`` × ``depth_m`` booth with its lower-left corner at ``(x_m, y_m)``."""
+        if not (width_m > 0 and depth_m > 0):
+            self.param.update(error=f"width and depth must be > 0, got {width_m} × {depth_m}")
+            return None
+        return self.add_booth(shapely.box(x_m, y_m, x_m + width_m, y_m + depth_m), **kw)
+
+    def assign(self, exhibitor: str, zone: str | None = None) -> bool:
+        """Give the selected booth to ``exhibitor`` ('' for unsold), optionally a new zone."""
+        ids = self._need_selection(one=True)
+        return ids is not None and self._edit(
+            lambda: self.editor.assign(ids[0], exhibitor.strip(), zone=zone or None)
+        )
+
+    def undo(self) -> bool:
+        """Undo the last edit."""
+        return self._edit(self.editor.undo)
+
+    def redo(self) -> bool:
+        """Redo the last undone edit."""
+        return self._edit(self.editor.redo)
+
+    def _new_id(self, stem: str) -> str:
+        ids = set(self.editor.venue.booths[Col.BOOTH_ID].astype(str))
+        if stem not in ids and not stem.endswith("-N"):
+            return stem
+        n = 1
+        while f"{stem}{n}" in ids:
+            n += 1
+        return f"{stem}{n}"
+
+    def _hall_at(self, point: BaseGeometry) -> str | None:
+        halls = self.editor.venue.halls
+        hit = halls[halls.geometry.intersects(point)]
+        return str(hit[Col.HALL_ID].iloc[0]) if len(hit) else None
+
+    # --------------------------------------------------------------- versions
+
+    def save(self, message: str, *, as_copy: bool = False) -> int | None:
+        """Save the open layout as a new version; return it (``None``: not saved, see ``error``).
+
+        When someone saved since this layout was loaded, nothing is written and ``stale``
+        is set: :meth:`reload_latest` (dropping these edits) or ``save(..., as_copy=True)``
+        (keeping both) decide. The edits stay open either way until then.
+        """
+        try:
+            version = self.store.save(
+                self.editor.venue,
+                message=message,
+                base=self.base,
+                author=self.author,
+                as_copy=as_copy,
+            )
+        except StaleBaseError as exc:
+            self.param.update(stale=True, error=str(exc), notice="")
+            return None
+        except FloorplanError as exc:
+            self.param.update(error=str(exc), notice="")
+            return None
+        self.param.update(
+            base=version,
+            unsaved=0,
+            stale=False,
+            error="",
+            notice=f"saved version {version}" + (" as a copy" if as_copy else ""),
+        )
+        self.refresh_versions()
+        return version
+
+    def reload_latest(self) -> int | None:
+        """Drop the open edits and open the newest saved version."""
+        latest = self.store.latest()
+        if latest is not None:
+            self.open_version(latest)
+        return latest
+
+    def open_version(self, version: int) -> bool:
+        """Open a saved version for editing (its edits replace the open ones)."""
+        try:
+            venue = self.store.load(version)
+        except FloorplanError as exc:
+            self.param.update(error=str(exc), notice="")
+            return False
+        self._open(venue, version)
+        self.param.update(error="", notice=f"opened version {version}")
+        return True
+
+    def compare(self, a: int, b: int) -> DiffShapes | None:
+        """Compare versions ``a`` and ``b``; keep and return the outlines to draw."""
+        try:
+            va, vb = self.store.load(a), self.store.load(b)
+        except FloorplanError as exc:
+            self.param.update(error=str(exc), notice="")
+            return None
+        d = diff_venues(va, vb, a=a, b=b)
+        ga = dict(zip(va.booths[Col.BOOTH_ID].astype(str), va.booths.geometry, strict=True))
+        gb = dict(zip(vb.booths[Col.BOOTH_ID].astype(str), vb.booths.geometry, strict=True))
+        changed = sorted(set(d.resized) | set(d.reassigned) | set(d.rezoned))
+        shapes = DiffShapes(
+            d,
+            added=[gb[i] for i in d.added],
+            removed=[ga[i] for i in d.removed],
+            moved=[gb[i] for i in d.moved],
+            moved_from=[ga[i] for i in d.moved],
+            changed=[gb[i] for i in changed],
+        )
+        self.param.update(diff=shapes, error="", notice=_diff_text(d))
+        return shapes
+
+    def clear_diff(self) -> None:
+        """Stop showing a diff."""
+        self.diff = None
+
+    def publish(self, version: int | None = None) -> int | None:
+        """Publish ``version`` (default: the one open, as saved) to the kiosks; return it."""
+        v = self.base if version is None else version
+        if v is None:
+            self.param.update(error="save the layout before publishing it", notice="")
+            return None
+        try:
+            self.store.publish(int(v), author=self.author)
+        except FloorplanError as exc:
+            self.param.update(error=str(exc), notice="")
+            return None
+        note = f"published version {v}"
+        if version is None and self.unsaved:
+            note += f" (the {self.unsaved} unsaved edits are not in it: save first)"
+        self.param.update(error="", notice=note)
+        self.refresh_versions()
+        if self.on_publish is not None:
+            self.on_publish(int(v))
+        return int(v)
+
+
+def _polygon_or_none(coords: Sequence[Sequence[float]]) -> BaseGeometry | None:
+    pts = np.asarray(coords, dtype=float)
+    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 3:
+        return None
+    return shapely.Polygon(pts)
+
+
+def _diff_text(d: LayoutDiff) -> str:
+    parts = [
+        f"{len(ids)} {name}"
+        for name, ids in (
+            ("added", d.added),
+            ("removed", d.removed),
+            ("moved", d.moved),
+            ("resized", d.resized),
+            ("reassigned", d.reassigned),
+            ("rezoned", d.rezoned),
+        )
+        if ids
+    ]
+    return f"version {d.a} → {d.b}: " + (", ".join(parts) if parts else "no booth changed")

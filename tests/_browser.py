@@ -1,0 +1,312 @@
+"""Share the kiosk's small test venue and the real-server, real-browser fixtures' helpers."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from floorplan import schema as S
+from floorplan.schema import Col
+from floorplan.venue import Venue
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+CRS = "EPSG:32650"
+XSS_NAME = '<img src=x onerror="window.__xss=1">'
+ZH_NAME = "华北能源科技"
+
+
+def kiosk_venue() -> Venue:
+    """Return a two-hall venue: 12 booths, one XSS-named, one Chinese, a walled-in booth.
+
+    Hall A (0-60 x 0-40) and hall B (60-120 x 0-40) share a wall with one connection
+    door; hall A has the entrance. Kiosk K1 in hall A faces north, K2 in hall B east.
+    """
+    halls = gpd.GeoDataFrame(
+        {
+            Col.HALL_ID: ["A", "B"],
+            Col.NAME: ["Hall A", "Hall B"],
+            Col.LEVEL: [0, 0],
+            Col.KIND: ["hall", "hall"],
+        },
+        geometry=[box(0, 0, 60, 40), box(60, 0, 120, 40)],
+        crs=CRS,
+    )
+    rows = []
+    names = [
+        ("Acme Motors", "", "automobile", "electric car;battery"),
+        ("Green Fields", "", "agriculture", "seeds;tractor"),
+        ("Sunpower Energy", ZH_NAME, "energy", "solar panel;inverter"),
+        (XSS_NAME, "", "digital", "chips"),
+        ("Health First", "", "health", "vaccine"),
+        ("", "", "services", ""),
+        ("Logistics Hub", "物流中心", "services", "freight;warehouse"),
+        ("Digital Dragon", "数字龙", "digital", "cloud;AI"),
+    ]
+    n = 0
+    for hall, x0 in (("A", 0.0), ("B", 60.0)):
+        for col in range(2):
+            for row in range(2):
+                name, zh, zone, products = names[n % len(names)]
+                x = x0 + 10 + col * 25
+                y = 8 + row * 18
+                rows.append(
+                    {
+                        Col.BOOTH_ID: f"{hall}-{col + 1}{row + 1:02d}",
+                        Col.HALL_ID: hall,
+                        Col.ZONE: zone,
+                        Col.EXHIBITOR: name,
+                        Col.EXHIBITOR_ZH: zh,
+                        Col.COUNTRY: "CN",
+                        Col.PRODUCTS: products,
+                        Col.DESCRIPTION: "",
+                        Col.OPEN_SIDES: 2,
+                        "geometry": box(x, y, x + 12, y + 8),
+                    }
+                )
+                n += 1
+    booths = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    openings = gpd.GeoDataFrame(
+        {
+            Col.OPENING_ID: ["A-E1", "AB-C1"],
+            Col.HALL_ID: ["A", "A"],
+            Col.KIND: ["entrance", "connection"],
+            Col.WIDTH_M: [4.0, 4.0],
+            Col.CONNECTS: ["", "B"],
+            Col.STEP_FREE: [True, True],
+        },
+        geometry=[LineString([(28, 0), (32, 0)]), LineString([(60, 18), (60, 22)])],
+        crs=CRS,
+    )
+    obstacles = gpd.GeoDataFrame(
+        {Col.OBSTACLE_ID: ["col-1"], Col.KIND: ["column"], Col.HALL_ID: ["A"]},
+        geometry=[box(45, 18, 46, 19)],
+        crs=CRS,
+    )
+    kiosks = gpd.GeoDataFrame(
+        {Col.KIOSK_ID: ["K1", "K2"], Col.HALL_ID: ["A", "B"], Col.HEADING_DEG: [0.0, 90.0]},
+        geometry=[Point(30, 4), Point(90, 4)],
+        crs=CRS,
+    )
+    amenities = gpd.GeoDataFrame(
+        {
+            Col.AMENITY_ID: ["WC-A", "WC-B", "CAFE-1"],
+            Col.KIND: ["restroom", "restroom", "cafe"],
+            Col.NAME: ["Restroom A", "Restroom B", "Expo Café"],
+            Col.HALL_ID: ["A", "B", "B"],
+        },
+        geometry=[Point(3, 37), Point(117, 37), Point(100, 36)],
+        crs=CRS,
+    )
+    events = pd.DataFrame(
+        {
+            Col.EVENT_ID: ["EV1", "EV2"],
+            Col.TITLE: ["Opening forum", "Battery launch"],
+            Col.STARTS: pd.to_datetime(["2023-11-28T09:00", "2023-11-28T11:00"]),
+            Col.ENDS: pd.to_datetime(["2023-11-28T10:30", "2023-11-28T12:00"]),
+            Col.WHERE: ["CAFE-1", "A-101"],
+        }
+    )
+    return Venue(
+        halls=halls,
+        booths=booths,
+        openings=openings,
+        obstacles=obstacles,
+        kiosks=kiosks,
+        amenities=amenities,
+        events=events,
+        name="Kiosk test venue",
+        dates=("2023-11-28",),
+    )
+
+
+def write_geojson_folder(venue: Venue, folder: Path) -> Path:
+    """Write ``venue`` as a folder of GeoJSON layers (lon/lat) plus ``events.csv``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in S.LAYERS:
+        frame = getattr(venue, name)
+        frame.to_crs("EPSG:4326").to_file(folder / f"{name}.geojson", driver="GeoJSON")
+    events = venue.events.copy()
+    for col in (Col.STARTS, Col.ENDS):
+        events[col] = pd.to_datetime(events[col]).dt.strftime("%Y-%m-%dT%H:%M:%S")
+    events.to_csv(folder / "events.csv", index=False)
+    meta = {"name": venue.name, "crs": CRS, "dates": list(venue.dates)}
+    (folder / "venue.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def chromium_or_skip() -> str:
+    """Return Chromium's path; skip the test without it, fail instead when ``CI=true``."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    reason = f"{CHROMIUM} is missing (Debian's chromium package)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(reason)
+    raise AssertionError  # pragma: no cover - skip raises
+
+
+def free_port() -> int:
+    """Return a TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_command() -> list[str]:
+    """Return the command line that runs ``floorplan serve``.
+
+    The installed ``floorplan`` script when its CLI has the ``serve`` subcommand,
+    otherwise the serve module itself (same parser, same code).
+    """
+    exe = shutil.which("floorplan") or str(Path(sys.executable).with_name("floorplan"))
+    if Path(exe).exists():
+        probe = subprocess.run(
+            [exe, "serve", "--help"], capture_output=True, text=True, timeout=60, check=False
+        )
+        if probe.returncode == 0:
+            return [exe, "serve"]
+    return [sys.executable, "-m", "floorplan._cli_serve", "serve"]
+
+
+class Server:
+    """A ``floorplan serve`` subprocess on 127.0.0.1 and a free port."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [*serve_command(), "--port", str(self.port), "--address", "127.0.0.1", *args]
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"floorplan-serve-{self.port}.log"
+        self._log = self.log.open("w")
+        self.proc = subprocess.Popen(
+            cmd, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
+        self._wait()
+
+    def _wait(self, timeout_s: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                msg = f"floorplan serve exited {self.proc.returncode}:\n{self.log.read_text()}"
+                raise RuntimeError(msg)
+            try:
+                with urllib.request.urlopen(self.url + "/liveness", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.3)
+        self.stop()
+        msg = f"floorplan serve did not answer within {timeout_s} s:\n{self.log.read_text()}"
+        raise RuntimeError(msg)
+
+    def stop(self) -> None:
+        """Stop the server and close its log."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+ZONES = ("automobile", "agriculture", "energy", "digital", "health", "services")
+
+_MAP_READY_JS = """() => {
+  const d = window.Bokeh && Bokeh.documents && Bokeh.documents[0];
+  if (!d) return false;
+  const fig = d.get_model_by_name('floormap');
+  const c = [...document.querySelectorAll('*')].length;  // force layout
+  return !!fig && fig.inner_width > 0 && fig.inner_height > 0 && c > 0;
+}"""
+
+_ROUTE_JS = """() => {
+  const d = window.Bokeh && Bokeh.documents && Bokeh.documents[0];
+  const r = d && d.get_model_by_name('route');
+  return r ? r.data_source.data.x.length : -1;
+}"""
+
+_BOOTH_JS = """([bid, zones]) => {
+  const d = Bokeh.documents[0];
+  let cx = null, cy = null;
+  for (const z of zones) {
+    const r = d.get_model_by_name('zone-' + z);
+    if (!r) continue;
+    const data = r.data_source.data, i = data.booth_id.indexOf(bid);
+    if (i >= 0) { cx = data.cx[i]; cy = data.cy[i]; }
+  }
+  const fig = d.get_model_by_name('floormap'), xr = fig.x_range, yr = fig.y_range;
+  return {fx: (cx - xr.start) / (xr.end - xr.start), fy: (yr.end - cy) / (yr.end - yr.start),
+          w: fig.inner_width, h: fig.inner_height};
+}"""
+
+
+def launch_chromium(playwright: object) -> object:
+    """Launch Debian's Chromium headless with the project's flags."""
+    return playwright.chromium.launch(  # type: ignore[attr-defined]
+        executable_path=chromium_or_skip(), args=CHROMIUM_ARGS
+    )
+
+
+def wait_map(page: object, timeout_ms: float = 30_000) -> None:
+    """Wait until the Bokeh floor map exists in the page and has a drawn size."""
+    page.wait_for_function(_MAP_READY_JS, timeout=timeout_ms)  # type: ignore[attr-defined]
+
+
+def route_length(page: object) -> int:
+    """Return how many points the drawn route has in the browser (-1: no map)."""
+    return int(page.evaluate(_ROUTE_JS))  # type: ignore[attr-defined]
+
+
+def wait_route(page: object, timeout_ms: float = 30_000) -> None:
+    """Wait until a route of at least two points is drawn."""
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "(js) => eval(js)() >= 2", arg=_ROUTE_JS, timeout=timeout_ms
+    )
+
+
+def map_canvas_box(page: object) -> dict[str, float]:
+    """Return the bounding box of the map's largest canvas."""
+    canvases = page.locator(".kiosk-map canvas")  # type: ignore[attr-defined]
+    boxes = [canvases.nth(i).bounding_box() for i in range(canvases.count())]
+    boxes = [b for b in boxes if b]
+    return max(boxes, key=lambda b: b["width"] * b["height"])
+
+
+def tap_booth(page: object, booth_id: str) -> None:
+    """Click the map at the centre of ``booth_id`` as the browser draws it."""
+    pos = page.evaluate(_BOOTH_JS, [booth_id, list(ZONES)])  # type: ignore[attr-defined]
+    box = map_canvas_box(page)
+    x = box["x"] + pos["fx"] * box["width"]
+    y = box["y"] + pos["fy"] * box["height"]
+    page.mouse.click(x, y)  # type: ignore[attr-defined]
+
+
+def search(page: object, text: str) -> None:
+    """Type ``text`` into the kiosk's search box key by key and wait for its hits."""
+    box = page.locator(".kiosk-side input").first  # type: ignore[attr-defined]
+    box.fill("")
+    box.press_sequentially(text, delay=30)
+    marker = f".hits-for[data-q={json.dumps(text)}]"
+    page.locator(marker).wait_for(state="attached", timeout=20_000)  # type: ignore[attr-defined]

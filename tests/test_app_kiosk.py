@@ -1,0 +1,271 @@
+"""Drive the kiosk in Debian's Chromium against a real ``floorplan serve`` subprocess."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from floorplan.generate import generate_venue
+from floorplan.io import write_venue
+from floorplan.users import add_user
+from floorplan.venue import bundled_venue_path, load_venue
+
+from _browser import (
+    XSS_NAME,
+    Server,
+    kiosk_venue,
+    launch_chromium,
+    route_length,
+    search,
+    tap_booth,
+    wait_map,
+    wait_route,
+    write_geojson_folder,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery"
+WALK = re.compile(r"\d+ m walk")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("kiosk")
+    venue = write_geojson_folder(kiosk_venue(), root / "venue")
+    users = root / "users.json"
+    add_user(users, "pat", role="planner", password=PASSWORD)
+    server = Server("--venue", str(venue), "--users", str(users))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if (bundled_venue_path() / "halls.geojson").exists():
+        server = Server()
+    else:
+        # Until halls/chain-expo is committed, serve what the generator writes there.
+        path = tmp_path_factory.mktemp("bundled") / "chain-expo"
+        write_venue(generate_venue(), path)
+        server = Server("--venue", str(path))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    # A fresh context per test: a new visitor, no cookies.
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _card_text(page: object) -> str:
+    card = page.locator(".card-body")  # type: ignore[attr-defined]
+    card.first.wait_for(timeout=20_000)
+    return str(card.first.inner_text())
+
+
+def test_deep_link_shows_card_distance_and_route(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")  # type: ignore[attr-defined]
+    wait_map(page)
+    text = _card_text(page)
+    assert "Acme Motors" in text
+    assert "A-101" in text
+    assert WALK.search(text), text
+    wait_route(page)
+    assert page.locator("ol.steps li").count() >= 2  # type: ignore[attr-defined]
+
+
+def test_search_and_pick(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+    wait_map(page)
+    assert route_length(page) == 0
+    search(page, "Acme")
+    hit = page.get_by_role("button", name=re.compile("Acme Motors"))  # type: ignore[attr-defined]
+    hit.first.click(timeout=20_000)
+    assert "Acme Motors" in _card_text(page)
+    wait_route(page)
+
+
+def test_search_tolerates_typos_and_finds_toilets(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+    wait_map(page)
+    search(page, "toilet")
+    page.get_by_role("button", name=re.compile("Restroom A")).first.wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    search(page, "Acne Motors")
+    page.get_by_role("button", name=re.compile("Acme Motors")).first.wait_for(timeout=20_000)  # type: ignore[attr-defined]
+
+
+def test_tap_a_booth(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+    wait_map(page)
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    tap_booth(page, "B-101")
+    assert "Health First" in _card_text(page)
+    wait_route(page)
+
+
+def test_language_toggle(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-201")  # type: ignore[attr-defined]
+    wait_map(page)
+    assert "Booth" in _card_text(page)
+    page.get_by_role("button", name="中文").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="首页").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    expect(page.locator(".card-body")).to_contain_text("展位")  # type: ignore[attr-defined]
+    text = page.locator(".card-body").first.inner_text()  # type: ignore[attr-defined]
+    assert "华北能源科技" in text  # the Chinese name leads in Chinese
+    assert re.search(r"步行 \d+ 米", text), text
+    page.get_by_role("button", name="EN").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Home").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+
+
+def test_idle_reset_returns_home(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&idle=2")  # type: ignore[attr-defined]
+    wait_map(page)
+    search(page, "Acme")
+    page.get_by_role("button", name=re.compile("Acme Motors")).first.click(timeout=20_000)  # type: ignore[attr-defined]
+    _card_text(page)
+    # No input for longer than the idle time: the kiosk reloads its home view.
+    page.wait_for_url(re.compile(r"/kiosk\?kiosk=K1$"), timeout=20_000)  # type: ignore[attr-defined]
+    wait_map(page)
+    assert page.locator(".card-body").count() == 0  # type: ignore[attr-defined]
+    assert page.locator(".kiosk-side input").first.input_value() == ""  # type: ignore[attr-defined]
+    assert route_length(page) == 0
+
+
+def test_html_in_exhibitor_name_is_text(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-202")  # type: ignore[attr-defined]
+    wait_map(page)
+    assert XSS_NAME in _card_text(page)
+    search(page, "<img")
+    page.get_by_role("button", name=re.compile(re.escape(XSS_NAME))).first.wait_for(  # type: ignore[attr-defined]
+        timeout=20_000
+    )
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert page.evaluate("() => window.__xss") is None  # type: ignore[attr-defined]
+    assert page.locator("img[src=x]").count() == 0  # type: ignore[attr-defined]
+
+
+def _status(url: str) -> tuple[int, str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=20) as r:
+            return int(r.status), ""
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), str(exc.headers.get("Location", ""))
+
+
+@pytest.mark.parametrize("page_name", ["planner", "staff"])
+def test_login_required(small_server: Server, page_name: str) -> None:
+    status, location = _status(f"{small_server.url}/{page_name}")
+    assert status != 200
+    assert status == 302
+    assert re.match(r"^\.?/login\?next=%2F" + page_name + "$", location), location
+    assert _status(f"{small_server.url}/kiosk")[0] == 200
+    assert _status(f"{small_server.url}/")[1] == "/kiosk"
+
+
+def test_login_roles(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", "wrong password")  # type: ignore[attr-defined]
+    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile("error="))  # type: ignore[attr-defined]
+    page.goto(f"{small_server.url}/login?next=/planner")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
+    page.goto(f"{small_server.url}/planner")  # type: ignore[attr-defined]
+    page.locator(".version-info").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    response = page.goto(f"{small_server.url}/staff")  # type: ignore[attr-defined]
+    assert response.status == 403  # a planner is no staff
+
+
+@pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1920, 1080), (390, 844)])
+def test_layout_fits_screen_with_big_targets(
+    small_server: Server, browser: object, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")
+        wait_map(page)
+        _card_text(page)
+        scroll = page.evaluate(
+            "() => [document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]"
+        )
+        assert scroll[0] <= width
+        assert scroll[1] <= height
+        map_box = page.locator(".kiosk-map").bounding_box()
+        side_box = page.locator(".kiosk-side").bounding_box()
+        if height > width:  # portrait: map above the panel
+            assert side_box["y"] >= map_box["y"] + map_box["height"] - 1
+        else:
+            assert side_box["x"] >= map_box["x"] + map_box["width"] - 1
+        buttons = page.locator(".kiosk-side .bk-btn")
+        heights = [buttons.nth(i).bounding_box()["height"] for i in range(buttons.count())]
+        assert heights
+        assert min(heights) >= 48
+    finally:
+        context.close()
+
+
+def test_bundled_venue_must_show(bundled_server: Server, page: object) -> None:
+    page.goto(f"{bundled_server.url}/kiosk")  # type: ignore[attr-defined]
+    wait_map(page)
+    # Pick a kiosk and a let booth of the venue the server runs.
+    venue_path = _served_venue(bundled_server)
+    venue = load_venue(venue_path)
+    kiosk = str(venue.kiosks["kiosk_id"].iloc[0])
+    let = venue.booths[venue.booths["exhibitor"].fillna("") != ""]
+    booth = let.iloc[len(let) // 2]
+    name = str(booth["exhibitor"])
+
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}&to={booth['booth_id']}")  # type: ignore[attr-defined]
+    wait_map(page)
+    text = _card_text(page)
+    assert name in text
+    assert WALK.search(text), text
+    wait_route(page)
+
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
+    wait_map(page)
+    search(page, name.split(maxsplit=1)[0])
+    page.get_by_role("button", name=re.compile(re.escape(name))).first.click(timeout=20_000)  # type: ignore[attr-defined]
+    assert name in _card_text(page)
+    wait_route(page)
+
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
+    wait_map(page)
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    tap_booth(page, str(booth["booth_id"]))
+    text = _card_text(page)
+    assert str(booth["booth_id"]) in text
+    wait_route(page)
+
+
+def _served_venue(server: Server) -> Path | None:
+    args = server.proc.args
+    assert isinstance(args, list)
+    return Path(args[args.index("--venue") + 1]) if "--venue" in args else None
