@@ -26,7 +26,7 @@ from floorplan.generate import generate_venue
 from floorplan.io import read_venue, write_venue
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _results import write_section  # noqa: E402
+from _results import write_section
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
@@ -78,8 +78,14 @@ def main() -> None:
     cols = list(rows[0])
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for r in rows:
-        cells = [f"{r[c]:,.2f}" if isinstance(r[c], float) else f"{r[c]:,}"
-                 if isinstance(r[c], int) else str(r[c]) for c in cols]
+        cells = [
+            f"{r[c]:,.2f}"
+            if isinstance(r[c], float)
+            else f"{r[c]:,}"
+            if isinstance(r[c], int)
+            else str(r[c])
+            for c in cols
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     body = "\n".join(
         [

@@ -9,6 +9,10 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from floorplan._cli_capacity import add_capacity_parser
+from floorplan._cli_layouts import add_layouts_parser
+from floorplan._cli_route import add_route_parser
+from floorplan._cli_serve import add_serve_parser, add_users_parser
 from floorplan.errors import FloorplanError, VenueError, VenueReadError
 
 __all__ = ["EXIT_BROKEN", "EXIT_OK", "EXIT_UNREADABLE", "main"]
@@ -152,18 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
     p.set_defaults(handler=_cmd_generate)
 
-    for register in _plugins():
-        register(sub)
+    # The other commands live beside their feature; each module keeps heavy imports
+    # inside its handler so that `floorplan --help` stays fast.
+    add_route_parser(sub)
+    add_serve_parser(sub)
+    add_users_parser(sub)
+    add_layouts_parser(sub)
+    add_capacity_parser(sub)
     return parser
-
-
-def _plugins() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Return the functions that add the route, serve and users commands."""
-    found = []
-    from floorplan import _cli_extra  # noqa: PLC0415
-
-    found.extend(_cli_extra.REGISTER)
-    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
