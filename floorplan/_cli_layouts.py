@@ -7,10 +7,9 @@ import json
 import sys
 from typing import Any, Final
 
-__all__ = ["DEFAULT_STORE", "add_layouts_parser", "run_layouts"]
+__all__ = ["add_layouts_parser", "run_layouts"]
 
 #: The layout store used when ``--store`` is not given.
-DEFAULT_STORE: Final = "layouts.gpkg"
 _OK: Final = 0
 _REFUSED: Final = 1  # a stale base, an existing target: nothing was written
 _BAD_INPUT: Final = 2  # no such version, not a store, unreadable venue
@@ -31,8 +30,9 @@ def add_layouts_parser(subparsers: Any) -> argparse.ArgumentParser:
         p.add_argument(
             "--store",
             metavar="PATH",
-            default=DEFAULT_STORE,
-            help=f"the layout store (default: {DEFAULT_STORE})",
+            default=None,
+            help="the layout store (default: $FLOORPLAN_STORE, else layouts.gpkg beside "
+            "the user file, as floorplan serve uses)",
         )
         p.add_argument("--json", action="store_true", help="print JSON on stdout")
 
@@ -71,12 +71,18 @@ def add_layouts_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run_layouts(args: argparse.Namespace) -> int:
     """Run one ``floorplan layouts`` action; return the exit code."""
-    from floorplan.errors import FloorplanError, StaleBaseError, StoreError, VenueReadError  # noqa: PLC0415 - fast --help  # noqa: PLC0415
-    from floorplan.store import LayoutStore  # noqa: PLC0415
+    # Imported here so that `floorplan --help` stays fast.
+    from floorplan.errors import (  # noqa: PLC0415
+        FloorplanError,
+        StaleBaseError,
+        StoreError,
+        VenueReadError,
+    )
+    from floorplan.store import LayoutStore, default_store_path  # noqa: PLC0415
 
     action = args.layouts_command
     try:
-        store = LayoutStore(args.store)
+        store = LayoutStore(args.store or default_store_path())
         if action != "save" and not store.path.exists():
             _fail(action, f"no layout store at {store.path} (save a version first)")
             return _BAD_INPUT

@@ -73,7 +73,7 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         type=Path,
         default=None,
         help="the layout store (.gpkg) planners save to and kiosks follow "
-        "(default: layouts.gpkg beside the user file)",
+        "(default: $FLOORPLAN_STORE, else layouts.gpkg beside the user file)",
     )
     _users_arg(p)
     p.set_defaults(handler=run_serve)

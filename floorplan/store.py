@@ -75,6 +75,25 @@ _BUSY_S: Final = 60.0
 _SAME_M: Final = 1e-3
 
 
+#: Environment variable naming the layout store that ``serve`` and ``layouts`` use.
+STORE_ENV: Final = "FLOORPLAN_STORE"
+
+
+def default_store_path(users_path: Path | None = None) -> Path:
+    """Return the layout store used when none is given.
+
+    ``$FLOORPLAN_STORE`` if set, else ``layouts.gpkg`` beside the user file (by default
+    ``~/.config/floorplan/``), so that ``floorplan serve`` and ``floorplan layouts`` work
+    on the same store without being told.
+    """
+    from floorplan.users import default_users_path  # noqa: PLC0415 - users is optional here
+
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env)
+    return (users_path or default_users_path()).parent / "layouts.gpkg"
+
+
 @dataclass(frozen=True)
 class VersionInfo:
     """One saved version's record."""

@@ -29,7 +29,7 @@ from panel.auth import BasicAuthProvider, BasicLoginHandler
 
 from floorplan.app.context import VenueContext, assets_path
 from floorplan.errors import StoreError
-from floorplan.store import LayoutStore
+from floorplan.store import LayoutStore, default_store_path
 from floorplan.users import Role, default_users_path, load_users, verify_user
 from floorplan.venue import Venue
 
@@ -37,7 +37,6 @@ __all__ = [
     "COOKIE_SECRET_ENV",
     "PAGE_ROLES",
     "authorize",
-    "default_store_path",
     "make_apps",
     "serve",
 ]
@@ -106,11 +105,6 @@ def authorize(users_path: Path, user_info: Mapping[str, Any] | None, request_pat
     name = str((user_info or {}).get("user", "") or "")
     user = load_users(users_path).get(name) if name and name != "guest" else None
     return user is not None and user.role in roles
-
-
-def default_store_path(users_path: Path) -> Path:
-    """Return where the server keeps layouts unless told: ``layouts.gpkg`` by the user file."""
-    return users_path.parent / "layouts.gpkg"
 
 
 def make_apps(ctx: VenueContext) -> dict[str, Callable[[], Any]]:
