@@ -13,12 +13,12 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
+from floorplan._atomic import atomic_file
 from floorplan.errors import UserError
 from floorplan.schema import parse_option
 
@@ -89,17 +89,10 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def _write(path: Path, users: dict[str, dict[str, Any]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"users": users}, f, indent=2, sort_keys=True)
-            f.write("\n")
-        Path(tmp).chmod(0o600)
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as tmp:
+        tmp.write_text(json.dumps({"users": users}, indent=2, sort_keys=True) + "\n", "utf-8")
+        # Hashes are still secrets worth keeping from other local users.
+        tmp.chmod(0o600)
 
 
 def load_users(path: str | Path | None = None) -> dict[str, User]:

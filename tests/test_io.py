@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 import floorplan
+from floorplan import _atomic as _files
 from floorplan.cli import main
-from floorplan.io import _files
 
 from conftest import Spec, booth, tiny_hall, write_spec
 

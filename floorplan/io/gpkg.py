@@ -11,8 +11,8 @@ import pandas as pd
 import pyogrio
 
 from floorplan import schema as S
+from floorplan._atomic import atomic_file
 from floorplan.errors import VenueReadError
-from floorplan.io._files import atomic_file
 from floorplan.io._frames import events_for_writing, geometry_type, meta_json
 from floorplan.io._normalise import RawVenue
 from floorplan.validate import Problem, Rule
