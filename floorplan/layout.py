@@ -11,7 +11,17 @@ what the edit can have changed:
 - the walkable floor of the edited halls only (validate's ``_walkable_parts``); the door
   graph joining the halls' floor parts is tiny and is rebuilt whole, so a booth blocking
   a connection door in one hall makes the booths behind it, in the next hall, unreachable;
-- events' places, when booths are added or removed.
+- events' places, when booths are added or removed;
+- with ``LayoutRules(check_travel=True)``, the travel distance of the edited halls: the
+  open floor's point farthest in a straight line from the hall's exits, against the code
+  profile's limit (:mod:`floorplan.capacity`), one problem per hall.
+
+The travel check keeps each hall's straight-line distance field on the 0.5 m grid of
+:mod:`floorplan._farthest` (hall minus obstacles: booths do not move exits, they only
+cover floor), so after an edit only the grid points past the limit are tested against
+the new open floor, plus the open floor's boundary, then refined locally as
+:func:`floorplan._farthest.farthest_point` does. That keeps the full 0.5 m grid live
+(``benchmarks/bench_layout.py`` measures it).
 
 Everything else a venue can break (doors off walls, bad CRS, ...) does not depend on
 booths and is taken once from :func:`floorplan.validate.validate`.
@@ -34,7 +44,9 @@ import shapely
 from shapely import affinity
 from shapely.geometry.base import BaseGeometry
 
+from floorplan import _farthest
 from floorplan import schema as S
+from floorplan.capacity import DEFAULT_PROFILE, EXIT_KINDS, Measure, Profile, load_profile
 from floorplan.errors import EditError
 from floorplan.schema import Col, OpeningKind, Zone, parse_option
 from floorplan.validate import (
@@ -94,6 +106,7 @@ class LayoutRule(StrEnum):
     NARROW_AISLE = "narrow_aisle"
     DOOR_KEEP_CLEAR = "door_keep_clear"
     NO_STEP_FREE_ROUTE = "no_step_free_route"
+    TRAVEL_DISTANCE = "travel_distance"
 
 
 @dataclass(frozen=True)
@@ -112,6 +125,17 @@ class LayoutRules:
         How far every booth keeps from the doors of ``keep_clear_kinds``.
     keep_clear_kinds
         The door kinds kept clear.
+    check_travel
+        Check that no point of a hall's open floor is farther from the hall's exits
+        (entrances, exits, emergency exits; connections do not count) than the code
+        profile allows. Off by default: it costs tens of milliseconds per edited hall and
+        the planner page turns it on.
+    profile
+        The code profile (a name of :func:`floorplan.capacity.known_profiles` or a file)
+        whose travel limit applies. A profile measuring walking distance is checked in a
+        straight line, which is never longer: only sure breaches are reported.
+    sprinklered
+        Use the profile's (longer) limit for sprinklered buildings.
     """
 
     aisle_m: float = 3.0
@@ -123,6 +147,9 @@ class LayoutRules:
         OpeningKind.EXIT,
         OpeningKind.EMERGENCY_EXIT,
     )
+    check_travel: bool = False
+    profile: str | Profile = DEFAULT_PROFILE
+    sprinklered: bool = False
 
     def __post_init__(self) -> None:
         for name in ("aisle_m", "main_aisle_m", "keep_clear_m"):
@@ -132,6 +159,20 @@ class LayoutRules:
                 raise EditError(msg)
         kinds = tuple(parse_option(OpeningKind, k, what="door kind") for k in self.keep_clear_kinds)
         object.__setattr__(self, "keep_clear_kinds", kinds)
+        for name in ("check_travel", "sprinklered"):
+            if not isinstance(getattr(self, name), bool):
+                msg = f"layout rule {name} must be True or False, got {getattr(self, name)!r}"
+                raise EditError(msg)
+        if self.check_travel and not isinstance(self.profile, Profile):
+            # Unknown names raise OptionError listing the known profiles.
+            object.__setattr__(self, "profile", load_profile(self.profile))
+
+    @property
+    def travel_limit(self) -> tuple[float, Measure, str]:
+        """Return the travel limit in metres, how the profile measures it, and its name."""
+        prof = self.profile if isinstance(self.profile, Profile) else load_profile(self.profile)
+        limit_m, measure, _ = prof.travel(sprinklered=self.sprinklered)
+        return limit_m, measure, prof.name
 
     @property
     def reach_m(self) -> float:
@@ -492,13 +533,17 @@ class _Checker:
         self.events: list[Problem] = []
         self.reach: list[Problem] = []
         self.parts: dict[str, _HallFloor] = {}
+        self.travel: dict[str, Problem | None] = {}
+        self.fields: dict[str, _TravelField] = {}
+        self.travel_s = 0.0
         all_ids = set(venue.booths[Col.BOOTH_ID].astype(str))
         self.update(venue, all_ids, set(self.halls.geoms), events=True, started=t0)
 
     def problems(self) -> list[Problem]:
         present = set(self.venue.booths[Col.BOOTH_ID].astype(str))
         static = [p for p in self.static if p.layer != S.BOOTHS or p.id in present]
-        out = [*static, *self.local, *self.reach, *self.events]
+        travel = [p for p in self.travel.values() if p is not None]
+        out = [*static, *self.local, *self.reach, *self.events, *travel]
         return sorted(out, key=lambda p: (str(p.rule), p.ids or (p.id or "",), p.message))
 
     def update(
@@ -535,6 +580,11 @@ class _Checker:
         for hall in halls & set(self.halls.geoms):
             self.parts[hall] = self._floor(hall)
         self.reach = self._check_reach()
+        if self.rules.check_travel:
+            t1 = time.perf_counter()
+            for hall in halls & set(self.halls.geoms):
+                self.travel[hall] = self._check_travel(hall)
+            self.travel_s = time.perf_counter() - t1
         if events:
             self.events = []
             _check_events(venue, self.events)
@@ -770,6 +820,195 @@ class _Checker:
                     )
                 )
         return out
+
+    # ------------------------------------------------------------ travel distance
+
+    def _field(self, hall: str) -> _TravelField:
+        """Return hall ``hall``'s static distance field (built on first use)."""
+        if hall not in self.fields:
+            obstacles = self.venue.obstacles
+            mine = (obstacles[Col.HALL_ID].astype(str).to_numpy() == hall) & self.obstacle_ok
+            base = self.halls.geoms[hall]
+            if mine.any():
+                base = shapely.difference(base, shapely.union_all(_geoms(obstacles)[mine]))
+            ops = self.venue.openings
+            exits = (
+                self.openings_ok
+                & (ops[Col.HALL_ID].astype(str).to_numpy() == hall)
+                & ops[Col.KIND].astype(str).isin(EXIT_KINDS).to_numpy()
+            )
+            ends = [shapely.get_coordinates(g)[[0, -1]] for g in _geoms(ops)[exits]]
+            segs = np.asarray(ends, dtype=float).reshape(-1, 2, 2)
+            spacing = _farthest.MAX_SPACING_M
+            low = self._travel_low(spacing)
+            grid = _farthest.grid_points(base, spacing) if len(segs) else np.zeros((0, 2))
+            grid = grid[_may_exceed(grid, segs, low)]
+            dist = _nearest_m(grid, segs)
+            keep = dist > low
+            order = np.argsort(-dist[keep], kind="stable")
+            edge = _farthest.boundary_points(base, spacing / 2) if len(segs) else grid[:0]
+            edge_d = _nearest_m(edge, segs)
+            self.fields[hall] = _TravelField(
+                base,
+                segs,
+                ops[Col.OPENING_ID].astype(str).to_numpy()[exits],
+                grid[keep][order],
+                dist[keep][order],
+                edge[edge_d > low],
+                edge_d[edge_d > low],
+                spacing,
+            )
+        return self.fields[hall]
+
+    def _travel_low(self, spacing_m: float) -> float:
+        """Return the distance below which a sample cannot matter to the travel rule.
+
+        Only points past the limit matter, less the grid's reach, so that the local
+        refinement can still find a maximum that lies between grid points.
+        """
+        return self.rules.travel_limit[0] - spacing_m / math.sqrt(2)
+
+    def _check_travel(self, hall: str) -> Problem | None:
+        """Return hall ``hall``'s travel-distance problem, or None when within the limit."""
+        limit_m, measure, name = self.rules.travel_limit
+        f = self._field(hall)
+        if len(f.segs) == 0:
+            return Problem(
+                S.HALLS,
+                hall,
+                LayoutRule.TRAVEL_DISTANCE,
+                f"hall {hall} has no entrance, exit or emergency exit of its own (connections "
+                f"to other halls do not count): no point of it is within the {name} travel "
+                f"limit of {limit_m:g} m",
+                ids=(hall,),
+            )
+        mine = np.flatnonzero((self.hall_of == hall) & self.usable)
+        floor = f.base
+        if len(mine):
+            floor = shapely.difference(floor, shapely.union_all(self.geoms[mine]))
+        if floor.is_empty:
+            return None
+        shapely.prepare(floor)
+        low = self._travel_low(f.spacing_m)
+        on_floor = shapely.contains_xy(floor, f.grid[:, 0], f.grid[:, 1])
+        grid, gd = f.grid[on_floor], f.dist[on_floor]
+        # The open floor's boundary: the hall's walls and obstacles (sampled once) where
+        # still open, and the outlines of the booths that may reach past the limit.
+        walls = shapely.intersects_xy(floor, f.edge[:, 0], f.edge[:, 1])
+        near = mine[_may_exceed_geoms(self.geoms[mine], f.segs, low)]
+        rings = shapely.get_rings(self.geoms[near]) if len(near) else np.zeros(0, dtype=object)
+        edge = shapely.get_coordinates(shapely.segmentize(rings, f.spacing_m / 2))
+        ed = _nearest_m(edge, f.segs)
+        edge, ed = edge[ed > low], ed[ed > low]
+        on_edge = shapely.intersects_xy(floor, edge[:, 0], edge[:, 1])
+        pts = np.concatenate([grid, f.edge[walls], edge[on_edge]])
+        dist = np.concatenate([gd, f.edge_d[walls], ed[on_edge]])
+        if len(pts) == 0:
+            return None
+        best_d, best_xy, best_exit = _refine(floor, f.segs, pts, dist, f.spacing_m)
+        if best_d <= limit_m:
+            return None
+        past_m2 = float(np.count_nonzero(gd > limit_m)) * f.spacing_m**2
+        how = "in a straight line"
+        if measure is Measure.WALK:
+            how = "in a straight line, so at least as far walking"
+        return Problem(
+            S.HALLS,
+            hall,
+            LayoutRule.TRAVEL_DISTANCE,
+            f"hall {hall}: open floor at ({best_xy[0]:.1f}, {best_xy[1]:.1f}) is {best_d:.1f} m "
+            f"from the nearest exit ({f.exit_ids[best_exit]}) {how}; the {name} limit is "
+            f"{limit_m:g} m; about {past_m2:.0f} m² of floor is past it",
+            ids=(hall,),
+        )
+
+
+@dataclass
+class _TravelField:
+    """A hall's floor without booths, its exits, and its grid sorted by distance to them."""
+
+    base: BaseGeometry
+    segs: np.ndarray
+    exit_ids: np.ndarray
+    grid: np.ndarray = field(repr=False)
+    dist: np.ndarray = field(repr=False)
+    edge: np.ndarray = field(repr=False)
+    edge_d: np.ndarray = field(repr=False)
+    spacing_m: float
+
+
+def _may_exceed(
+    points: np.ndarray, segs: np.ndarray, low: float, cell_m: float = 4.0
+) -> np.ndarray:
+    """Return which points may lie farther than ``low`` from every segment.
+
+    The distance is 1-Lipschitz: a point is at most half a cell's diagonal farther than
+    the centre of its ``cell_m`` cell, so only the centres need measuring first; this
+    cuts the exact measurement (the editor's start-up cost) to the far part of a hall.
+    """
+    if len(points) == 0 or len(segs) == 0:
+        return np.ones(len(points), dtype=bool)
+    lo = points.min(axis=0)
+    cell = np.floor((points - lo) / cell_m).astype(np.int64)
+    nx, ny = cell.max(axis=0) + 1
+    cx, cy = np.meshgrid(np.arange(nx), np.arange(ny), indexing="ij")
+    centres = lo + (np.column_stack([cx.ravel(), cy.ravel()]) + 0.5) * cell_m
+    centre_d = _nearest_m(centres, segs)
+    return np.asarray(centre_d[cell[:, 0] * ny + cell[:, 1]] + cell_m / math.sqrt(2) > low)
+
+
+def _may_exceed_geoms(geoms: np.ndarray, segs: np.ndarray, low: float) -> np.ndarray:
+    """Return which geometries may hold a point farther than ``low`` from every segment."""
+    if len(geoms) == 0:
+        return np.zeros(0, dtype=bool)
+    centres = shapely.get_coordinates(shapely.centroid(geoms))
+    radius = shapely.hausdorff_distance(shapely.centroid(geoms), geoms)
+    return np.asarray(_nearest_m(centres, segs) + radius > low, dtype=bool)
+
+
+def _nearest_m(points: np.ndarray, segs: np.ndarray) -> np.ndarray:
+    """Return each point's distance to the nearest segment, in batches."""
+    out = np.empty(len(points))
+    if len(segs) == 0:
+        out.fill(np.inf)
+        return out
+    step = 50_000
+    for lo in range(0, len(points), step):
+        out[lo : lo + step] = _farthest.segment_distances(points[lo : lo + step], segs).min(1)
+    return out
+
+
+def _refine(
+    floor: BaseGeometry, segs: np.ndarray, pts: np.ndarray, dist: np.ndarray, spacing_m: float
+) -> tuple[float, tuple[float, float], int]:
+    """Return the farthest point near the best samples: distance, point, nearest segment.
+
+    The same local search as :func:`floorplan._farthest.farthest_point` (a grid ten times
+    finer around the 24 best distinct samples), on samples the caller has filtered.
+    """
+    picked: list[int] = []
+    # A point beating the best sample lies within half a grid diagonal of a sample no
+    # more than that below the best (1-Lipschitz); only those samples need refining.
+    top = float(dist.max()) - spacing_m / math.sqrt(2)
+    for k in np.argsort(-dist, kind="stable").tolist():
+        if dist[k] < top:
+            break
+        if len(picked) >= 24:
+            break
+        if all(math.hypot(*(pts[k] - pts[j])) > spacing_m for j in picked):
+            picked.append(k)
+    fine = spacing_m / 10
+    offs = np.arange(-spacing_m, spacing_m + fine / 2, fine)
+    ox, oy = np.meshgrid(offs, offs)
+    local = np.column_stack([ox.ravel(), oy.ravel()])
+    cand = (pts[picked][:, None, :] + local[None, :, :]).reshape(-1, 2)
+    cand = cand[shapely.intersects_xy(floor, cand[:, 0], cand[:, 1])]
+    allp = np.concatenate([pts[picked], cand])
+    d = _farthest.segment_distances(allp, segs)
+    near = np.argmin(d, axis=1)
+    nd = d[np.arange(len(d)), near]
+    best = int(np.argmax(nd))
+    return float(nd[best]), (float(allp[best, 0]), float(allp[best, 1])), int(near[best])
 
 
 @dataclass

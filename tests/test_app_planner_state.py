@@ -242,3 +242,48 @@ def test_open_old_version_then_save_as_copy(state: PlannerState) -> None:
     assert state.stale
     assert state.save("from v1", as_copy=True) == 3
     assert not state.open_version(7)
+
+
+def test_reshape_moves_a_vertex_and_refuses_degenerate_outlines(state: PlannerState) -> None:
+    # A-101 is 10-22 x 8-16: pull its north-east corner 2 m further north.
+    assert state.reshape("A-101", [(10, 8), (22, 8), (22, 18), (10, 16)])
+    assert state.selected == ["A-101"]
+    assert state.booth_geometry("A-101").area == pytest.approx(96.0 + 12.0)
+    assert state.editor.history[-1] == "reshape A-101"
+    before = state.booth_geometry("A-101")
+    rev = state.revision
+    # Dragging a corner across the opposite side makes a bow tie: refused, nothing changes.
+    assert not state.reshape("A-101", [(10, 8), (22, 8), (10, 18), (22, 16)])
+    assert "booth A-101: the polygon is degenerate" in state.error
+    assert state.booth_geometry("A-101").equals(before)
+    assert state.revision == rev + 1  # redrawn, so the browser's outline goes back
+    assert not state.reshape("A-101", [(10, 8), (22, 8), (30, 8)])
+    assert "the polygon is degenerate" in state.error  # all three points on one line
+    assert state.undo()
+    assert state.booth_geometry("A-101").area == pytest.approx(96.0)
+
+
+def test_draw_rectangle_snaps_and_refuses_slivers(state: PlannerState) -> None:
+    n = state.stats.booths
+    bid = state.draw_rectangle(5.2, 30.9, 1.1, 34.2, zone="health")  # any two corners
+    assert bid == "A-N1"
+    assert _bounds(state, bid) == pytest.approx((1.0, 31.0, 5.0, 34.0))
+    assert state.booth(bid)[Col.ZONE] == "health"
+    assert state.selected == [bid]
+    assert state.draw_rectangle(2.0, 2.0, 2.1, 6.0) is None
+    assert "bigger rectangle" in state.error
+    assert state.draw_rectangle(500.0, 500.0, 505.0, 505.0) is None
+    assert "inside a hall" in state.error
+    assert state.stats.booths == n + 1
+
+
+def test_planner_checks_travel_distance_per_hall(state: PlannerState) -> None:
+    travel = {p.id: p for p in state.problems if p.rule == "travel_distance"}
+    # Hall A's far corners are over 30 m from its one entrance; hall B has no exit of its
+    # own (only the connection to A): one problem each, naming the hall.
+    assert sorted(travel) == ["A", "B"]
+    assert "the gb50016 limit is 30 m" in travel["A"].message
+    assert "hall B has no entrance, exit or emergency exit" in travel["B"].message
+    index = state.problems.index(travel["A"])
+    state.choose_problem(index)
+    assert state.focus == pytest.approx((0.0, 0.0, 60.0, 40.0))

@@ -453,3 +453,118 @@ def test_bundled_venue_is_clean_and_moves_are_checked() -> None:
     assert any(
         p.rule == Rule.BOOTH_OVERLAP and set(p.ids) == {first, second} for p in ed.problems()
     )
+
+
+# ------------------------------------------------------------------ travel distance
+
+
+def _long_hall(length_m: float, *, far_exit: bool = False) -> Spec:
+    """A ``length_m`` × 10 m hall with an entrance in its west wall (and optionally east)."""
+    doors = [door("T-IN", (0, 4), (0, 6), hall="T")]
+    if far_exit:
+        doors.append(door("T-EX", (length_m, 4), (length_m, 6), hall="T", kind="exit"))
+    return Spec(
+        layers={
+            "halls": [({"hall_id": "T", "name": "Long hall"}, box(0, 0, length_m, 10))],
+            "booths": [booth("T-1", box(4, 2, 7, 4), hall="T")],
+            "openings": doors,
+            "obstacles": [],
+            "kiosks": [],
+            "amenities": [],
+        },
+        meta={"name": "Long hall", "crs": "EPSG:32650"},
+    )
+
+
+def _travel(problems: list[floorplan.Problem]) -> list[floorplan.Problem]:
+    return [p for p in problems if p.rule == LayoutRule.TRAVEL_DISTANCE]
+
+
+TRAVEL = LayoutRules(check_travel=True)
+
+
+def test_exits_near_everything_break_no_travel_limit(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(_long_hall(50.0, far_exit=True), tmp_path / "v"))
+    ed = LayoutEditor(venue, rules=TRAVEL)
+    assert _travel(ed.problems()) == []
+    # The same hall with only its west door: the east end is about 50 m away.
+    no_east = venue.copy()
+    no_east.openings = no_east.openings[no_east.openings["opening_id"] == "T-IN"]
+    assert [p.id for p in _travel(LayoutEditor(no_east, rules=TRAVEL).problems())] == ["T"]
+
+
+def test_long_hall_with_one_exit_names_hall_distance_and_limit(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(_long_hall(80.0), tmp_path / "v"))
+    ed = LayoutEditor(venue, rules=TRAVEL)
+    (p,) = _travel(ed.problems())
+    # The farthest floor point is a far corner; measure it independently with shapely.
+    exit_line = venue.openings.geometry.iloc[0]
+    far = max(exit_line.distance(Point(OX + 80, OY + y)) for y in (0, 10))
+    assert (p.layer, p.id, p.ids) == ("halls", "T", ("T",))
+    assert "hall T" in p.message
+    assert f"{far:.1f} m" in p.message
+    assert "gb50016 limit is 30 m" in p.message
+    assert "T-IN" in p.message
+    # Without the rule switched on (the default), the editor does not measure it.
+    assert _travel(LayoutEditor(venue).problems()) == []
+
+
+def test_sprinklers_lengthen_the_limit(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(_long_hall(34.0), tmp_path / "v"))
+    assert len(_travel(LayoutEditor(venue, rules=TRAVEL).problems())) == 1
+    sprinklered = LayoutRules(check_travel=True, sprinklered=True)
+    assert _travel(LayoutEditor(venue, rules=sprinklered).problems()) == []
+
+
+def test_walking_profile_reports_sure_breaches_only(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(_long_hall(80.0), tmp_path / "v"))
+    uk = LayoutRules(check_travel=True, profile="uk")
+    (p,) = _travel(LayoutEditor(venue, rules=uk).problems())
+    assert "uk limit is 45 m" in p.message
+    assert "at least as far walking" in p.message
+    with pytest.raises(OptionError, match="gb50016"):
+        LayoutRules(check_travel=True, profile="nowhere")
+    with pytest.raises(EditError, match="check_travel must be True or False"):
+        LayoutRules(check_travel="yes")  # type: ignore[arg-type]
+
+
+def test_booths_covering_the_far_end_clear_it_and_edits_recheck_the_hall(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(_long_hall(34.0), tmp_path / "v"))
+    ed = LayoutEditor(venue, rules=TRAVEL)
+    assert len(_travel(ed.problems())) == 1
+    # A booth over the hall's east end leaves no open floor past 30 m.
+    ed.add("T-2", box(OX + 29, OY, OX + 34, OY + 10), hall_id="T", zone="energy")
+    assert _travel(ed.problems()) == []
+    fresh = LayoutEditor(ed.venue, rules=TRAVEL)
+    assert sorted(map(str, ed.problems())) == sorted(map(str, fresh.problems()))
+    ed.move("T-2", dx_m=-3.0, dy_m=0.0)  # opens a strip at the far end again
+    assert len(_travel(ed.problems())) == 1
+    ed.undo()
+    assert _travel(ed.problems()) == []
+    ed.undo()
+    assert len(_travel(ed.problems())) == 1
+
+
+def test_hall_without_its_own_exit_is_one_problem(tmp_path: Path) -> None:
+    spec = _long_hall(20.0)
+    spec.layers["openings"] = []
+    venue = floorplan.read_venue(write_spec(spec, tmp_path / "v"))
+    (p,) = _travel(LayoutEditor(venue, rules=TRAVEL).problems())
+    assert "hall T has no entrance, exit or emergency exit of its own" in p.message
+
+
+def test_bundled_venue_shows_one_travel_problem_per_hall_as_capacity_measures() -> None:
+    from floorplan.capacity import hall_capacity  # noqa: PLC0415
+
+    venue = floorplan.load_venue()
+    ed = LayoutEditor(venue, rules=TRAVEL)
+    travel = _travel(ed.problems())
+    found = {str(p.id): p for p in travel}
+    assert len(found) == len(travel)  # one problem per hall, not one per far point
+    caps = {c.hall_id: c for c in hall_capacity(venue, walk_samples=0)}
+    over = {h for h, c in caps.items() if (c.max_travel_straight_m or 0) > c.travel_limit_m}
+    assert set(found) == over
+    for hall, p in found.items():
+        assert f"hall {hall}:" in p.message
+        shown = float(p.message.split(" m from the nearest exit")[0].rsplit(" ", 1)[1])
+        assert shown == pytest.approx(caps[hall].max_travel_straight_m, abs=0.1)

@@ -7,8 +7,13 @@ release; the page diffs it against what it last sent, snaps the drag on the Pyth
 (``snap_move``) and redraws from the editor. We chose it over pan events and a CustomJS
 ghost because it is Bokeh's own tested gesture code: tap selects, shift-tap adds to the
 selection, a drag moves every selected booth, double-tap draws a new polygon and
-Backspace deletes, the same in headless Chromium as with a finger. Venue text reaches
-the page as widget labels or HTML-escaped, never as markup.
+Backspace deletes, the same in headless Chromium as with a finger. The toolbar's
+"Edit vertices" (Bokeh's ``PolyEditTool`` on the same source: double-tap a booth to show
+its corners, drag one) ends in ``reshape``: a change that moves every vertex alike is a
+drag, any other one a new outline. "Draw a booth rectangle" (a ``BoxSelectTool`` on an
+empty renderer, so it selects nothing) sends the dragged box's geometry event, which
+becomes a new booth snapped to the 0.5 m grid. Venue text reaches the page as widget
+labels or HTML-escaped, never as markup.
 """
 
 from __future__ import annotations
@@ -20,7 +25,15 @@ from typing import Any, cast
 import numpy as np
 import panel as pn
 import shapely
-from bokeh.models import ColumnDataSource, CustomJS, DataRange1d, PolyDrawTool
+from bokeh.events import Event, SelectionGeometry
+from bokeh.models import (
+    BoxSelectTool,
+    ColumnDataSource,
+    CustomJS,
+    DataRange1d,
+    PolyDrawTool,
+    PolyEditTool,
+)
 from bokeh.plotting import figure
 from panel.io.document import unlocked
 
@@ -62,11 +75,18 @@ DIFF_COLOURS = {
 _EMPTY: dict[str, Any] = {"xs": [], "ys": []}
 
 
-def _rings(geoms: Sequence[Any]) -> dict[str, Any]:
+def _rings(geoms: Sequence[Any], *, closed: bool = True) -> dict[str, Any]:
+    """Return the outer rings as patch coordinates.
+
+    ``closed=False`` leaves out the repeat of the first vertex, so that each corner is one
+    vertex to edit.
+    """
     xs, ys = [], []
     for g in geoms:
         poly = g if g.geom_type == "Polygon" else max(g.geoms, key=lambda p: p.area)
         c = shapely.get_coordinates(poly.exterior)
+        if not closed:
+            c = c[:-1]
         xs.append(c[:, 0].tolist())
         ys.append(c[:, 1].tolist())
     return {"xs": xs, "ys": ys}
@@ -235,12 +255,39 @@ class PlannerPage:
         self.draw_tool = PolyDrawTool(
             renderers=[cast(Any, self.booths)], drag=True, empty_value="", description="Move booths"
         )
-        fig.add_tools(self.draw_tool)
+        self.vertex_source = ColumnDataSource({"x": [], "y": []}, name="planner-vertices")
+        vertices = fig.scatter(
+            "x",
+            "y",
+            source=self.vertex_source,
+            size=16,
+            fill_color="#ffffff",
+            line_color="#1d4ed8",
+            line_width=3,
+            name="vertices",
+        )
+        self.vertex_tool = PolyEditTool(
+            renderers=[cast(Any, self.booths)],
+            vertex_renderer=cast(Any, vertices),
+            description="Edit vertices (double-tap a booth, drag a corner)",
+        )
+        # An empty renderer for the box tool to select from: it only draws the box.
+        nothing = fig.scatter("x", "y", source=ColumnDataSource({"x": [], "y": []}))
+        self.box_tool = BoxSelectTool(
+            renderers=[cast(Any, nothing)],
+            description="Draw a booth rectangle",
+            select_every_mousemove=False,
+        )
+        fig.add_tools(self.draw_tool, self.vertex_tool, self.box_tool)
+        fig.on_event(SelectionGeometry, self._on_box)
         fig.toolbar.active_drag = self.draw_tool
         fig.toolbar.active_tap = self.draw_tool
         self.source.on_change("data", self._on_source_data)
         self.source.selected.on_change("indices", self._on_indices)
         self._fit_source = ColumnDataSource({"x": [], "y": []})
+        # Only a renderer puts the source into the document; without one its changes never
+        # reach the browser. Its points lie inside the booths it zooms to.
+        fig.scatter("x", "y", source=self._fit_source, size=0, visible=False, name="fit")
         self._fit_source.js_on_change(
             "data",
             CustomJS(
@@ -252,6 +299,9 @@ class PlannerPage:
                 const W = fig.inner_width || 1, H = fig.inner_height || 1;
                 if (w / h < W / H) { w = h * W / H; } else { h = w * H / W; }
                 const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+                // As Bokeh's own zoom does: else the next redraw re-fits the data range.
+                xr.have_updated_interactively = true;
+                yr.have_updated_interactively = true;
                 xr.setv({start: cx - w / 2, end: cx + w / 2});
                 yr.setv({start: cy - h / 2, end: cy + h / 2});
                 """,
@@ -263,7 +313,7 @@ class PlannerPage:
         """Send the open layout's booths to the browser (the source the tool edits)."""
         b = self.state.venue.booths
         ids = b[Col.BOOTH_ID].astype(str).tolist()
-        rings = _rings(list(b.geometry))
+        rings = _rings(list(b.geometry), closed=False)
         cent = b.geometry.centroid
         data = {
             **rings,
@@ -314,18 +364,27 @@ class PlannerPage:
         drawn = [i for i, b in enumerate(ids) if not b]
         gone = [b for b in self._sent if b not in set(ids)]
         moved: dict[str, tuple[float, float]] = {}
+        reshaped: dict[str, list[tuple[float, float]]] = {}
         for i, bid in enumerate(ids):
             if not bid or bid not in self._sent:
                 continue
             ox, oy = self._sent[bid]
             nx, ny = np.asarray(xs[i], dtype=float), np.asarray(ys[i], dtype=float)
             if nx.shape != ox.shape:
+                reshaped[bid] = list(zip(nx.tolist(), ny.tolist(), strict=True))
                 continue
-            dx, dy = float(np.mean(nx - ox)), float(np.mean(ny - oy))
-            if abs(dx) > 1e-9 or abs(dy) > 1e-9:
-                moved[bid] = (dx, dy)
+            ddx, ddy = nx - ox, ny - oy
+            if not (np.abs(ddx).max(initial=0) > 1e-9 or np.abs(ddy).max(initial=0) > 1e-9):
+                continue
+            if np.ptp(ddx) > 1e-6 or np.ptp(ddy) > 1e-6:  # vertices moved apart: a new outline
+                reshaped[bid] = list(zip(nx.tolist(), ny.tolist(), strict=True))
+            else:
+                moved[bid] = (float(np.mean(ddx)), float(np.mean(ddy)))
         s = self.state
-        if moved:
+        if reshaped:
+            bid, coords = next(iter(reshaped.items()))
+            s.reshape(bid, coords)
+        elif moved:
             dx, dy = next(iter(moved.values()))  # one drag moves the selection together
             s.drag(list(moved), dx, dy)
         elif drawn:
@@ -338,6 +397,19 @@ class PlannerPage:
             s.remove()
         else:
             s.revision += 1
+
+    def _on_box(self, event: Event) -> None:
+        """Add a booth over the box dragged with the rectangle tool."""
+        if not isinstance(event, SelectionGeometry):
+            return
+        g: dict[str, Any] = dict(cast(Any, event.geometry) or {})
+        if not event.final or g.get("type") != "rect":
+            return
+        try:
+            x0, y0, x1, y1 = (float(g[k]) for k in ("x0", "y0", "x1", "y1"))
+        except (KeyError, TypeError, ValueError):
+            return
+        self.state.draw_rectangle(x0, y0, x1, y1, zone=self.zone.value)
 
     # --------------------------------------------------- state → browser
 
@@ -541,8 +613,9 @@ class PlannerPage:
             pn.pane.HTML(
                 "<small>Tap a booth to select it (shift-tap adds); drag to move the "
                 "selection (snaps to 0.5 m and to neighbours' edges); double-tap to draw a "
-                "new booth, double-tap again to finish. Use the toolbar's pan tool to pan."
-                "</small>"
+                "new booth, double-tap again to finish. Toolbar: <i>Edit vertices</i> "
+                "(double-tap a booth, drag a corner), <i>Draw a booth rectangle</i> (drag "
+                "a box; it snaps to 0.5 m), pan.</small>"
             ),
             sizing_mode="stretch_width",
         )

@@ -31,6 +31,10 @@ __all__ = ["INITIAL_MESSAGE", "DiffShapes", "PlannerState"]
 INITIAL_MESSAGE = "initial layout"
 #: The rotation step of the rotate buttons (degrees).
 ROTATE_STEP_DEG = 15.0
+#: Drawn rectangles snap their corners to this grid (metres), as drags do.
+DRAW_GRID_M = 0.5
+#: The planner's rules: the editor's defaults plus the travel distance to the exits.
+PLANNER_RULES = LayoutRules(check_travel=True)
 #: The id columns of the layers a problem can name, to find what to zoom to.
 _ID_COLUMNS = {
     "booths": Col.BOOTH_ID,
@@ -70,7 +74,8 @@ class PlannerState(param.Parameterized):
     author
         Who saves and publishes (the logged-in user).
     rules
-        Distances the editor checks (default :class:`~floorplan.layout.LayoutRules`).
+        What the editor checks (default :data:`PLANNER_RULES`: the editor's default
+        distances and the code profile's travel distance to the exits).
     on_publish
         Called with the version number after a publish (the server reloads kiosks).
     """
@@ -106,7 +111,7 @@ class PlannerState(param.Parameterized):
         super().__init__(**params)
         self.store = store
         self.author = author or None
-        self.rules = rules
+        self.rules = rules or PLANNER_RULES
         self.on_publish = on_publish
         self._tree: shapely.STRtree | None = None
         latest = store.latest()
@@ -316,8 +321,32 @@ class PlannerState(param.Parameterized):
         )
 
     def reshape(self, booth_id: str, coords: Sequence[Sequence[float]]) -> bool:
-        """Give a booth a new outline (its vertices moved)."""
-        return self._edit(lambda: self.editor.reshape(booth_id, coords))
+        """Give a booth a new outline (its vertices moved) and select it.
+
+        A degenerate outline (crossing itself, no area, fewer than 3 points) is refused
+        with the reason in ``error``; the layout stays as it was and the map is redrawn,
+        which puts the browser's edited outline back.
+        """
+        ok = self._edit(lambda: self.editor.reshape(booth_id, coords))
+        if ok:
+            self.selected = [booth_id]
+        else:
+            self.revision += 1
+        return ok
+
+    def draw_rectangle(
+        self, x0_m: float, y0_m: float, x1_m: float, y1_m: float, **kw: Any
+    ) -> str | None:
+        """Add a booth over a dragged box (any two opposite corners), snapped to the grid."""
+        g = DRAW_GRID_M
+        xs = sorted(round(float(v) / g) * g for v in (x0_m, x1_m))
+        ys = sorted(round(float(v) / g) * g for v in (y0_m, y1_m))
+        if xs[1] - xs[0] < g or ys[1] - ys[0] < g:
+            self.param.update(
+                error=f"drag a bigger rectangle: a booth is at least {g:g} × {g:g} m", notice=""
+            )
+            return None
+        return self.add_rectangle(xs[0], ys[0], xs[1] - xs[0], ys[1] - ys[0], **kw)
 
     def remove(self) -> bool:
         """Delete the selected booths."""
