@@ -34,8 +34,8 @@ __all__ = ["SimResult", "SimUnavailableError", "jupedsim_available", "simulate_e
 DT_S: Final = 0.01
 _EXIT_DEPTH_M: Final = 0.4
 _RADIUS_M: Final = 0.2
-#: Position snapshots for the animation, every this many seconds.
-FRAME_EVERY_S: Final = 2.0
+#: Position snapshots for the animation, every this many simulated seconds.
+FRAME_EVERY_S: Final = 1.0
 INSTALL_HINT: Final = "pip install 'floorplan[sim]' (or: pip install jupedsim)"
 
 
@@ -211,7 +211,7 @@ def simulate_evacuation(
     next_frame = 0.0
     while sim.agent_count() > 0 and sim.elapsed_time() < max_time_s:
         t = sim.elapsed_time()
-        if frames and t >= next_frame:
+        if frames and t >= next_frame - DT_S / 2:  # elapsed time sums float steps
             xy = np.array([a.position for a in sim.agents()], dtype=float).reshape(-1, 2)
             result.frames.append((t, xy))
             next_frame += FRAME_EVERY_S

@@ -8,9 +8,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -310,3 +312,95 @@ def search(page: object, text: str) -> None:
     box.press_sequentially(text, delay=30)
     marker = f".hits-for[data-q={json.dumps(text)}]"
     page.locator(marker).wait_for(state="attached", timeout=20_000)  # type: ignore[attr-defined]
+
+
+def log_in(page: object, url: str, user: str, password: str, *, next_path: str) -> None:
+    """Log in through Panel's form and open ``next_path`` as ``user``."""
+    page.goto(f"{url}/login?next={next_path}")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", user)  # type: ignore[attr-defined]
+    page.fill("input[name=password]", password)  # type: ignore[attr-defined]
+    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"{url}{next_path}", timeout=30_000)  # type: ignore[attr-defined]
+
+
+_SCREEN_POINT_JS = """([x, y]) => {
+  const d = Bokeh.documents[0], fig = d.get_model_by_name('floormap');
+  const pv = Bokeh.index.find_one(fig), r = pv.el.getBoundingClientRect(), f = pv.frame;
+  const sx = f.x_scale.compute(x), sy = f.y_scale.compute(y);
+  return {x: r.left + sx, y: r.top + sy,
+          inside: sx >= f.bbox.left && sx <= f.bbox.right && sy >= f.bbox.top
+                  && sy <= f.bbox.bottom,
+          frame: {left: r.left + f.bbox.left, top: r.top + f.bbox.top,
+                  width: f.bbox.width, height: f.bbox.height}};
+}"""
+
+_BOOTH_CENTRE_JS = """([bid, zones]) => {
+  const d = Bokeh.documents[0];
+  for (const z of zones) {
+    const r = d.get_model_by_name('zone-' + z);
+    if (!r) continue;
+    const data = r.data_source.data, i = data.booth_id.indexOf(bid);
+    if (i >= 0) { return [data.cx[i], data.cy[i]]; }
+  }
+  return null;
+}"""
+
+
+def map_screen_point(page: object, x: float, y: float) -> dict[str, object]:
+    """Return where map point ``(x, y)`` (map frame) is on the page, from the plot's scales.
+
+    Unlike :func:`tap_booth` this holds with anything drawn around the plot area (the
+    legend below it): ``x, y`` page pixels, ``inside`` the plot area, its ``frame`` box.
+    """
+    return dict(page.evaluate(_SCREEN_POINT_JS, [x, y]))  # type: ignore[attr-defined]
+
+
+def tap_map(page: object, x: float, y: float) -> None:
+    """Click the map at map point ``(x, y)`` (map frame coordinates)."""
+    pos = map_screen_point(page, x, y)
+    assert pos["inside"], f"map point {(x, y)} is outside the plot area: {pos}"
+    page.mouse.click(pos["x"], pos["y"])  # type: ignore[attr-defined]
+
+
+def tap_drawn_booth(page: object, booth_id: str) -> None:
+    """Click the centre of ``booth_id`` as the browser holds it (it must have been sent)."""
+    centre = page.evaluate(_BOOTH_CENTRE_JS, [booth_id, list(ZONES)])  # type: ignore[attr-defined]
+    assert centre is not None, f"booth {booth_id} is not drawn in the page"
+    tap_map(page, float(centre[0]), float(centre[1]))
+
+
+def booths_in_page(page: object) -> int:
+    """Return how many booth polygons the browser holds, over all zones."""
+    js = """(zones) => zones.reduce((n, z) => {
+      const r = Bokeh.documents[0].get_model_by_name('zone-' + z);
+      return n + (r ? r.data_source.data.booth_id.length : 0);
+    }, 0)"""
+    return int(page.evaluate(js, list(ZONES)))  # type: ignore[attr-defined]
+
+
+def screenshot(page: object, path: Path) -> Path:
+    """Save a screenshot of the page to ``path`` (for a person to look at)."""
+    page.screenshot(path=str(path))  # type: ignore[attr-defined]
+    return path
+
+
+def in_own_thread(fn: Callable[[], None], *, timeout_s: float = 600.0) -> None:
+    """Run ``fn`` in a thread of its own and re-raise what it raised (skips too).
+
+    Playwright's sync API refuses to start while another module's session-scoped
+    browser (test_app_kiosk's) runs its loop on this thread; a thread has no loop.
+    """
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            fn()
+        except BaseException as exc:  # handed to the test thread
+            errors.append(exc)
+
+    t = threading.Thread(target=run, name="browser-test")
+    t.start()
+    t.join(timeout=timeout_s)
+    assert not t.is_alive(), f"the browser test did not finish within {timeout_s:.0f} s"
+    if errors:
+        raise errors[0]

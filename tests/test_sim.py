@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 
 import pytest
 from shapely.geometry import box
 
 from floorplan import capacity as C
-from floorplan._sim import jupedsim_available, simulate_evacuation
+from floorplan._sim import FRAME_EVERY_S, jupedsim_available, simulate_evacuation
 from floorplan.errors import SimUnavailableError
 from floorplan.venue import load_venue
 
@@ -60,6 +61,13 @@ def test_fifty_agents_leave(room: tuple[object, C.HallCapacity]) -> None:
     assert [n for _, n in seen] == sorted((n for _, n in seen), reverse=True)
     assert res.frames
     assert res.frames[0][1].shape == (50, 2)
+    # One frame per simulated second (the animation's time steps), fewer people in each.
+    times = [t for t, _ in res.frames]
+    assert times[0] == 0.0
+    assert all(abs(b - a - FRAME_EVERY_S) < 0.05 for a, b in itertools.pairwise(times))
+    assert len(res.frames) >= int(res.evacuation_s) - 1
+    sizes = [len(xy) for _, xy in res.frames]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 @needs_jps

@@ -1,8 +1,11 @@
 """Serve the staff page: hall capacity, travel distances, evacuation and crowding.
 
-Everything is computed by :mod:`floorplan.capacity` (cached per server, profile and
-sprinkler setting); the JuPedSim run goes to a worker thread so the page stays live, and
-its progress is polled by a periodic callback on the session's own thread.
+Everything is computed by :mod:`floorplan.capacity` (once per server, venue, profile and
+sprinkler setting, shared by every session). Both the capacity figures (7-20 s for the
+bundled venue on two shared cores) and the JuPedSim run go to worker threads so that the
+page shows at once and stays live; a periodic callback on the session's own thread polls
+them and fills the page in when they are done. A finished run is shown as a density plot
+and as an animation of the agents (a player over one frame a simulated second).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ import html
 import io
 import math
 import threading
+import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import panel as pn
@@ -28,7 +32,7 @@ from floorplan.app.context import VenueContext
 from floorplan.schema import Col
 from floorplan.venue import Venue
 
-__all__ = ["staff_page"]
+__all__ = ["capacities_future", "staff_page"]
 
 #: One simulation at a time per server: the machine's cores are shared.
 _POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorplan-sim")
@@ -40,15 +44,46 @@ _LOS_COLOURS = {
     "E": "#fc8d59",
     "F": "#d73027",
 }
+#: Capacity figures are computed here, one venue/profile at a time, apart from the sims.
+_CAP_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorplan-capacity")
 _CAP_LOCK = threading.Lock()
+_CapKey = tuple[Venue, str, bool]
+_CAP_FUTURES: OrderedDict[_CapKey, Future[tuple[C.HallCapacity, ...]]] = OrderedDict()
+#: Computations kept (done or running): a few profiles × sprinkler settings × venues.
+_CAP_KEEP: Final = 8
+#: How often a session looks whether its capacity figures or its simulation are done.
+_POLL_MS: Final = 250
 
 
-@lru_cache(maxsize=8)
-def _capacities(venue: Venue, profile: str, sprinklered: bool) -> tuple[C.HallCapacity, ...]:
+def _compute(venue: Venue, profile: str, sprinklered: bool) -> tuple[C.HallCapacity, ...]:
+    return tuple(C.hall_capacity(venue, profile=profile, sprinklered=sprinklered, with_field=True))
+
+
+def capacities_future(
+    venue: Venue, profile: str = C.DEFAULT_PROFILE, *, sprinklered: bool = False
+) -> Future[tuple[C.HallCapacity, ...]]:
+    """Return the shared computation of ``venue``'s figures, started in a worker if new.
+
+    Every session asking for the same venue, profile and sprinkler setting gets the same
+    future, so the figures are computed once per server (a failure is kept too: it
+    would fail again).
+    """
+    key = (venue, profile, sprinklered)
     with _CAP_LOCK:
-        return tuple(
-            C.hall_capacity(venue, profile=profile, sprinklered=sprinklered, with_field=True)
-        )
+        fut = _CAP_FUTURES.get(key)
+        if fut is None:
+            fut = _CAP_POOL.submit(_compute, venue, profile, sprinklered)
+            _CAP_FUTURES[key] = fut
+            while len(_CAP_FUTURES) > _CAP_KEEP:
+                _CAP_FUTURES.popitem(last=False)
+        else:
+            _CAP_FUTURES.move_to_end(key)
+        return fut
+
+
+def _in_server_session() -> bool:
+    doc = pn.state.curdoc
+    return doc is not None and doc.session_context is not None
 
 
 def _esc(x: object) -> str:
@@ -191,10 +226,24 @@ def report_html(venue: Venue, caps: Sequence[C.HallCapacity], profile: C.Profile
 
 
 class StaffPage:
-    """One session's staff page."""
+    """One session's staff page.
 
-    def __init__(self, ctx: VenueContext) -> None:
+    Parameters
+    ----------
+    ctx
+        The server's shared venue context.
+    background
+        Compute the capacity figures in a worker thread and show a "computing" state
+        until a periodic callback finds them done (default: when in a server session;
+        otherwise, as in a notebook or a test, wait for them here).
+    """
+
+    def __init__(self, ctx: VenueContext, *, background: bool | None = None) -> None:
         self.ctx = ctx
+        self.background = _in_server_session() if background is None else background
+        self._cap_future: Future[tuple[C.HallCapacity, ...]] | None = None
+        self._cap_started = 0.0
+        self._cap_poll: Any = None
         self.venue = ctx.venue
         self.profile_select = pn.widgets.Select(
             name="Code profile", options=C.known_profiles(), value=C.DEFAULT_PROFILE
@@ -215,6 +264,14 @@ class StaffPage:
         self.sim_progress = pn.indicators.Progress(value=0, max=100, visible=False, width=300)
         self.sim_status = pn.pane.HTML("")
         self.sim_plot = pn.pane.Bokeh(None)
+        # The animation: recorded agent positions (one frame a simulated second).
+        self.anim_source = ColumnDataSource({"x": [], "y": []})
+        self.anim_fig = self._anim_figure()
+        self.anim_pane = pn.pane.Bokeh(self.anim_fig, sizing_mode="stretch_width", visible=False)
+        self.anim_player = self._player(1, visible=False)
+        self.anim_label = pn.pane.HTML("")
+        self.anim_row = pn.Row(self.anim_player, self.anim_label)
+        self._frames: list[tuple[float, np.ndarray]] = []
         self.sim_button.on_click(self._start_sim)
         self._future: Future[Any] | None = None
         self._sim_state: dict[str, Any] = {}
@@ -257,7 +314,67 @@ class StaffPage:
     # ------------------------------------------------------------------ capacity
 
     def _recompute(self) -> None:
-        self.caps = _capacities(self.venue, self.profile_select.value, self.sprinklered.value)
+        fut = capacities_future(
+            self.venue, self.profile_select.value, sprinklered=bool(self.sprinklered.value)
+        )
+        self._cap_future = fut
+        if fut.done() or not self.background:
+            self._cap_done(fut)
+            return
+        self._cap_started = time.monotonic()
+        self._set_computing()
+        if self._cap_poll is None and _in_server_session():
+            self._cap_poll = pn.state.add_periodic_callback(self._poll_caps, period=_POLL_MS)
+
+    def _set_computing(self) -> None:
+        """Show that the figures are being computed; disable what needs them."""
+        self.caps = ()
+        self._computing_note()
+        for w in (self.csv_download, self.html_download, self.sim_button, self.crowd_button):
+            w.disabled = True
+        for pane in (self.totals, self.findings, self.hydraulic, self.crowd_out):
+            pane.object = ""
+        self.forecast_out.object = ""
+        self.heat_source.data = {"x": [], "y": [], "d": []}
+        self.past_source.data = {"x": [], "y": []}
+
+    def _computing_note(self) -> None:
+        secs = time.monotonic() - self._cap_started
+        self.table.object = (
+            "<p class='computing' id='capacity-computing'>Computing the capacity figures of "
+            f"{len(self.venue.halls)} halls ({_esc(self.profile_select.value)}"
+            f"{', sprinklered' if self.sprinklered.value else ''})… {secs:.0f} s. The first "
+            "time for a venue and profile takes a while; this page fills in by itself.</p>"
+        )
+
+    def _poll_caps(self) -> None:
+        fut = self._cap_future
+        if fut is None or not fut.done():
+            self._computing_note()  # the elapsed seconds
+            return
+        if self._cap_poll is not None:
+            self._cap_poll.stop()
+            self._cap_poll = None
+        self._cap_done(fut)
+
+    def _cap_done(self, fut: Future[tuple[C.HallCapacity, ...]]) -> None:
+        try:
+            caps = fut.result()
+        except Exception as exc:  # shown to the user, never a traceback
+            self.caps = ()
+            for w in (self.csv_download, self.html_download, self.sim_button, self.crowd_button):
+                w.disabled = True
+            self.table.object = (
+                f"<p class='error' style='color:#b00020'>Capacity figures failed: {_esc(exc)}</p>"
+            )
+            return
+        for w in (self.csv_download, self.html_download, self.sim_button, self.crowd_button):
+            w.disabled = False
+        self._apply(caps)
+
+    def _apply(self, caps: tuple[C.HallCapacity, ...]) -> None:
+        """Fill the page with ``caps``."""
+        self.caps = caps
         self.table.object = capacity_table_html(self.caps)
         zones = C.totals(self.caps)
         whole = C.totals(self.caps, by="venue")
@@ -389,6 +506,8 @@ class StaffPage:
         self._update_crowding()
 
     def _update_crowding(self, *_: Any) -> None:
+        if not self.caps:
+            return
         counts = {h: w.value for h, w in self.count_inputs.items()}
         try:
             halls = C.crowding(self.caps, counts)
@@ -433,6 +552,8 @@ class StaffPage:
         )
 
     def _forecast(self) -> None:
+        if not self.caps:
+            return
         whole = C.totals(self.caps, by="venue")
         try:
             f = C.forecast_peak(
@@ -467,13 +588,15 @@ class StaffPage:
             )
             return
         hid = self.sim_hall.value
-        cap = next(c for c in self.caps if c.hall_id == hid)
+        cap = next((c for c in self.caps if c.hall_id == hid), None)
+        if cap is None:  # the figures are still being computed
+            return
         try:
             n = C.parse_count(self.sim_count.value, hall_id=hid)
         except C.CountError as exc:
             self.sim_status.object = f"<p style='color:#b00020'>{_esc(exc)}</p>"
             return
-        state: dict[str, Any] = {"t": 0.0, "left": n, "n": n}
+        state: dict[str, Any] = {"t": 0.0, "left": n, "n": n, "cap": cap}
         self._sim_state = state
 
         def progress(t: float, left: int) -> None:
@@ -485,7 +608,7 @@ class StaffPage:
         self.sim_progress.visible = True
         self.sim_progress.value = 0
         self.sim_status.object = f"<p>Simulating {n:,} people in {_esc(hid)}…</p>"
-        self._poll = pn.state.add_periodic_callback(self._poll_sim, period=500)
+        self._poll = pn.state.add_periodic_callback(self._poll_sim, period=2 * _POLL_MS)
 
     def _poll_sim(self) -> None:
         st = self._sim_state
@@ -506,7 +629,8 @@ class StaffPage:
         except Exception as exc:  # shown to the user, never a traceback
             self.sim_status.object = f"<p style='color:#b00020'>Simulation failed: {_esc(exc)}</p>"
             return
-        cap = next(c for c in self.caps if c.hall_id == res.hall_id)
+        # The figures the run started from (the profile may have changed since).
+        cap = st["cap"]
         hyd = C.hydraulic_evacuation(cap, res.occupants)
         sim_t = "did not finish" if res.evacuation_s is None else f"{res.evacuation_s:.0f} s"
         self.sim_status.object = (
@@ -516,7 +640,57 @@ class StaffPage:
             "agents accelerate, slow in crowds and bunch at doors.</p>"
         )
         self.sim_progress.value = 100
+        self._show_result(res)
+
+    def _show_result(self, res: Any) -> None:
+        """Show a finished run: the density plot and the animation of its frames."""
         self.sim_plot.object = self._density_plot(res)
+        self._frames = list(res.frames)
+        if not self._frames:
+            self.anim_player.visible = self.anim_pane.visible = False
+            self.anim_label.object = ""
+            return
+        hall = self.venue.halls[self.venue.halls[Col.HALL_ID].astype(str) == res.hall_id]
+        x0, y0, x1, y1 = hall.total_bounds
+        pad = 0.05 * max(x1 - x0, y1 - y0)
+        self.anim_fig.x_range.start, self.anim_fig.x_range.end = x0 - pad, x1 + pad
+        self.anim_fig.y_range.start, self.anim_fig.y_range.end = y0 - pad, y1 + pad
+        self.anim_fig.title.text = f"Evacuation of {res.hall_id}: agents once a simulated second"
+        # A new player per run: Panel's player view never redraws its slider for a new
+        # ``end`` (panel/models/player.ts sets the slider's max only when rendered).
+        self.anim_player = self._player(max(len(self._frames) - 1, 1), visible=True)
+        self.anim_row[0] = self.anim_player
+        self.anim_pane.visible = True
+        self._show_frame(0)
+
+    def _player(self, end: int, *, visible: bool) -> pn.widgets.Player:
+        player = pn.widgets.Player(
+            name="Time",
+            start=0,
+            end=end,
+            value=0,
+            interval=200,
+            loop_policy="once",
+            show_loop_controls=False,
+            visible=visible,
+            width=420,
+        )
+        player.param.watch(lambda e: self._show_frame(int(e.new)), "value")
+        return player
+
+    def _show_frame(self, i: int) -> None:
+        if not self._frames:
+            return
+        t, xy = self._frames[min(max(i, 0), len(self._frames) - 1)]
+        self.anim_source.data = {"x": xy[:, 0], "y": xy[:, 1]}
+        self.anim_label.object = (
+            f"<p class='anim-frame' data-frame='{i}'>t = {t:.0f} s: {len(xy):,} people inside</p>"
+        )
+
+    def _anim_figure(self) -> Any:
+        fig = self._base_figure("Evacuation: agents once a simulated second")
+        fig.scatter("x", "y", source=self.anim_source, size=4, color="#d7301f", name="agents")
+        return fig
 
     def _density_plot(self, res: Any) -> Any:
         fig = self._base_figure(f"Where people were during the evacuation of {res.hall_id}")
@@ -545,6 +719,8 @@ class StaffPage:
             self.sim_progress,
             self.sim_status,
             self.sim_plot,
+            self.anim_row,
+            self.anim_pane,
             pn.pane.HTML(
                 "<h2>Crowding now</h2><p>Counts per hall, or a CSV with columns hall_id,count:</p>"
             ),
