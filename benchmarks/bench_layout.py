@@ -30,7 +30,7 @@ LINES: list[str] = []
 
 
 def say(line: str) -> None:
-    say(line, flush=True)
+    print(line, flush=True)
     LINES.append(f"- {line}")
 
 
