@@ -111,6 +111,8 @@ _FUZZY_CUTOFF: Final = 72.0
 _FUZZY_MIN_CHARS: Final = 3
 _STRONG: Final = 94.0
 _NOISE_FLOOR: Final = 70.0
+#: The lowest exact tier (a substring); every exact score is at least this.
+_EXACT_MIN: Final = 88.0
 
 
 def normalize(text: str) -> str:
@@ -193,8 +195,22 @@ class SearchIndex:
         for t, idx in texts:
             by_text.setdefault(t, []).append(idx)
         self._choices: list[str] = list(by_text)
-        self._spaced: list[str] = [" " + c for c in self._choices]
         self._owners: list[np.ndarray] = [np.asarray(v, dtype=np.int64) for v in by_text.values()]
+        # The owners flattened (choice j owns _owner_flat[_owner_ptr[j]:_owner_ptr[j + 1]])
+        # and the choices joined by newlines: a query is found with a few C-level scans
+        # of one string, not a Python loop over every choice (500,000 at 74,000 booths;
+        # measured in benchmarks/RESULTS.md, "Kiosk").
+        sizes = np.array([len(v) for v in self._owners], dtype=np.int64)
+        self._owner_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self._owner_flat = (
+            np.concatenate(self._owners) if self._owners else np.empty(0, dtype=np.int64)
+        )
+        self._joined = "\n" + "\n".join(self._choices) + "\n"
+        lengths = np.array([len(c) for c in self._choices], dtype=np.int64)
+        self._lengths = lengths
+        self._starts = (
+            np.cumsum(np.concatenate([[1], lengths[:-1] + 1])) if len(lengths) else lengths
+        )
         places = {e.target: (e.x, e.y) for e in self._entries if e.kind is not HitKind.EVENT}
         self._entries = [
             replace(e, x=places[e.target][0], y=places[e.target][1])
@@ -203,6 +219,10 @@ class SearchIndex:
             for e in self._entries
         ]
         self._xy = np.array([(e.x, e.y) for e in self._entries], dtype=float).reshape(-1, 2)
+        labels = [e.label for e in self._entries]
+        order = sorted(range(len(labels)), key=labels.__getitem__)
+        self._label_rank = np.empty(len(labels), dtype=np.int64)
+        self._label_rank[order] = np.arange(len(labels))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -279,17 +299,21 @@ class SearchIndex:
         if not q or limit <= 0:
             return []
         scores = np.full(len(self._choices), -1.0)
-        qs = " " + q
         substring_ok = len(q) >= 2 or bool(_CJK.search(q))
-        # Plain str methods beat a regex or a fuzzy scorer for these exact tiers.
-        for i, c in enumerate(self._choices):
-            if c.startswith(q):
-                scores[i] = 100.0 if len(c) == len(q) else 98.0 - min(len(c) - len(q), 30) / 10
-            elif qs in self._spaced[i]:
-                scores[i] = 94.0
-            elif substring_ok and q in c:
-                scores[i] = 88.0
-        if len(q) >= _FUZZY_MIN_CHARS:
+        # Exact tiers, weakest first so that a choice keeps its best: anywhere in it, at
+        # the start of one of its words, at its start.
+        if substring_ok:
+            scores[self._find(q, 0)] = 88.0
+        scores[self._find(" " + q, 1)] = 94.0
+        pre = self._find("\n" + q, 1)
+        extra = self._lengths[pre] - len(q)
+        scores[pre] = np.where(extra == 0, 100.0, 98.0 - np.minimum(extra, 30) / 10)
+        best = self._entry_scores(scores)
+        # Typo matches score at most 100 * _FUZZY_WEIGHT, below every exact tier: with
+        # ``limit`` exact hits already they cannot reach the list (and they are the slow
+        # part at 74,000 booths), so they are only looked for when they could.
+        exact = int(np.count_nonzero(best >= _EXACT_MIN))
+        if len(q) >= _FUZZY_MIN_CHARS and exact < limit:
             for _, score, i in process.extract(
                 q,
                 self._choices,
@@ -299,10 +323,7 @@ class SearchIndex:
                 limit=200,
             ):
                 scores[i] = max(scores[i], score * _FUZZY_WEIGHT)
-        best = np.full(len(self._entries), -1.0)
-        for j in np.flatnonzero(scores >= 0):
-            owners = self._owners[j]
-            best[owners] = np.maximum(best[owners], scores[j])
+            best = self._entry_scores(scores)
         top = float(best.max()) if len(best) else -1.0
         # Once something matches exactly, faint typo matches are only noise.
         found = np.flatnonzero(best >= (_NOISE_FLOOR if top >= _STRONG else 0.0))
@@ -313,11 +334,9 @@ class SearchIndex:
             dist = np.nan_to_num(d, nan=np.inf)
         else:
             dist = np.zeros(len(found))
-        order = sorted(
-            range(len(found)),
-            key=lambda j: (-best[found[j]], dist[j], self._entries[found[j]].label),
-        )
-        picked = [found[j] for j in order[:limit]]
+        # Best score, then nearer, then by label, then index order (lexsort: last key first).
+        order = np.lexsort((found, self._label_rank[found], dist, -best[found]))
+        picked = [int(e) for e in found[order[:limit]]]
         group_best: dict[HitKind, float] = {}
         for e in picked:
             kind = self._entries[e].kind
@@ -331,6 +350,27 @@ class SearchIndex:
             )
         )
         return [self._hit(e, float(best[e])) for e in picked]
+
+    def _entry_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Return each entry's best score over the choices it owns (-1: none matched)."""
+        best = np.full(len(self._entries), -1.0)
+        hit = np.flatnonzero(scores >= 0)
+        lo, hi = self._owner_ptr[hit], self._owner_ptr[hit + 1]
+        sizes = hi - lo
+        if sizes.sum():
+            at = np.repeat(lo - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+            np.maximum.at(best, self._owner_flat[at], np.repeat(scores[hit], sizes))
+        return best
+
+    def _find(self, needle: str, skip: int) -> np.ndarray:
+        """Return the choices in which ``needle`` occurs (its first ``skip`` chars before)."""
+        if "\n" in needle[skip:]:
+            return np.empty(0, dtype=np.int64)
+        pos = np.fromiter(
+            (m.start() + skip for m in re.finditer(re.escape(needle), self._joined)),
+            dtype=np.int64,
+        )
+        return np.unique(np.searchsorted(self._starts, pos, side="right") - 1)
 
     def _hit(self, e: int, score: float) -> SearchHit:
         en = self._entries[e]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from floorplan.app.mapview import WINDOW_ABOVE_BOOTHS
 from floorplan.generate import generate_venue
 from floorplan.io import write_venue
 from floorplan.users import add_user
@@ -19,11 +20,13 @@ from floorplan.venue import bundled_venue_path, load_venue
 from _browser import (
     XSS_NAME,
     Server,
+    booths_in_page,
     kiosk_venue,
     launch_chromium,
+    map_screen_point,
     route_length,
     search,
-    tap_booth,
+    tap_drawn_booth,
     wait_map,
     wait_route,
     write_geojson_folder,
@@ -117,7 +120,7 @@ def test_tap_a_booth(small_server: Server, page: object) -> None:
     page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
     wait_map(page)
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
-    tap_booth(page, "B-101")
+    tap_drawn_booth(page, "B-101")
     assert "Health First" in _card_text(page)
     wait_route(page)
 
@@ -259,7 +262,7 @@ def test_bundled_venue_must_show(bundled_server: Server, page: object) -> None:
     page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
     wait_map(page)
     page.wait_for_timeout(500)  # type: ignore[attr-defined]
-    tap_booth(page, str(booth["booth_id"]))
+    tap_drawn_booth(page, str(booth["booth_id"]))
     text = _card_text(page)
     assert str(booth["booth_id"]) in text
     wait_route(page)
@@ -269,3 +272,145 @@ def _served_venue(server: Server) -> Path | None:
     args = server.proc.args
     assert isinstance(args, list)
     return Path(args[args.index("--venue") + 1]) if "--venue" in args else None
+
+
+def _luminance(rgb: str) -> float:
+    parts = [float(v) for v in re.findall(r"[\d.]+", rgb)[:3]]
+    lin = [(c / 255) / 12.92 if c <= 10 else (((c / 255) + 0.055) / 1.055) ** 2.4 for c in parts]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(fg: str, bg: str) -> float:
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+_BOOTHS_IN_PAGE_JS = """(zones) => zones.reduce((n, z) => {
+  const r = Bokeh.documents[0].get_model_by_name('zone-' + z);
+  return n + (r ? r.data_source.data.booth_id.length : 0);
+}, 0)"""
+
+_COLOURS_JS = """(els) => els.filter(e => e.getClientRects().length).map(e => {
+  let bg = 'rgba(0, 0, 0, 0)', n = e;
+  while (n && /rgba\\(.*, 0\\)$|transparent/.test(bg)) {
+    bg = getComputedStyle(n).backgroundColor;
+    n = n.parentElement || (n.getRootNode() && n.getRootNode().host);
+  }
+  return [getComputedStyle(e).color, bg, e.textContent.trim().slice(0, 40)];
+})"""
+
+
+def test_high_contrast_everywhere(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")  # type: ignore[attr-defined]
+    wait_map(page)
+    _card_text(page)
+    page.get_by_role("button", name="High contrast").click()  # type: ignore[attr-defined]
+    page.locator(".kiosk-root.high-contrast").wait_for(state="attached", timeout=20_000)  # type: ignore[attr-defined]
+    expect(page.locator(".card.hc")).to_have_count(1)  # type: ignore[attr-defined]
+    selectors = ".kiosk-side .bk-btn, .kiosk-side input, .card-body td, .card-body h2, .steps li"
+    texts = page.locator(selectors).evaluate_all(_COLOURS_JS)  # type: ignore[attr-defined]
+    assert len(texts) >= 12
+    low = [(t, round(_contrast(fg, bg), 1)) for fg, bg, t in texts if _contrast(fg, bg) < 7.0]
+    assert not low, low  # WCAG AAA: at least 7:1 for every text
+    # And in the high-contrast palette only: white or yellow on black, black on yellow.
+    palette = {"rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"}
+    off = [(fg, bg, t) for fg, bg, t in texts if fg not in palette or bg not in palette]
+    assert not off, off
+    # Widgets drawn after the switch (a search's hits) are high-contrast too.
+    search(page, "Acme")
+    hits = page.locator(".kiosk-side .hit .bk-btn").evaluate_all(_COLOURS_JS)  # type: ignore[attr-defined]
+    assert hits
+    assert all(_contrast(fg, bg) >= 7.0 for fg, bg, _ in hits), hits
+    page.get_by_role("button", name="High contrast").click()  # type: ignore[attr-defined]
+    expect(page.locator(".kiosk-root.high-contrast")).to_have_count(0)  # type: ignore[attr-defined]
+    expect(page.locator(".kiosk-side .hc")).to_have_count(0)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1920, 1080)])
+def test_legend_leaves_the_route_visible(
+    small_server: Server, browser: object, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{small_server.url}/kiosk?kiosk=K2&to=A-101")
+        wait_map(page)
+        wait_route(page)
+        page.wait_for_timeout(800)  # the view is fitted after the first draw
+        legend = page.evaluate(
+            """() => {
+              const fig = Bokeh.documents[0].get_model_by_name('floormap');
+              const pv = Bokeh.index.find_one(fig);
+              const leg = [...fig.below, ...fig.center, ...fig.left, ...fig.right, ...fig.above]
+                .find(m => 'click_policy' in m);
+              const b = pv.views.find_one(leg).bbox, f = pv.frame.bbox;
+              return {overlap: Math.max(0, Math.min(b.x1, f.x1) - Math.max(b.x0, f.x0))
+                               * Math.max(0, Math.min(b.y1, f.y1) - Math.max(b.y0, f.y0)),
+                      height: b.height, route: Bokeh.documents[0].get_model_by_name('route')
+                                                .data_source.data};
+            }"""
+        )
+        assert legend["height"] > 0
+        assert legend["overlap"] == 0  # the legend is outside the plot area
+        route = legend["route"]
+        for x, y in zip(route["x"], route["y"], strict=True):
+            assert map_screen_point(page, x, y)["inside"], (x, y)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    # Just above the windowing threshold: windowed like a 74,000-booth venue, quick to build.
+    venue = generate_venue(booths=WINDOW_ABOVE_BOOTHS + 500)
+    root = tmp_path_factory.mktemp("large")
+    path = root / "large.gpkg"
+    write_venue(venue, path)
+    server = Server("--venue", str(path), "--users", str(root / "users.json"))
+    yield server, len(venue.booths)
+    server.stop()
+
+
+def test_large_venue_sends_booths_as_the_view_zooms(
+    large_server: tuple[Server, int], page: object
+) -> None:
+    server, total = large_server
+    page.goto(f"{server.url}/kiosk")  # type: ignore[attr-defined]
+    wait_map(page)
+    page.wait_for_timeout(1000)  # past the browser's debounce of its first view
+    assert booths_in_page(page) == 0  # the home view: halls by zone, no booths
+    frame = map_screen_point(page, 0.0, 0.0)["frame"]
+    cx = frame["left"] + frame["width"] / 2  # type: ignore[index]
+    cy = frame["top"] + frame["height"] / 2  # type: ignore[index]
+    page.mouse.move(cx, cy)  # type: ignore[attr-defined]
+    span = "() => { const r = Bokeh.documents[0].get_model_by_name('floormap').x_range;"
+    span += " return r.end - r.start; }"
+    for _ in range(40):  # zoom in until a view about 150 m wide: a few hundred booths
+        if page.evaluate(span) < 150.0:  # type: ignore[attr-defined]
+            break
+        page.mouse.wheel(0, -60)  # type: ignore[attr-defined]
+        page.wait_for_timeout(100)  # type: ignore[attr-defined]
+    assert 20.0 < page.evaluate(span) < 150.0  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "(js) => eval(js)(['automobile','agriculture','energy','digital','health','services']) > 0",
+        arg=_BOOTHS_IN_PAGE_JS,
+        timeout=30_000,
+    )
+    shown = booths_in_page(page)
+    assert 0 < shown < total
+    # A booth the view brought in can be tapped and routed to.
+    bid = page.evaluate(  # type: ignore[attr-defined]
+        """() => { const d = Bokeh.documents[0];
+          for (const z of ['automobile','agriculture','energy','digital','health','services']) {
+            const b = d.get_model_by_name('zone-' + z).data_source.data;
+            const f = d.get_model_by_name('floormap'), xr = f.x_range, yr = f.y_range;
+            for (let i = 0; i < b.booth_id.length; i++) {
+              const fx = (b.cx[i] - xr.start) / (xr.end - xr.start);
+              const fy = (b.cy[i] - yr.start) / (yr.end - yr.start);
+              if (fx > 0.3 && fx < 0.7 && fy > 0.3 && fy < 0.7) return b.booth_id[i];
+            }
+          } return null; }"""
+    )
+    assert bid is not None
+    tap_drawn_booth(page, bid)
+    assert bid in _card_text(page)

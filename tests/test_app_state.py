@@ -6,12 +6,21 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from shapely.affinity import rotate
+from shapely.geometry import box as shapely_box
 
 from floorplan import i18n
 from floorplan.app.context import VenueContext
 from floorplan.app.kiosk import KioskPage, KioskState
-from floorplan.app.mapview import MapFrame
+from floorplan.app.mapview import (
+    MAX_BOOTHS_SENT,
+    VIEW_MARGIN,
+    WINDOW_ABOVE_BOOTHS,
+    MapFrame,
+    MapView,
+)
 from floorplan.app.server import _is_public, authorize
+from floorplan.generate import generate_venue
 from floorplan.search import HitKind
 from floorplan.users import add_user
 
@@ -196,3 +205,111 @@ def test_roles(tmp_path: Path) -> None:
     assert _is_public("/kiosk/ws")
     assert not _is_public("/planner")
     assert not _is_public("/staff/ws")
+
+
+# --- large venues: booths sent for the view only -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def large_ctx() -> VenueContext:
+    # Just above the windowing threshold: big enough to window, quick to generate.
+    return VenueContext(generate_venue(booths=WINDOW_ABOVE_BOOTHS + 500))
+
+
+def _set_view(view: MapView, box: tuple[float, float, float, float]) -> None:
+    # As the browser's debounced callback reports a settled view.
+    view.view_source.data = {"x0": [box[0]], "x1": [box[1]], "y0": [box[2]], "y1": [box[3]]}
+
+
+def _expected_in_box(
+    ctx: VenueContext, frame: MapFrame, box: tuple[float, float, float, float]
+) -> set[str]:
+    # Independently of the STRtree: turn every booth with shapely.affinity, test each one.
+    x0, x1, y0, y1 = box
+    mx, my = (x1 - x0) * VIEW_MARGIN, (y1 - y0) * VIEW_MARGIN
+    area = shapely_box(x0 - mx, y0 - my, x1 + mx, y1 + my)
+    b = ctx.venue.booths
+    return {
+        str(bid)
+        for bid, g in zip(b["booth_id"], b.geometry, strict=True)
+        if rotate(g, frame.angle_deg, origin=(frame.cx, frame.cy)).intersects(area)
+    }
+
+
+def test_large_venue_first_paint_is_halls_by_zone(large_ctx: VenueContext) -> None:
+    frame = MapFrame.facing(large_ctx.venue, 30.0)
+    view = MapView(large_ctx.venue, frame, lang=i18n.Lang.EN, icon_url=str)
+    assert view.windowed
+    assert len(large_ctx.venue.booths) > WINDOW_ABOVE_BOOTHS
+    assert view.booths_shown() == []
+    assert len(view.labels.data["booth_id"]) == 0
+    assert view.overview is True
+    halls_drawn = sum(len(r.data_source.data["xs"]) for r in view.hall_zone_renderers.values())
+    halls_with_booths = large_ctx.venue.booths["hall_id"].nunique()
+    assert halls_drawn == halls_with_booths
+    # The legend hides a zone's halls with its booths.
+    assert all(len(item.renderers) == 2 for item in view.legend.items)
+
+
+def test_large_venue_sends_the_booths_in_view(large_ctx: VenueContext) -> None:
+    frame = MapFrame.facing(large_ctx.venue, 30.0)
+    view = MapView(large_ctx.venue, frame, lang=i18n.Lang.EN, icon_url=str)
+    booth = large_ctx.venue.booths.iloc[len(large_ctx.venue.booths) // 3]
+    c = booth.geometry.centroid
+    vx, vy = frame.to_view([c.x], [c.y])
+    box = (vx[0] - 45.0, vx[0] + 45.0, vy[0] - 30.0, vy[0] + 30.0)
+    _set_view(view, box)
+    shown = view.booths_shown()
+    expected = _expected_in_box(large_ctx, frame, box)
+    assert str(booth["booth_id"]) in expected
+    assert len(shown) == len(set(shown))
+    assert set(shown) == expected
+    assert sorted(view.labels.data["booth_id"]) == sorted(expected)
+    assert view.overview is False
+    assert all(len(r.data_source.data["xs"]) == 0 for r in view.hall_zone_renderers.values())
+    # Each booth is drawn where the frame puts it: its label inside its outline.
+    for r in view.zone_renderers.values():
+        d = r.data_source.data
+        for xs, ys, cx, cy in zip(d["xs"], d["ys"], d["cx"], d["cy"], strict=True):
+            assert min(xs) <= cx <= max(xs)
+            assert min(ys) <= cy <= max(ys)
+    # Zooming out past the cap goes back to halls by zone.
+    x0, y0, x1, y1 = large_ctx.venue.halls.total_bounds
+    _set_view(view, (x0 - 1e4, x1 + 1e4, y0 - 1e4, y1 + 1e4))
+    assert view.booths_shown() == []
+    assert view.overview is True
+    # An empty corner of the world: nothing, and no overview either.
+    _set_view(view, (x0 - 5000.0, x0 - 4900.0, y0 - 5000.0, y0 - 4900.0))
+    assert view.booths_shown() == []
+    assert view.overview is False
+
+
+def test_large_venue_tap_routes_and_highlights(large_ctx: VenueContext) -> None:
+    kiosk = str(large_ctx.venue.kiosks["kiosk_id"].iloc[0])
+    page = KioskPage(large_ctx, {"kiosk": kiosk}, base_url="http://x")
+    assert page.map.booths_shown() == []
+    k = large_ctx.kiosk(kiosk)
+    assert k is not None
+    # The kiosk's own hall: a booth a route reaches.
+    b = large_ctx.venue.booths
+    hall = b[b.geometry.distance(shapely_box(k[0], k[1], k[0], k[1])) < 80.0]
+    booth = hall.iloc[0]
+    pt = booth.geometry.representative_point()
+    assert page.state.tap(pt.x, pt.y) == booth["booth_id"]
+    assert page.state.mode == "card"
+    assert len(page.map.highlight_source.data["xs"]) == 1
+    assert page.state.route is not None
+    assert len(page.map.route_source.data["x"]) >= 2
+    # The booths around the route follow once the browser reports the fitted view.
+    fit = page.map._fit_source.data
+    _set_view(page.map, (*fit["x"], *fit["y"]))
+    assert str(booth["booth_id"]) in page.map.booths_shown()
+    assert len(page.map.booths_shown()) <= MAX_BOOTHS_SENT
+
+
+def test_small_venue_is_sent_whole(ctx: VenueContext) -> None:
+    view = MapView(ctx.venue, MapFrame(), lang=i18n.Lang.EN, icon_url=str)
+    assert not view.windowed
+    assert sorted(view.booths_shown()) == sorted(ctx.venue.booths["booth_id"])
+    _set_view(view, (0.0, 1.0, 0.0, 1.0))  # ignored: the whole venue stays
+    assert len(view.booths_shown()) == len(ctx.venue.booths)

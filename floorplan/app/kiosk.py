@@ -359,6 +359,8 @@ _ROOT_CSS = """
 .kiosk-side { flex: 0 0 auto !important; width: 36vw !important; max-width: 760px !important;
   height: 100vh !important; overflow-y: auto !important; overscroll-behavior: contain;
   padding: 8px 14px !important; box-sizing: border-box; }
+:host(.high-contrast) { background: #000000; }
+:host(.high-contrast) .kiosk-side { background: #000000 !important; color: #ffffff !important; }
 @media (orientation: portrait) {
   :host { flex-direction: column !important; }
   .kiosk-map { width: 100vw !important; height: 52vh !important; flex: 0 0 auto !important; }
@@ -375,7 +377,29 @@ td.k { color: #495057; white-space: nowrap; }
 .err { color: #b00020; font-weight: bold; }
 ol { padding-left: 28px; } li { margin: 6px 0; }
 """
-_HC_STYLES = {"background": "#000000", "color": "#ffffff"}
+# High contrast (WCAG AAA, over 7:1): white or yellow on black, black on yellow. The page
+# root gets the class ``high-contrast`` and every widget ``hc``; each widget lives in its
+# own shadow root, so each carries these rules, keyed on its own host's class.
+HC_CLASS = "hc"
+ROOT_HC_CLASS = "high-contrast"
+_HC_CSS = """
+:host(.hc) { color: #ffffff !important; background: #000000 !important; }
+:host(.hc) .bk-btn, :host(.hc) .bk-btn-default, :host(.hc) .bk-btn-primary {
+  background: #000000 !important; color: #ffffff !important; border: 3px solid #ffff00 !important;
+  box-shadow: none !important; background-image: none !important; }
+:host(.hc) .bk-btn.bk-active, :host(.hc) .bk-btn.bk-btn-primary {
+  background: #ffff00 !important; color: #000000 !important; border-color: #ffffff !important; }
+:host(.hc) .bk-btn:hover { text-decoration: underline; }
+:host(.hc) .bk-btn:focus-visible, :host(.hc) .bk-input:focus {
+  outline: 4px solid #ffffff !important; outline-offset: 2px; }
+:host(.hc) .bk-input { background: #000000 !important; color: #ffffff !important;
+  border: 3px solid #ffff00 !important; }
+:host(.hc) .bk-input::placeholder { color: #ffffff !important; opacity: 1; }
+:host(.hc) .sub, :host(.hc) td.k, :host(.hc) .err, :host(.hc) h3 {
+  color: #ffff00 !important; opacity: 1 !important; }
+:host(.hc) a { color: #ffff00 !important; }
+:host(.hc) img { background: #ffffff; }
+"""
 
 
 def _idle_js(idle_s: float, home_url: str) -> CustomJS:
@@ -448,22 +472,28 @@ class KioskPage:
 
         self.search = pn.widgets.TextInput(
             sizing_mode="stretch_width",
-            stylesheets=[".bk-input { font-size: 22px; height: 60px; } :host { width: 100%; }"],
+            stylesheets=[
+                ".bk-input { font-size: 22px; height: 60px; } :host { width: 100%; }",
+                _HC_CSS,
+            ],
         )
         self.search.param.watch(lambda e: state.set_query(e.new or ""), "value_input")
-        self.lang_btn = pn.widgets.Button(stylesheets=[_SMALL_BUTTON_CSS], color="primary")
+        small = [_SMALL_BUTTON_CSS, _HC_CSS]
+        self.lang_btn = pn.widgets.Button(stylesheets=small, color="primary")
         self.lang_btn.on_click(lambda _e: state.toggle_lang())
-        self.home_btn = pn.widgets.Button(stylesheets=[_SMALL_BUTTON_CSS])
+        self.home_btn = pn.widgets.Button(stylesheets=small)
         self.home_btn.on_click(lambda _e: self._home())
-        self.zones_btn = pn.widgets.Button(stylesheets=[_SMALL_BUTTON_CSS])
+        self.zones_btn = pn.widgets.Button(stylesheets=small)
         self.zones_btn.on_click(lambda _e: self._zones())
-        self.events_btn = pn.widgets.Button(stylesheets=[_SMALL_BUTTON_CSS])
+        self.events_btn = pn.widgets.Button(stylesheets=small)
         self.events_btn.on_click(lambda _e: state.show_events())
-        self.contrast = pn.widgets.Toggle(stylesheets=[_SMALL_BUTTON_CSS])
+        self.contrast = pn.widgets.Toggle(stylesheets=small)
         self.contrast.param.watch(lambda e: setattr(state, "high_contrast", e.new), "value")
-        self.accessible = pn.widgets.Toggle(stylesheets=[_BUTTON_CSS])
+        self.accessible = pn.widgets.Toggle(stylesheets=[_BUTTON_CSS, _HC_CSS])
         self.accessible.param.watch(lambda e: state.set_accessible(e.new), "value")
-        self.notice = pn.pane.HTML("", stylesheets=[":host { color: #b00020; font-size: 18px; }"])
+        self.notice = pn.pane.HTML(
+            "", stylesheets=[":host { color: #b00020; font-size: 18px; }", _HC_CSS]
+        )
         self.body = pn.Column(sizing_mode="stretch_width", css_classes=["kiosk-body"])
         bar = pn.FlexBox(
             self.home_btn,
@@ -548,8 +578,29 @@ class KioskPage:
         high = self.state.high_contrast
         with unlocked():
             self.map.set_contrast(high=high)
-        self.side.styles = _HC_STYLES if high else {}
         self.contrast.value = high
+        self.root.css_classes = _with_class(self.root.css_classes, ROOT_HC_CLASS, on=high)
+        self._mark_hc([*self._fixed_widgets(), *self.body.objects])
+
+    def _fixed_widgets(self) -> list[Any]:
+        return [
+            self.home_btn,
+            self.zones_btn,
+            self.events_btn,
+            self.lang_btn,
+            self.contrast,
+            self.search,
+            self.notice,
+            self.accessible,
+        ]
+
+    def _mark_hc(self, widgets: list[Any]) -> None:
+        """Give ``widgets`` the high-contrast class, or take it away, as the state says."""
+        on = self.state.high_contrast
+        for w in widgets:
+            classes = _with_class(w.css_classes, HC_CLASS, on=on)
+            if classes != list(w.css_classes):
+                w.css_classes = classes
 
     def _on_selected(self, *_: object) -> None:
         # Raw Bokeh changes from a Panel widget callback must be sent with the document
@@ -579,7 +630,7 @@ class KioskPage:
     def _button(self, label: str, action: Any, **kw: Any) -> pn.widgets.Button:
         # A widget label is set as text by Bokeh: markup in a name stays visible text.
         b = pn.widgets.Button(
-            name=label, stylesheets=[_BUTTON_CSS], sizing_mode="stretch_width", **kw
+            name=label, stylesheets=[_BUTTON_CSS, _HC_CSS], sizing_mode="stretch_width", **kw
         )
         b.on_click(lambda _e: action())
         return b
@@ -599,6 +650,7 @@ class KioskPage:
             items = self._render_events(lang)
         else:
             items = [_para(i18n.text("home.hint", lang))]
+        self._mark_hc(items)
         self.body.objects = items
 
     def _render_hits(self, lang: Lang) -> list[Any]:
@@ -650,7 +702,7 @@ class KioskPage:
         items: list[Any] = [
             pn.pane.HTML(
                 "".join(parts),
-                stylesheets=[_CARD_CSS],
+                stylesheets=[_CARD_CSS, _HC_CSS],
                 css_classes=["card"],
                 sizing_mode="stretch_width",
             ),
@@ -667,6 +719,7 @@ class KioskPage:
                 f"<figcaption style='font-size:16px'>{e(i18n.text('card.qr', lang))}</figcaption>"
                 f"<a class='deeplink' href='{e(link)}' style='display:none'>{e(link)}</a></figure>",
                 css_classes=["qr"],
+                stylesheets=[_HC_CSS],
             )
         )
         return items
@@ -733,7 +786,8 @@ def _heading(label: str) -> pn.pane.HTML:
         f"<h3>{html.escape(label)}</h3>",
         stylesheets=[
             "h3 { font-size: 18px; font-weight: bold; color: inherit; opacity: 0.8;"
-            " margin: 10px 0 2px; }"
+            " margin: 10px 0 2px; }",
+            _HC_CSS,
         ],
     )
 
@@ -742,8 +796,14 @@ def _para(text: str) -> pn.pane.HTML:
     return pn.pane.HTML(
         f"<p>{html.escape(text)}</p>",
         sizing_mode="stretch_width",
-        stylesheets=["p { font-size: 20px; margin: 8px 0; }"],
+        stylesheets=["p { font-size: 20px; margin: 8px 0; }", _HC_CSS],
     )
+
+
+def _with_class(classes: list[str], name: str, *, on: bool) -> list[str]:
+    """Return ``classes`` with ``name`` in it (``on``) or not, order otherwise kept."""
+    rest = [c for c in classes if c != name]
+    return [*rest, name] if on else rest
 
 
 def _known_icon(kind: str) -> bool:

@@ -9,39 +9,23 @@ that a visitor's route goes around the moved booths without a reload.
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
 import panel as pn
-from bokeh.models import ColumnDataSource
 from panel.io.document import unlocked
 
 from floorplan.app.context import VenueContext
 from floorplan.app.kiosk import KioskPage, session_kiosk
-from floorplan.app.mapview import booth_data
 
 __all__ = ["POLL_MS", "follow_published", "kiosk_live_page", "redraw_kiosk"]
 
 #: How often each kiosk session looks at the shared context (milliseconds).
 POLL_MS = 1000
-_LABEL_COLUMNS = ("cx", "cy", "booth_id", "exhibitor")
 
 
 def redraw_kiosk(page: KioskPage) -> None:
     """Draw ``page``'s booths from its context's current venue and route its place again."""
     ctx = page.ctx
-    data = booth_data(ctx.venue, page.frame)
     with unlocked():
-        for zone, renderer in page.map.zone_renderers.items():
-            src: Any = renderer.data_source
-            src.data = data.get(zone, {k: [] for k in ("xs", "ys", *_LABEL_COLUMNS)})
-        labels = _label_source(page)
-        if labels is not None:
-            parts = list(data.values())
-            labels.data = {
-                k: np.concatenate([np.asarray(d[k], dtype=object) for d in parts]) if parts else []
-                for k in _LABEL_COLUMNS
-            }
+        page.map.set_venue(ctx.venue)
     state = page.state
     if not state.selected:
         return
@@ -52,19 +36,6 @@ def redraw_kiosk(page: KioskPage) -> None:
         return
     if state.mode == "card":
         state.choose(state.selected)  # a new route on the new layout; redraws via watchers
-
-
-def _label_source(page: KioskPage) -> ColumnDataSource | None:
-    zone_sources = {id(r.data_source) for r in page.map.zone_renderers.values()}
-    for r in page.map.figure.renderers:
-        src = getattr(r, "data_source", None)
-        if (
-            isinstance(src, ColumnDataSource)
-            and id(src) not in zone_sources
-            and set(_LABEL_COLUMNS) <= set(src.data)
-        ):
-            return src
-    return None
 
 
 def follow_published(page: KioskPage, *, period_ms: int = POLL_MS) -> None:
