@@ -131,10 +131,11 @@ def test_language_toggle(small_server: Server, page: object) -> None:
     assert "Booth" in _card_text(page)
     page.get_by_role("button", name="中文").click()  # type: ignore[attr-defined]
     page.get_by_role("button", name="首页").wait_for(timeout=20_000)  # type: ignore[attr-defined]
-    expect(page.locator(".card-body")).to_contain_text("展位")  # type: ignore[attr-defined]
-    text = page.locator(".card-body").first.inner_text()  # type: ignore[attr-defined]
-    assert "华北能源科技" in text  # the Chinese name leads in Chinese
-    assert re.search(r"步行 \d+ 米", text), text
+    card = page.locator(".card-body").first  # type: ignore[attr-defined]
+    # The card is redrawn in parts; wait for each part rather than read it once.
+    expect(card).to_contain_text("展位")
+    expect(card).to_contain_text("华北能源科技")  # the Chinese name leads in Chinese
+    expect(card).to_contain_text(re.compile(r"步行 \d+ 米"))
     page.get_by_role("button", name="EN").click()  # type: ignore[attr-defined]
     page.get_by_role("button", name="Home").wait_for(timeout=20_000)  # type: ignore[attr-defined]
 
