@@ -32,6 +32,13 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
 }
 
 
+#: How "after N m" is said for a step that follows the previous one at once.
+_AT_ONCE: Final = (("After {dist} m, ", "Then "), ("{dist}米后", "随即"))
+#: Turns closer than this to the previous instruction are folded into the next one: no
+#: one can act on two instructions a step apart (a turn just inside a door, say).
+MIN_TURN_GAP_M: Final = 2.0
+
+
 class StepKind(StrEnum):
     """What a step tells the walker to do."""
 
@@ -105,7 +112,11 @@ class Step:
             fields.update({k: v for k, v in en_zh.items() if v})
         fields["dist"] = f"{self.distance_m:.0f}"
         fields["door"] = self.door_id
-        out = CATALOGUE[self.kind.value][pick].format(**fields)
+        template = CATALOGUE[self.kind.value][pick]
+        if self.kind is not StepKind.START and round(self.distance_m) == 0:
+            # "After 0 m" reads like a mistake: say "then" for what follows at once.
+            template = template.replace(*_AT_ONCE[pick])
+        out = template.format(**fields)
         if self.landmark is not None and self.kind not in (StepKind.START, StepKind.ARRIVE):
             name = self.landmark.name_zh if zh and self.landmark.name_zh else self.landmark.name_en
             out += CATALOGUE["landmark"][pick].format(landmark=name)
@@ -175,7 +186,7 @@ def make_steps(
         h1 = math.atan2(y2 - y1, x2 - x1)
         angle = math.degrees((h1 - h0 + math.pi) % (2 * math.pi) - math.pi)
         kind = _turn(angle)
-        if kind is None or (walked == 0.0 and math.hypot(x2 - x1, y2 - y1) == 0.0):
+        if kind is None or (walked < MIN_TURN_GAP_M and len(steps) > 1):
             continue
         steps.append(Step(kind, walked, pt, landmark_at(pt), names=names))
         walked = 0.0

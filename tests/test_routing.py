@@ -6,6 +6,7 @@ import argparse
 import itertools
 import json
 import math
+import re
 
 import geopandas as gpd
 import networkx as nx
@@ -509,3 +510,28 @@ def test_generated_venue_matches_exact_only_reference(monkeypatch):
             assert fast._best_end_cached(
                 fast._trees[(a, False)], fast._resolve(b), fast._ends_of(b, fast._resolve(b)), False
             )[0] == pytest.approx(want[0], abs=1e-9)
+
+
+@pytest.fixture(scope="module")
+def bundled_router() -> Router:
+    from floorplan import load_venue  # noqa: PLC0415
+
+    return Router(load_venue())
+
+
+@pytest.mark.parametrize(("origin", "target"), [("E2-K1", "W3-A05"), ("W1-K1", "W2-A12")])
+def test_steps_read_as_a_person_would_follow_them(
+    bundled_router: Router, origin: str, target: str
+) -> None:
+    from floorplan._directions import MIN_TURN_GAP_M, StepKind  # noqa: PLC0415
+
+    route = bundled_router.route(origin, target)
+    turns = [s for s in route.steps[1:] if s.kind not in (StepKind.ENTER, StepKind.ARRIVE)]
+    # No two instructions a step apart, and no "after 0 m" in either language.
+    assert all(s.distance_m >= MIN_TURN_GAP_M for s in turns[1:])
+    for lang in ("en", "zh"):
+        text = " ".join(route.steps_text(lang))
+        assert "After 0 m" not in text
+        assert not re.search(r"(?<!\d)0米后", text)
+    # The step distances still add up to the walk.
+    assert sum(s.distance_m for s in route.steps) == pytest.approx(route.length_m, rel=1e-9)
