@@ -7,9 +7,8 @@ publish, and see an open kiosk route around it.
 from __future__ import annotations
 
 import re
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from floorplan.users import add_user
 
 from _browser import (
     Server,
+    in_own_thread,
     kiosk_venue,
     launch_chromium,
     wait_map,
@@ -77,28 +77,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, P
     server.stop()
 
 
-def _in_own_thread(fn: Callable[[], None]) -> None:
-    """Run ``fn`` in a thread of its own and re-raise what it raised.
-
-    Playwright's sync API refuses to start while another module's session-scoped
-    browser (test_app_kiosk's) runs its loop on this thread; a thread has no loop.
-    """
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            fn()
-        except BaseException as exc:  # handed to the test thread
-            errors.append(exc)
-
-    t = threading.Thread(target=run, name="planner-browser")
-    t.start()
-    t.join(timeout=600)
-    assert not t.is_alive(), "the browser test did not finish within 600 s"
-    if errors:
-        raise errors[0]
-
-
 def _login(page: object, url: str) -> None:
     page.goto(f"{url}/login?next=/planner")  # type: ignore[attr-defined]
     page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
@@ -129,7 +107,7 @@ def _metres_per_px(page: object) -> float:
 
 
 def test_must_show_drag_snap_save_reload_publish_kiosk(served: tuple[Server, Path]) -> None:
-    _in_own_thread(lambda: _must_show(*served))
+    in_own_thread(lambda: _must_show(*served))
 
 
 def _must_show(server: Server, store_path: Path) -> None:
@@ -244,7 +222,7 @@ def _wait_box(page: object, bid: str, box: list[float]) -> None:
 
 
 def test_undo_redo_problem_list_and_rectangle_tool(served: tuple[Server, Path]) -> None:
-    _in_own_thread(lambda: _tools(*served))
+    in_own_thread(lambda: _tools(*served))
 
 
 def _tools(server: Server, store_path: Path) -> None:

@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import shapely
@@ -45,6 +45,7 @@ __all__ = [
     "MapFrame",
     "MapView",
     "booth_data",
+    "floor_figure",
 ]
 
 #: Okabe-Ito: told apart with every common colour-vision deficiency.
@@ -235,6 +236,36 @@ def _label_data(parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def floor_figure(
+    *, toolbar_location: Literal["above", "below", "left", "right"] | None
+) -> tuple[Figure, DataRange1d, DataRange1d]:
+    """Return an empty floor-map figure and its x and y ranges.
+
+    The figure has equal axes, no axis or grid, pan and wheel zoom.
+
+    Kiosk and planner draw on the same kind of figure; the canvas backend draws a
+    venue's patches fastest.
+    """
+    x_range = DataRange1d(range_padding=0.04)
+    y_range = DataRange1d(range_padding=0.04)
+    fig = figure(
+        x_range=x_range,
+        y_range=y_range,
+        match_aspect=True,
+        sizing_mode="stretch_both",
+        tools="pan,wheel_zoom,reset",
+        active_scroll="wheel_zoom",
+        toolbar_location=toolbar_location,
+        output_backend="canvas",
+        min_border=0,
+        name="floormap",
+    )
+    fig.axis.visible = False
+    fig.grid.visible = False
+    fig.background_fill_color = "#e9ecef"
+    return fig, x_range, y_range
+
+
 class MapView:
     """One session's floor-plan figure and the sources it updates.
 
@@ -274,24 +305,8 @@ class MapView:
         self.sent_rows: np.ndarray | None = None
         #: Whether halls stand in for booths (too many in view); ``None``: nothing sent yet.
         self.overview: bool | None = None
-        self.x_range = DataRange1d(range_padding=0.04)
-        self.y_range = DataRange1d(range_padding=0.04)
-        fig = figure(
-            x_range=self.x_range,
-            y_range=self.y_range,
-            match_aspect=True,
-            sizing_mode="stretch_both",
-            tools="pan,wheel_zoom,reset",
-            active_scroll="wheel_zoom",
-            toolbar_location=None,
-            output_backend="canvas",
-            min_border=0,
-            name="floormap",
-        )
-        fig.axis.visible = False
-        fig.grid.visible = False
+        fig, self.x_range, self.y_range = floor_figure(toolbar_location=None)
         fig.outline_line_color = None
-        fig.background_fill_color = "#e9ecef"
         self.figure: Figure = fig
 
         hx, hy = _rings(list(venue.halls.geometry), frame)

@@ -30,16 +30,14 @@ from bokeh.models import (
     BoxSelectTool,
     ColumnDataSource,
     CustomJS,
-    DataRange1d,
     PolyDrawTool,
     PolyEditTool,
 )
-from bokeh.plotting import figure
 from panel.io.document import unlocked
 
 from floorplan import i18n
 from floorplan.app.context import VenueContext
-from floorplan.app.mapview import ZONE_COLOURS
+from floorplan.app.mapview import ZONE_COLOURS, floor_figure
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
 from floorplan.schema import Col, Zone
 
@@ -141,23 +139,7 @@ class PlannerPage:
 
     def _build_map(self) -> None:
         venue = self.ctx.venue
-        self.x_range = DataRange1d(range_padding=0.04)
-        self.y_range = DataRange1d(range_padding=0.04)
-        fig = figure(
-            x_range=self.x_range,
-            y_range=self.y_range,
-            match_aspect=True,
-            sizing_mode="stretch_both",
-            tools="pan,wheel_zoom,reset",
-            active_scroll="wheel_zoom",
-            toolbar_location="above",
-            output_backend="canvas",
-            min_border=0,
-            name="floormap",
-        )
-        fig.axis.visible = False
-        fig.grid.visible = False
-        fig.background_fill_color = "#e9ecef"
+        fig, self.x_range, self.y_range = floor_figure(toolbar_location="above")
         self.figure = fig
         self.halls = fig.patches(
             "xs",
