@@ -1043,14 +1043,7 @@ def fruin_los(density_ppm2: float) -> LOS:
     CountError
         When the density is negative or not a number.
     """
-    try:
-        d = float(density_ppm2)
-    except (TypeError, ValueError):
-        msg = f"density must be a number of persons per m², got {density_ppm2!r}"
-        raise CountError(msg) from None
-    if not math.isfinite(d) or d < 0:
-        msg = f"density must be a finite number >= 0 persons per m², got {density_ppm2!r}"
-        raise CountError(msg)
+    d = _non_negative("density", density_ppm2, unit="persons per m²")
     if d == 0:
         return LOS.A
     per_person = 1.0 / d
@@ -1058,6 +1051,21 @@ def fruin_los(density_ppm2: float) -> LOS:
         if per_person >= least:
             return level
     return LOS.F
+
+
+def _non_negative(name: str, value: Any, *, unit: str = "") -> float:
+    """Return ``value`` as a finite float >= 0, or refuse it naming ``name`` and ``unit``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        of_unit = f" of {unit}" if unit else ""
+        msg = f"{name} must be a number{of_unit}, got {value!r}"
+        raise CountError(msg) from None
+    if not math.isfinite(number) or number < 0:
+        in_unit = f" {unit}" if unit else ""
+        msg = f"{name} must be a finite number >= 0{in_unit}, got {value!r}"
+        raise CountError(msg)
+    return number
 
 
 def parse_count(value: Any, *, hall_id: str = "") -> int:
@@ -1263,15 +1271,7 @@ def forecast_peak(
         ("open_h", open_h),
         ("peak_factor", peak_factor),
     ):
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            msg = f"{key} must be a number, got {v!r}"
-            raise CountError(msg) from None
-        if not math.isfinite(f) or f < 0:
-            msg = f"{key} must be a finite number >= 0, got {v!r}"
-            raise CountError(msg)
-        vals[key] = f
+        vals[key] = _non_negative(key, v)
     if vals["open_h"] <= 0:
         msg = f"open_h must be > 0, got {open_h!r}"
         raise CountError(msg)
