@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from floorplan._cli_args import add_venue_arg
 from floorplan.errors import FloorplanError
 
 __all__ = ["add_capacity_parser", "run_capacity"]
@@ -21,11 +22,7 @@ def add_capacity_parser(subparsers: argparse._SubParsersAction) -> argparse.Argu
         "smaller) and which limit binds, the farthest point from an exit in a straight line "
         "and walking, and the hydraulic evacuation time at capacity.",
     )
-    p.add_argument(
-        "--venue",
-        metavar="PATH",
-        help="a GeoJSON folder or .gpkg file (default: the bundled Chain Expo venue)",
-    )
+    add_venue_arg(p)
     p.add_argument(
         "--code",
         default="gb50016",

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from floorplan._cli_args import add_venue_arg
 from floorplan.errors import FloorplanError, PlaceError
 
 __all__ = ["add_route_parser", "parse_place", "run_route"]
@@ -46,11 +47,7 @@ def add_route_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         metavar="M",
         help="metres kept from booths, obstacles and walls (default 0.5)",
     )
-    p.add_argument(
-        "--venue",
-        metavar="PATH",
-        help="a GeoJSON folder or .gpkg file (default: the bundled Chain Expo venue)",
-    )
+    add_venue_arg(p)
     p.add_argument("--lang", default="en", choices=["en", "zh"], help="language of the steps")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=run_route, command="route")

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from floorplan._cli_args import add_venue_arg
 from floorplan.errors import FloorplanError
 from floorplan.users import Role, add_user, default_users_path, load_users, remove_user
 
@@ -37,11 +38,7 @@ def add_serve_parser(subparsers: argparse._SubParsersAction) -> argparse.Argumen
         "role from the user file; see 'floorplan users add') with Panel's server. "
         "The root URL leads to /kiosk.",
     )
-    p.add_argument(
-        "--venue",
-        metavar="PATH",
-        help="a GeoJSON folder or .gpkg file (default: the bundled Chain Expo venue)",
-    )
+    add_venue_arg(p)
     p.add_argument("--port", type=int, default=5006, help="port to listen on (default 5006)")
     p.add_argument(
         "--address", metavar="ADDR", default=None, help="address to listen on (default: all)"

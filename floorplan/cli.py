@@ -9,6 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 
+from floorplan._cli_args import add_venue_arg
 from floorplan._cli_capacity import add_capacity_parser
 from floorplan._cli_layouts import add_layouts_parser
 from floorplan._cli_route import add_route_parser
@@ -26,14 +27,6 @@ EXIT_UNREADABLE = 2
 EXIT_INTERNAL = 3
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def _venue_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--venue",
-        metavar="PATH",
-        help="a GeoJSON folder or .gpkg file (default: the bundled Chain Expo venue)",
-    )
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -116,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check a venue. Exit 0 when valid, 1 when rules are broken, 2 when "
         "the input cannot be read.",
     )
-    _venue_arg(p)
+    add_venue_arg(p)
     p.add_argument(
         "--json", action="store_true", help='print {"valid": bool, "problems": [...]} on stdout'
     )
@@ -128,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Write the venue to DST: a .gpkg path writes a GeoPackage, any other "
         "path a folder of GeoJSON layers. Atomic; the source is never touched.",
     )
-    _venue_arg(p)
+    add_venue_arg(p)
     p.add_argument("dst", metavar="DST", help="target .gpkg file or folder")
     p.add_argument("--force", action="store_true", help="replace DST if it exists")
     p.add_argument(
