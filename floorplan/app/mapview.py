@@ -396,32 +396,31 @@ class MapView:
         )
         # One label source for all zones: fewer models to send and for the browser to build.
         self.labels = labels = ColumnDataSource(_label_data(list(initial.values())))
-        id_labels, name_labels = [], []
-        for src in [labels]:
-            id_labels.append(
-                fig.text(
-                    "cx",
-                    "cy",
-                    text="booth_id",
-                    source=src,
-                    text_align="center",
-                    text_baseline="bottom",
-                    text_font_size="13px",
-                    visible=False,
-                )
+        # The zoom toggle below takes lists of renderers: one of each kind today.
+        id_labels = [
+            fig.text(
+                "cx",
+                "cy",
+                text="booth_id",
+                source=labels,
+                text_align="center",
+                text_baseline="bottom",
+                text_font_size="13px",
+                visible=False,
             )
-            name_labels.append(
-                fig.text(
-                    "cx",
-                    "cy",
-                    text="exhibitor",
-                    source=src,
-                    text_align="center",
-                    text_baseline="top",
-                    text_font_size="12px",
-                    visible=False,
-                )
+        ]
+        name_labels = [
+            fig.text(
+                "cx",
+                "cy",
+                text="exhibitor",
+                source=labels,
+                text_align="center",
+                text_baseline="top",
+                text_font_size="12px",
+                visible=False,
             )
+        ]
         toggle = CustomJS(
             args={
                 "xr": self.x_range,
