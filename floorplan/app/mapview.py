@@ -45,6 +45,7 @@ __all__ = [
     "MapFrame",
     "MapView",
     "booth_data",
+    "fit_view_js",
     "floor_figure",
 ]
 
@@ -264,6 +265,38 @@ def floor_figure(
     fig.grid.visible = False
     fig.background_fill_color = "#e9ecef"
     return fig, x_range, y_range
+
+
+def fit_view_js(
+    src: ColumnDataSource,
+    fig: Figure,
+    x_range: DataRange1d,
+    y_range: DataRange1d,
+    *,
+    min_span_m: float,
+) -> CustomJS:
+    """Return a callback that fits the view to ``src``'s box, keeping the map's aspect.
+
+    ``src`` holds ``x = [x0, x1]``, ``y = [y0, y1]`` and ``pad`` (a share of the box added
+    on each side). The fit is done in the browser, where the plot's pixel size is known.
+    """
+    return CustomJS(
+        args={"src": src, "xr": x_range, "yr": y_range, "fig": fig, "min_span": min_span_m},
+        code="""
+        const [x0, x1] = src.data.x, [y0, y1] = src.data.y;
+        if (x0 === undefined) { return; }
+        const pad = 1 + 2 * src.data.pad[0];
+        let w = Math.max(x1 - x0, min_span) * pad, h = Math.max(y1 - y0, min_span) * pad;
+        const W = fig.inner_width || 1, H = fig.inner_height || 1;
+        if (w / h < W / H) { w = h * W / H; } else { h = w * H / W; }
+        const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+        // As Bokeh's own zoom does: else the next redraw re-fits the data range.
+        xr.have_updated_interactively = true;
+        yr.have_updated_interactively = true;
+        xr.setv({start: cx - w / 2, end: cx + w / 2});
+        yr.setv({start: cy - h / 2, end: cy + h / 2});
+        """,
+    )
 
 
 class MapView:
@@ -708,24 +741,8 @@ class MapView:
             }
 
     def _fit_callback(self) -> CustomJS:
-        return CustomJS(
-            args={
-                "src": self._fit_source,
-                "xr": self.x_range,
-                "yr": self.y_range,
-                "fig": self.figure,
-            },
-            code="""
-            const [x0, x1] = src.data.x, [y0, y1] = src.data.y;
-            if (x0 === undefined) { return; }
-            const pad = 1 + 2 * src.data.pad[0];
-            let w = Math.max(x1 - x0, 20) * pad, h = Math.max(y1 - y0, 20) * pad;
-            const W = fig.inner_width || 1, H = fig.inner_height || 1;
-            if (w / h < W / H) { w = h * W / H; } else { h = w * H / W; }
-            const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-            xr.setv({start: cx - w / 2, end: cx + w / 2});
-            yr.setv({start: cy - h / 2, end: cy + h / 2});
-            """,
+        return fit_view_js(
+            self._fit_source, self.figure, self.x_range, self.y_range, min_span_m=20.0
         )
 
     def home(self) -> None:

@@ -29,7 +29,6 @@ from bokeh.events import Event, SelectionGeometry
 from bokeh.models import (
     BoxSelectTool,
     ColumnDataSource,
-    CustomJS,
     PolyDrawTool,
     PolyEditTool,
 )
@@ -37,7 +36,7 @@ from panel.io.document import unlocked
 
 from floorplan import i18n
 from floorplan.app.context import VenueContext
-from floorplan.app.mapview import ZONE_COLOURS, floor_figure
+from floorplan.app.mapview import ZONE_COLOURS, fit_view_js, floor_figure
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
 from floorplan.schema import Col, Zone
 
@@ -266,28 +265,12 @@ class PlannerPage:
         fig.toolbar.active_tap = self.draw_tool
         self.source.on_change("data", self._on_source_data)
         self.source.selected.on_change("indices", self._on_indices)
-        self._fit_source = ColumnDataSource({"x": [], "y": []})
+        self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
         # Only a renderer puts the source into the document; without one its changes never
         # reach the browser. Its points lie inside the booths it zooms to.
         fig.scatter("x", "y", source=self._fit_source, size=0, visible=False, name="fit")
         self._fit_source.js_on_change(
-            "data",
-            CustomJS(
-                args={"src": self._fit_source, "xr": self.x_range, "yr": self.y_range, "fig": fig},
-                code="""
-                const [x0, x1] = src.data.x, [y0, y1] = src.data.y;
-                if (x0 === undefined) { return; }
-                let w = Math.max(x1 - x0, 10) * 1.6, h = Math.max(y1 - y0, 10) * 1.6;
-                const W = fig.inner_width || 1, H = fig.inner_height || 1;
-                if (w / h < W / H) { w = h * W / H; } else { h = w * H / W; }
-                const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-                // As Bokeh's own zoom does: else the next redraw re-fits the data range.
-                xr.have_updated_interactively = true;
-                yr.have_updated_interactively = true;
-                xr.setv({start: cx - w / 2, end: cx + w / 2});
-                yr.setv({start: cy - h / 2, end: cy + h / 2});
-                """,
-            ),
+            "data", fit_view_js(self._fit_source, fig, self.x_range, self.y_range, min_span_m=10.0)
         )
         self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_both")
 
@@ -430,7 +413,7 @@ class PlannerPage:
         if f is None:
             return
         with unlocked():
-            self._fit_source.data = {"x": [f[0], f[2]], "y": [f[1], f[3]]}
+            self._fit_source.data = {"x": [f[0], f[2]], "y": [f[1], f[3]], "pad": [0.3] * 2}
 
     def _on_diff(self, *_: object) -> None:
         d = self.state.diff
