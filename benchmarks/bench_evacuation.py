@@ -26,16 +26,12 @@ import time
 
 from _results import write_section
 
-from floorplan._sim import SimResult, simulate_evacuation
-from floorplan.capacity import (
-    SFPE_MAX_FLOW_PSPM,
-    Evacuation,
-    HallCapacity,
-    hall_capacity,
-    hydraulic_evacuation,
-)
+from floorplan.capacity import Evacuation, HallCapacity, hall_capacity, hydraulic_evacuation
+from floorplan.capacity.evacuation import SFPE_MAX_FLOW_PSPM
+from floorplan.capacity.sim import SimResult, simulate_evacuation
 from floorplan.errors import VenueReadError
-from floorplan.venue import Venue, load_venue
+from floorplan.io import load_venue
+from floorplan.venue import Venue
 
 LIMIT = 0.25
 #: The longest a background full-capacity run may take here.

@@ -35,9 +35,9 @@ from playwright.sync_api import sync_playwright
 
 from floorplan.app.mapview import MapFrame
 from floorplan.generate import generate_venue
-from floorplan.io import write_venue
+from floorplan.io import load_venue, write_venue
 from floorplan.search import SearchIndex
-from floorplan.venue import Venue, bundled_venue_path, load_venue
+from floorplan.venue import Venue, bundled_venue_path
 
 from _browser import (
     Server,

@@ -85,7 +85,7 @@ def dense_hall(seed: int = 1) -> Venue:
 
 def bundled() -> tuple[Venue | None, str]:
     try:
-        from floorplan.venue import load_venue  # noqa: PLC0415
+        from floorplan.io import load_venue  # noqa: PLC0415
 
         return load_venue(), "bundled (load_venue)"
     except Exception as exc:

@@ -1,35 +1,76 @@
 """floorplan: exhibition floor plans, hall navigation, layout planning and capacity.
 
 The core (everything outside :mod:`floorplan.app`) is plain Python on shapely and
-geopandas; the Panel pages in :mod:`floorplan.app` are thin views over it.
+geopandas; the Panel pages in :mod:`floorplan.app` are thin views over it. Names are
+loaded on first use (PEP 562), so ``import floorplan`` and the command line's ``--help``
+stay fast:
+
+>>> import floorplan
+>>> "Router" in floorplan.__all__
+True
 """
 
 from __future__ import annotations
 
-from floorplan.errors import (
-    EditError,
-    FloorplanError,
-    NoRouteError,
-    OptionError,
-    PlaceError,
-    StaleBaseError,
-    StoreError,
-    VenueError,
-    VenueReadError,
-)
-from floorplan.generate import generate_venue
-from floorplan.io import read_venue, write_venue
-from floorplan.layout import LayoutEditor, LayoutRules
-from floorplan.schema import Zone
-from floorplan.store import LayoutStore
-from floorplan.validate import Problem, Rule, validate
-from floorplan.venue import Venue, bundled_venue_path, load_venue
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Bound now, not lazily: the subpackage of the same name would shadow a lazy function as
+# soon as anything imported it. Its __init__ is light (the rules load on first call).
+from floorplan.validate import validate
 
 __version__ = "0.1.0"
 
+#: Each public name and the module that defines it.
+_WHERE: dict[str, str] = {
+    # errors
+    "CountError": "floorplan.errors",
+    "EditError": "floorplan.errors",
+    "FloorplanError": "floorplan.errors",
+    "NoRouteError": "floorplan.errors",
+    "OptionError": "floorplan.errors",
+    "PlaceError": "floorplan.errors",
+    "ProfileError": "floorplan.errors",
+    "SimUnavailableError": "floorplan.errors",
+    "StaleBaseError": "floorplan.errors",
+    "StoreError": "floorplan.errors",
+    "UserError": "floorplan.errors",
+    "VenueError": "floorplan.errors",
+    "VenueReadError": "floorplan.errors",
+    # records
+    "Problem": "floorplan.problems",
+    "RuleCode": "floorplan.problems",
+    "VersionInfo": "floorplan.versions",
+    "Zone": "floorplan.schema",
+    # venues
+    "Venue": "floorplan.venue",
+    "bundled_venue_path": "floorplan.venue",
+    "load_venue": "floorplan.io",
+    "read_venue": "floorplan.io",
+    "write_venue": "floorplan.io",
+    "generate_venue": "floorplan.generate",
+    # routing and search
+    "Route": "floorplan.routing",
+    "Router": "floorplan.routing",
+    "Speeds": "floorplan.routing",
+    "SearchIndex": "floorplan.search",
+    # layout planning
+    "LayoutEditor": "floorplan.layout",
+    "LayoutRules": "floorplan.layout",
+    "LayoutStore": "floorplan.io",
+    # capacity
+    "HallCapacity": "floorplan.capacity",
+    "Profile": "floorplan.capacity",
+    "hall_capacity": "floorplan.capacity",
+    "load_profile": "floorplan.capacity",
+    "totals": "floorplan.capacity",
+}
+
 __all__ = [
+    "CountError",
     "EditError",
     "FloorplanError",
+    "HallCapacity",
     "LayoutEditor",
     "LayoutRules",
     "LayoutStore",
@@ -37,18 +78,73 @@ __all__ = [
     "OptionError",
     "PlaceError",
     "Problem",
-    "Rule",
+    "Profile",
+    "ProfileError",
+    "Route",
+    "Router",
+    "RuleCode",
+    "SearchIndex",
+    "SimUnavailableError",
+    "Speeds",
     "StaleBaseError",
     "StoreError",
+    "UserError",
     "Venue",
     "VenueError",
     "VenueReadError",
+    "VersionInfo",
     "Zone",
     "__version__",
     "bundled_venue_path",
     "generate_venue",
+    "hall_capacity",
+    "load_profile",
     "load_venue",
     "read_venue",
+    "totals",
     "validate",
     "write_venue",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module behind a public name on first use."""
+    where = _WHERE.get(name)
+    if where is None:
+        msg = f"module 'floorplan' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from floorplan.capacity import HallCapacity, Profile, hall_capacity, load_profile, totals
+    from floorplan.errors import (
+        CountError,
+        EditError,
+        FloorplanError,
+        NoRouteError,
+        OptionError,
+        PlaceError,
+        ProfileError,
+        SimUnavailableError,
+        StaleBaseError,
+        StoreError,
+        UserError,
+        VenueError,
+        VenueReadError,
+    )
+    from floorplan.generate import generate_venue
+    from floorplan.io import LayoutStore, load_venue, read_venue, write_venue
+    from floorplan.layout import LayoutEditor, LayoutRules
+    from floorplan.problems import Problem, RuleCode
+    from floorplan.routing import Route, Router, Speeds
+    from floorplan.schema import Zone
+    from floorplan.search import SearchIndex
+    from floorplan.venue import Venue, bundled_venue_path
+    from floorplan.versions import VersionInfo

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from floorplan.store import VersionInfo
-    from floorplan.validate import Problem
+    from floorplan.problems import Problem
+    from floorplan.versions import VersionInfo
 
 __all__ = [
     "CountError",

@@ -18,7 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Final
 
-from floorplan._atomic import atomic_file
+from floorplan.atomic import atomic_file
 from floorplan.errors import UserError
 from floorplan.schema import parse_option
 

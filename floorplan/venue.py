@@ -1,4 +1,7 @@
-"""Hold a venue (halls, booths, doors, fixed things, events) and load one from disk."""
+"""Hold a venue: halls, booths, doors, fixed things and events in one metric CRS.
+
+Reading one from disk is :func:`floorplan.io.load_venue`.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +21,9 @@ from floorplan.schema import Col
 if TYPE_CHECKING:
     from pyproj import CRS
 
-    from floorplan.validate import Problem
+    from floorplan.problems import Problem
 
-__all__ = ["BUNDLED_VENUE_NAME", "Venue", "bundled_venue_path", "load_venue"]
+__all__ = ["BUNDLED_VENUE_NAME", "Venue", "bundled_venue_path"]
 
 BUNDLED_VENUE_NAME = "chain-expo"
 
@@ -131,41 +134,3 @@ def bundled_venue_path() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent / "halls" / BUNDLED_VENUE_NAME
-
-
-def load_venue(path: str | Path | None = None, *, strict: bool = True) -> Venue:
-    """Read a venue from a GeoJSON folder or a GeoPackage, then validate it.
-
-    Parameters
-    ----------
-    path
-        A folder of ``<layer>.geojson`` files or a ``.gpkg`` file; ``None`` reads the
-        bundled Chain Expo venue.
-    strict
-        Raise when the venue breaks a rule. With ``False`` the venue is returned with
-        its ``problems`` listed, for tools (the planner) that help mend it.
-
-    Returns
-    -------
-    Venue
-        Every layer in one projected metric CRS (lon/lat input goes to its UTM zone).
-
-    Raises
-    ------
-    VenueReadError
-        When the input cannot be read at all (no such path, unknown file type, broken
-        file, a required layer missing), whatever ``strict`` says.
-    VenueError
-        When ``strict`` and the venue breaks a rule; ``problems`` lists them.
-    """
-    from floorplan.io import read_venue  # noqa: PLC0415 - io imports this module
-    from floorplan.validate import validate  # noqa: PLC0415
-
-    src = bundled_venue_path() if path is None else Path(path)
-    venue = read_venue(src)
-    venue.problems = [*venue.problems, *validate(venue)]
-    if strict and venue.problems:
-        n = len(venue.problems)
-        msg = f"venue {src} breaks {n} rule{'s' if n != 1 else ''}"
-        raise VenueError(msg, venue.problems)
-    return venue

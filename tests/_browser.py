@@ -176,19 +176,11 @@ def free_port() -> int:
 
 
 def serve_command() -> list[str]:
-    """Return the command line that runs ``floorplan serve``.
-
-    The installed ``floorplan`` script when its CLI has the ``serve`` subcommand,
-    otherwise the serve module itself (same parser, same code).
-    """
+    """Return the command line that runs ``floorplan serve`` (the installed script if any)."""
     exe = shutil.which("floorplan") or str(Path(sys.executable).with_name("floorplan"))
     if Path(exe).exists():
-        probe = subprocess.run(
-            [exe, "serve", "--help"], capture_output=True, text=True, timeout=60, check=False
-        )
-        if probe.returncode == 0:
-            return [exe, "serve"]
-    return [sys.executable, "-m", "floorplan._cli_serve", "serve"]
+        return [exe, "serve"]
+    return [sys.executable, "-m", "floorplan", "serve"]
 
 
 class Server:

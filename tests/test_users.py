@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from floorplan import _cli_serve
+from floorplan.cli import main
 from floorplan.errors import OptionError, UserError
 from floorplan.users import Role, add_user, load_users, remove_user, verify_user
 
@@ -72,14 +72,12 @@ def test_broken_file_is_refused_and_kept(tmp_path: Path) -> None:
 def test_users_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
     f = tmp_path / "users.json"
     monkeypatch.setattr("sys.stdin", io.StringIO(PW + "\n"))
-    code = _cli_serve.main(
-        ["users", "add", "ann", "--role", "staff", "--password-stdin", "--users", str(f)]
-    )
+    code = main(["users", "add", "ann", "--role", "staff", "--password-stdin", "--users", str(f)])
     assert code == 0
     assert verify_user(f, "ann", PW) is not None
-    assert _cli_serve.main(["users", "list", "--users", str(f)]) == 0
+    assert main(["users", "list", "--users", str(f)]) == 0
     assert "ann\tstaff" in capsys.readouterr().out
-    assert _cli_serve.main(["users", "remove", "bob", "--users", str(f)]) == 1
+    assert main(["users", "remove", "bob", "--users", str(f)]) == 2
     assert "no user 'bob'" in capsys.readouterr().err
 
 

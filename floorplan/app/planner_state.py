@@ -19,11 +19,12 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from floorplan.errors import EditError, FloorplanError, StaleBaseError
+from floorplan.io.store import LayoutDiff, LayoutStore, diff_venues
 from floorplan.layout import LayoutEditor, LayoutRules, LayoutStats, layout_stats, snap_move
+from floorplan.problems import Problem
 from floorplan.schema import Col, Zone
-from floorplan.store import LayoutDiff, LayoutStore, VersionInfo, diff_venues
-from floorplan.validate import Problem
 from floorplan.venue import Venue
+from floorplan.versions import VersionInfo
 
 __all__ = ["INITIAL_MESSAGE", "DiffShapes", "PlannerState"]
 

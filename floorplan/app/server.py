@@ -29,7 +29,7 @@ from panel.auth import BasicAuthProvider, BasicLoginHandler
 
 from floorplan.app.context import VenueContext, assets_path
 from floorplan.errors import StoreError
-from floorplan.store import LayoutStore, default_store_path
+from floorplan.io.store import LayoutStore, default_store_path
 from floorplan.users import Role, default_users_path, load_users, verify_user
 from floorplan.venue import Venue
 

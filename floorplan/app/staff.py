@@ -578,7 +578,7 @@ class StaffPage:
     # ------------------------------------------------------------------ simulation
 
     def _start_sim(self, *_: Any) -> None:
-        from floorplan._sim import jupedsim_available, simulate_evacuation  # noqa: PLC0415
+        from floorplan.capacity.sim import jupedsim_available, simulate_evacuation  # noqa: PLC0415
 
         if self._future is not None and not self._future.done():
             return

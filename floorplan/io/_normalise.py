@@ -16,8 +16,8 @@ from pyproj.exceptions import CRSError
 
 from floorplan import schema as S
 from floorplan.errors import VenueReadError
+from floorplan.problems import Problem, RuleCode
 from floorplan.schema import Col
-from floorplan.validate import Problem, Rule
 from floorplan.venue import Venue
 
 __all__ = ["RawVenue", "build_venue", "empty_layer"]
@@ -66,7 +66,7 @@ def build_venue(raw: RawVenue) -> Venue:
     for layer in S.REQUIRED_LAYERS:
         if raw.layers.get(layer) is None:
             msg = f"{raw.where}: required layer {layer!r} is missing"
-            raise VenueReadError(msg, [Problem(layer, None, Rule.MISSING_LAYER, msg)])
+            raise VenueReadError(msg, [Problem(layer, None, RuleCode.MISSING_LAYER, msg)])
     problems = list(raw.problems)
     crs = _venue_crs(raw, problems)
     frames: dict[str, gpd.GeoDataFrame] = {}
@@ -99,7 +99,9 @@ def _venue_crs(raw: RawVenue, problems: list[Problem]) -> CRS:
             crs = CRS.from_user_input(given)
         except CRSError:
             problems.append(
-                Problem(VENUE_LAYER, None, Rule.BAD_CRS, f"venue crs {given!r} is not a known CRS")
+                Problem(
+                    VENUE_LAYER, None, RuleCode.BAD_CRS, f"venue crs {given!r} is not a known CRS"
+                )
             )
         else:
             if crs.is_projected:
@@ -108,7 +110,7 @@ def _venue_crs(raw: RawVenue, problems: list[Problem]) -> CRS:
                 Problem(
                     VENUE_LAYER,
                     None,
-                    Rule.BAD_CRS,
+                    RuleCode.BAD_CRS,
                     f"venue crs {given!r} is geographic; the venue CRS must be projected metres",
                 )
             )
@@ -128,9 +130,9 @@ def _venue_crs(raw: RawVenue, problems: list[Problem]) -> CRS:
                 return CRS.from_user_input(utm)
     if all(f is None or f.crs is None for f in raw.layers.values()):
         msg = f"{raw.where}: no layer says which CRS it is in (and venue.json names none)"
-        raise VenueReadError(msg, [Problem(S.HALLS, None, Rule.UNKNOWN_CRS, msg)])
+        raise VenueReadError(msg, [Problem(S.HALLS, None, RuleCode.UNKNOWN_CRS, msg)])
     msg = f"{raw.where}: cannot choose a projected CRS from the layers' coordinates"
-    raise VenueReadError(msg, [Problem(S.HALLS, None, Rule.BAD_CRS, msg)])
+    raise VenueReadError(msg, [Problem(S.HALLS, None, RuleCode.BAD_CRS, msg)])
 
 
 def _finite_mask(geoms: gpd.GeoSeries) -> np.ndarray:
@@ -172,7 +174,7 @@ def _project(
             Problem(
                 layer,
                 None,
-                Rule.BAD_COORDINATES,
+                RuleCode.BAD_COORDINATES,
                 f"layer {layer!r} is read as lon/lat ({frame_crs.name}) but holds coordinates "
                 "outside -180..180 / -90..90; a GeoJSON file in projected metres needs a "
                 "'crs' member naming its CRS",
@@ -194,7 +196,7 @@ def _declared_crs(frame: gpd.GeoDataFrame, layer: str, crs: CRS, problems: list[
         Problem(
             layer,
             None,
-            Rule.UNKNOWN_CRS,
+            RuleCode.UNKNOWN_CRS,
             f"layer {layer!r} names no CRS; assumed to be the venue's {crs.to_string()}",
         )
     )
@@ -261,7 +263,7 @@ def _coerce(
                 Problem(
                     layer,
                     fid,
-                    Rule.BAD_VALUE,
+                    RuleCode.BAD_VALUE,
                     f"{layer} {fid}: {col} {text!r} is not {_KIND_OF[col]}",
                 )
             )
@@ -326,7 +328,7 @@ def _normalise_events(events: pd.DataFrame | None, problems: list[Problem]) -> p
                         Problem(
                             S.EVENTS,
                             fid,
-                            Rule.BAD_VALUE,
+                            RuleCode.BAD_VALUE,
                             f"events {fid}: {col} {text!r} is not an ISO 8601 time",
                         )
                     )

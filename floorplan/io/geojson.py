@@ -11,11 +11,11 @@ import pandas as pd
 import pyogrio
 
 from floorplan import schema as S
-from floorplan._atomic import atomic_dir
+from floorplan.atomic import atomic_dir
 from floorplan.errors import VenueReadError
 from floorplan.io._frames import events_for_writing, geometry_type, meta_json
 from floorplan.io._normalise import RawVenue
-from floorplan.validate import Problem, Rule
+from floorplan.problems import Problem, RuleCode
 from floorplan.venue import Venue
 
 __all__ = ["EVENTS_FILE", "META_FILE", "read_raw", "write"]
@@ -44,7 +44,7 @@ def read_raw(folder: Path) -> RawVenue:
 
 def _unreadable(layer: str, path: Path, why: object) -> VenueReadError:
     msg = f"{path}: layer {layer!r} cannot be read: {why}"
-    return VenueReadError(msg, [Problem(layer, None, Rule.UNREADABLE, msg)])
+    return VenueReadError(msg, [Problem(layer, None, RuleCode.UNREADABLE, msg)])
 
 
 def _read_layer(layer: str, path: Path) -> gpd.GeoDataFrame:

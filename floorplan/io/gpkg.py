@@ -11,11 +11,11 @@ import pandas as pd
 import pyogrio
 
 from floorplan import schema as S
-from floorplan._atomic import atomic_file
+from floorplan.atomic import atomic_file
 from floorplan.errors import VenueReadError
 from floorplan.io._frames import events_for_writing, geometry_type, meta_json
 from floorplan.io._normalise import RawVenue
-from floorplan.validate import Problem, Rule
+from floorplan.problems import Problem, RuleCode
 from floorplan.venue import Venue
 
 __all__ = ["META_TABLE", "read_raw", "write"]
@@ -26,7 +26,7 @@ META_TABLE = "venue"
 
 def _unreadable(path: Path, layer: str, why: object) -> VenueReadError:
     msg = f"{path}: {('layer ' + repr(layer)) if layer else 'file'} cannot be read: {why}"
-    return VenueReadError(msg, [Problem(layer, None, Rule.UNREADABLE, msg)])
+    return VenueReadError(msg, [Problem(layer, None, RuleCode.UNREADABLE, msg)])
 
 
 def read_raw(path: Path) -> RawVenue:

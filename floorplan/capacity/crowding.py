@@ -1,0 +1,300 @@
+"""Rate crowding (Fruin's levels of service) from counts, and forecast peak concurrency."""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from floorplan.errors import (
+    CountError,
+    OptionError,
+)
+from floorplan.schema import Col
+
+if TYPE_CHECKING:
+    from floorplan.capacity.hall import HallCapacity
+
+# --------------------------------------------------------------------------- crowding
+
+
+class LOS(StrEnum):
+    """Fruin's walkway levels of service."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+#: Fruin (1971), walkways: lowest area per person (m²) of levels A to E; below E's is F.
+FRUIN_M2_PER_PERSON: Final[tuple[tuple[LOS, float], ...]] = (
+    (LOS.A, 3.25),
+    (LOS.B, 2.32),
+    (LOS.C, 1.39),
+    (LOS.D, 0.93),
+    (LOS.E, 0.46),
+)
+
+
+def fruin_los(density_ppm2: float) -> LOS:
+    """Return Fruin's walkway level of service (A best, F worst) for a density in persons/m².
+
+    Raises
+    ------
+    CountError
+        When the density is negative or not a number.
+    """
+    d = _non_negative("density", density_ppm2, unit="persons per m²")
+    if d == 0:
+        return LOS.A
+    per_person = 1.0 / d
+    for level, least in FRUIN_M2_PER_PERSON:
+        if per_person >= least:
+            return level
+    return LOS.F
+
+
+def _non_negative(name: str, value: Any, *, unit: str = "") -> float:
+    """Return ``value`` as a finite float >= 0, or refuse it naming ``name`` and ``unit``."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        of_unit = f" of {unit}" if unit else ""
+        msg = f"{name} must be a number{of_unit}, got {value!r}"
+        raise CountError(msg) from None
+    if not math.isfinite(number) or number < 0:
+        in_unit = f" {unit}" if unit else ""
+        msg = f"{name} must be a finite number >= 0{in_unit}, got {value!r}"
+        raise CountError(msg)
+    return number
+
+
+def parse_count(value: Any, *, hall_id: str = "") -> int:
+    """Return a visitor count as an int, refusing negative, fractional and non-numeric ones.
+
+    Raises
+    ------
+    CountError
+        Naming the hall and the value.
+    """
+    where = f" for hall {hall_id}" if hall_id else ""
+    if isinstance(value, bool):
+        msg = f"count{where} must be a whole number >= 0, got {value!r}"
+        raise CountError(msg)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "")
+        try:
+            num = float(text)
+        except ValueError:
+            msg = f"count{where} is not a number: {value!r}"
+            raise CountError(msg) from None
+    elif isinstance(value, int | float | np.integer | np.floating):
+        num = float(value)
+    else:
+        msg = f"count{where} is not a number: {value!r}"
+        raise CountError(msg)
+    if not math.isfinite(num) or num != int(num):
+        msg = f"count{where} must be a whole number >= 0, got {value!r}"
+        raise CountError(msg)
+    if num < 0:
+        msg = f"count{where} must be >= 0, got {value!r}"
+        raise CountError(msg)
+    return int(num)
+
+
+@dataclass
+class Crowding:
+    """People in a hall (or zone) now: density on the net floor, Fruin level, share of capacity."""
+
+    name: str
+    hall_ids: list[str]
+    count: int
+    area_m2: float
+    density_ppm2: float
+    los: str
+    capacity: int
+    share_of_capacity: float | None
+
+    @property
+    def over_capacity(self) -> bool:
+        """Whether more people are in than the capacity allows."""
+        return self.count > self.capacity
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        d = asdict(self)
+        d["density_ppm2"] = round(self.density_ppm2, 4)
+        d["area_m2"] = round(self.area_m2, 2)
+        if self.share_of_capacity is not None:
+            d["share_of_capacity"] = round(self.share_of_capacity, 4)
+        d["over_capacity"] = self.over_capacity
+        return d
+
+
+def _crowd(name: str, cs: Sequence[HallCapacity], count: int) -> Crowding:
+    area = sum(c.net_area_m2 for c in cs)
+    dens = count / area if area > 0 else (math.inf if count else 0.0)
+    cap = sum(c.capacity for c in cs)
+    return Crowding(
+        name,
+        [c.hall_id for c in cs],
+        count,
+        area,
+        dens,
+        (fruin_los(dens) if math.isfinite(dens) else LOS.F).value,
+        cap,
+        count / cap if cap > 0 else None,
+    )
+
+
+def crowding(
+    caps: Sequence[HallCapacity], counts: Mapping[str, Any], *, by: str = "hall"
+) -> list[Crowding]:
+    """Return density and Fruin level per hall (``by="hall"``) or per zone (``by="zone"``).
+
+    Density is counted on each hall's net floor (booths included: visitors stand in
+    them). Halls missing from ``counts`` count as empty.
+
+    Raises
+    ------
+    CountError
+        When a count is negative or not a number, or names an unknown hall.
+    """
+    by_id = {c.hall_id: c for c in caps}
+    unknown = [h for h in counts if h not in by_id]
+    if unknown:
+        msg = f"count for unknown hall {unknown[0]!r}; halls: {', '.join(by_id)}"
+        raise CountError(msg)
+    parsed = {h: parse_count(v, hall_id=h) for h, v in counts.items()}
+    if by == "hall":
+        return [_crowd(c.hall_id, [c], parsed.get(c.hall_id, 0)) for c in caps]
+    if by != "zone":
+        msg = f"unknown grouping {by!r}; valid: hall, zone"
+        raise OptionError(msg)
+    groups: dict[str, list[HallCapacity]] = {}
+    for c in caps:
+        groups.setdefault(c.zone, []).append(c)
+    return [_crowd(z, cs, sum(parsed.get(c.hall_id, 0) for c in cs)) for z, cs in groups.items()]
+
+
+def read_counts_csv(path: str | Path) -> dict[str, int]:
+    """Return counts per hall from a CSV of counter readings.
+
+    The CSV has a header with ``hall_id`` and ``count`` (other columns, such as a time,
+    are kept out). Several readings of one hall: the last one in the file counts.
+
+    Raises
+    ------
+    CountError
+        When the file lacks a column, or a row's count is bad (naming the line and hall).
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"cannot read counts from {p}: {exc}"
+        raise CountError(msg) from None
+    return parse_counts_csv(text, where=str(p))
+
+
+def parse_counts_csv(text: str, *, where: str = "counts") -> dict[str, int]:
+    """Return counts per hall from CSV text (see :func:`read_counts_csv`)."""
+    reader = csv.DictReader(text.splitlines())
+    cols = reader.fieldnames or []
+    missing = [c for c in (Col.HALL_ID, "count") if c not in cols]
+    if missing:
+        msg = f"{where}: the header needs columns hall_id and count, missing {', '.join(missing)}"
+        raise CountError(msg)
+    out: dict[str, int] = {}
+    for line, row in enumerate(reader, start=2):
+        hid = str(row.get(Col.HALL_ID) or "").strip()
+        if not hid:
+            msg = f"{where} line {line}: empty hall_id"
+            raise CountError(msg)
+        try:
+            out[hid] = parse_count(row.get("count"), hall_id=hid)
+        except CountError as exc:
+            msg = f"{where} line {line}: {exc}"
+            raise CountError(msg) from None
+    return out
+
+
+@dataclass(frozen=True)
+class PeakForecast:
+    """Peak concurrency forecast from daily visitors, dwell time and opening hours."""
+
+    daily_visitors: float
+    dwell_h: float
+    open_h: float
+    peak_factor: float
+    average: float
+    peak: int
+    capacity: int | None
+    share_of_capacity: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict."""
+        return asdict(self)
+
+
+#: The bundled event: about 150,000 visits over five days.
+BUNDLED_VISITORS: Final = 150_000
+BUNDLED_DAYS: Final = 5
+#: Assumed by the floorplan team (no source): a 3 h visit, 9:00-17:00, peak 1.5 × mean.
+DEFAULT_DWELL_H: Final = 3.0
+DEFAULT_OPEN_H: Final = 8.0
+DEFAULT_PEAK_FACTOR: Final = 1.5
+
+
+def forecast_peak(
+    daily_visitors: float | str = BUNDLED_VISITORS / BUNDLED_DAYS,
+    dwell_h: float | str = DEFAULT_DWELL_H,
+    *,
+    open_h: float | str = DEFAULT_OPEN_H,
+    peak_factor: float | str = DEFAULT_PEAK_FACTOR,
+    capacity: int | None = None,
+) -> PeakForecast:
+    """Return the forecast peak number of visitors present at once.
+
+    By Little's law the mean number present is arrivals per hour × dwell hours
+    (``daily_visitors / open_h × dwell_h``, dwell capped at the opening hours); the peak
+    is that times ``peak_factor``, rounded up.
+
+    Raises
+    ------
+    CountError
+        When a figure is negative, zero where it divides, or not a number.
+    """
+    vals = {}
+    for key, v in (
+        ("daily_visitors", daily_visitors),
+        ("dwell_h", dwell_h),
+        ("open_h", open_h),
+        ("peak_factor", peak_factor),
+    ):
+        vals[key] = _non_negative(key, v)
+    if vals["open_h"] <= 0:
+        msg = f"open_h must be > 0, got {open_h!r}"
+        raise CountError(msg)
+    mean = vals["daily_visitors"] / vals["open_h"] * min(vals["dwell_h"], vals["open_h"])
+    peak = math.ceil(round(mean * vals["peak_factor"], 6))
+    share = peak / capacity if capacity else None
+    return PeakForecast(
+        vals["daily_visitors"],
+        vals["dwell_h"],
+        vals["open_h"],
+        vals["peak_factor"],
+        mean,
+        peak,
+        capacity,
+        share,
+    )

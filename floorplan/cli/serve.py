@@ -1,0 +1,99 @@
+"""The ``floorplan serve`` command: the kiosk, planner and staff pages on Panel's server.
+
+The core never imports Panel: ``serve`` imports :mod:`floorplan.app.server` only when run.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from floorplan.cli._args import add_venue_arg, at_least
+from floorplan.errors import OptionError
+from floorplan.users import default_users_path
+
+__all__ = ["add_parser", "run", "users_arg"]
+
+
+def users_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--users FILE`` (the user file)."""
+    parser.add_argument(
+        "--users",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help=f"the user file (default: $FLOORPLAN_USERS or {default_users_path()})",
+    )
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``floorplan serve`` to ``subparsers`` and return its parser."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "serve",
+        help="serve the visitor kiosk (public) and the planner and staff pages (log-in)",
+        description="Serve /kiosk (public, read-only), /planner and /staff (log-in with a "
+        "role from the user file; see 'floorplan users add') with Panel's server. "
+        "The root URL leads to /kiosk.",
+    )
+    add_venue_arg(p)
+    p.add_argument("--port", type=int, default=5006, help="port to listen on (default 5006)")
+    p.add_argument(
+        "--address", metavar="ADDR", default=None, help="address to listen on (default: all)"
+    )
+    p.add_argument("--show", action="store_true", help="open the kiosk in a browser")
+    p.add_argument(
+        "--idle-s",
+        type=float,
+        default=90.0,
+        metavar="SECONDS",
+        help="kiosk returns to its home view after this long without input (default 90; 0: never)",
+    )
+    p.add_argument(
+        "--public-url",
+        default="",
+        metavar="URL",
+        help="scheme://host[:port] phones reach this server at, for QR codes",
+    )
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="also accept pages opened at this host (repeatable)",
+    )
+    p.add_argument(
+        "--store",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="the layout store (.gpkg) planners save to and kiosks follow "
+        "(default: $FLOORPLAN_STORE, else layouts.gpkg beside the user file)",
+    )
+    users_arg(p)
+    p.set_defaults(handler=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load the venue once and serve it until interrupted; return the exit code."""
+    if not 0 < args.port < 65536:
+        msg = f"--port must be 1-65535, not {args.port}"
+        raise OptionError(msg)
+    at_least("--idle-s", args.idle_s, 0)
+    from floorplan.app.server import serve  # noqa: PLC0415 - Panel only when serving
+    from floorplan.io import load_venue  # noqa: PLC0415
+
+    venue = load_venue(args.venue)
+    serve(
+        venue,
+        port=args.port,
+        address=args.address,
+        show=args.show,
+        users_path=args.users,
+        idle_s=args.idle_s,
+        public_url=args.public_url,
+        allow_origins=tuple(args.allow_origin),
+        store_path=args.store,
+    )
+    return 0

@@ -1,0 +1,738 @@
+"""Keep every saved layout of a venue as an immutable version in one GeoPackage.
+
+The file is a real GeoPackage (GDAL, QGIS and pyogrio open it): one feature table per
+venue layer and an ``events`` table, each row tagged with ``fp_version``, plus
+
+- ``versions``: ``fp_version, parent, author, message, saved_at, published``, the venue's
+  ``venue.json`` text and, per layer, which version's rows it uses and its columns;
+- ``publications``: an append-only log of which version was published when, by whom.
+
+How writes stay atomic and safe: the skeleton (tables, CRS, indexes) is created once by
+pyogrio in a temporary file that is hard-linked into place, so two processes creating the
+store at once cannot clobber each other. Every save is then **one SQLite transaction**
+opened with ``BEGIN IMMEDIATE``: it takes the write lock first, then checks that ``base``
+is still the latest version, then inserts the version's rows and its ``versions`` row,
+then commits. Two planners on the same base cannot both win, and a process killed
+mid-save leaves a hot journal that SQLite rolls back on the next open: the store holds
+exactly the versions committed before. Rows are written with :mod:`sqlite3` (GeoPackage
+geometry blobs: an 8-byte header with the envelope, then WKB) because GDAL cannot make
+several layers and a version check one transaction; reads use :mod:`sqlite3` too, so
+that a load sees one consistent snapshot and waits politely for a writer.
+
+A layer whose content did not change since the parent version is not stored again: the
+version points at the parent's rows (``layers_json``), so a booth move stores booths only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import struct
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+import shapely.affinity
+
+from floorplan import schema as S
+from floorplan.errors import StaleBaseError, StoreError
+from floorplan.io._frames import meta_json
+from floorplan.io._normalise import RawVenue, build_venue
+from floorplan.schema import Col
+from floorplan.validate import validate
+from floorplan.venue import Venue
+from floorplan.versions import VersionInfo
+
+__all__ = [
+    "LayoutDiff",
+    "LayoutStore",
+    "StaleBaseError",
+    "StoreError",
+    "VersionInfo",
+]
+
+_VERSION: Final = "fp_version"
+_GEOM: Final = "geom"
+_RESERVED: Final = frozenset({"fid", _GEOM, _VERSION})
+_VERSIONS: Final = "versions"
+_PUBLICATIONS: Final = "publications"
+_TABLES: Final = (*S.LAYERS, S.EVENTS)
+#: How long a save or load waits for another process's write to finish.
+_BUSY_S: Final = 60.0
+#: Shapes closer than this (1 mm) count as the same place in a diff.
+_SAME_M: Final = 1e-3
+
+
+#: Environment variable naming the layout store that ``serve`` and ``layouts`` use.
+STORE_ENV: Final = "FLOORPLAN_STORE"
+
+
+def default_store_path(users_path: Path | None = None) -> Path:
+    """Return the layout store used when none is given.
+
+    ``$FLOORPLAN_STORE`` if set, else ``layouts.gpkg`` beside the user file (by default
+    ``~/.config/floorplan/``), so that ``floorplan serve`` and ``floorplan layouts`` work
+    on the same store without being told.
+    """
+    from floorplan.users import default_users_path  # noqa: PLC0415 - users is optional here
+
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env)
+    return (users_path or default_users_path()).parent / "layouts.gpkg"
+
+
+@dataclass(frozen=True)
+class LayoutDiff:
+    """What changed between two versions, by booth id (each tuple sorted).
+
+    ``moved`` booths kept their shape and size (translated or rotated); ``resized`` ones
+    changed shape or size; ``reassigned`` ones changed exhibitor; ``rezoned`` ones zone.
+    """
+
+    a: int
+    b: int
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+    resized: tuple[str, ...] = ()
+    reassigned: tuple[str, ...] = ()
+    rezoned: tuple[str, ...] = ()
+    changed_layers: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        """Whether the two versions hold the same booths in the same places."""
+        return not any(
+            (self.added, self.removed, self.moved, self.resized, self.reassigned, self.rezoned)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the diff as JSON reports have it."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "moved": list(self.moved),
+            "resized": list(self.resized),
+            "reassigned": list(self.reassigned),
+            "rezoned": list(self.rezoned),
+            "changed_layers": list(self.changed_layers),
+        }
+
+
+class LayoutStore:
+    """A GeoPackage of immutable layout versions (see the module's notes on atomicity).
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file; created on the first save.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        if self.path.suffix.lower() != ".gpkg":
+            msg = f"a layout store is a .gpkg file, got {self.path}"
+            raise StoreError(msg)
+
+    # ---------------------------------------------------------------- reading
+
+    def versions(self) -> list[VersionInfo]:
+        """Return every version, oldest first (empty for a store not yet created)."""
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            return self._infos(db)
+
+    def latest(self) -> int | None:
+        """Return the newest version number (``None``: the store is empty)."""
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            row = db.execute(f"SELECT max({_VERSION}) FROM {_VERSIONS}").fetchone()
+        return None if row[0] is None else int(row[0])
+
+    def published_version(self) -> int | None:
+        """Return the version kiosks show (the latest published), cheaply, for polling."""
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            row = db.execute(
+                f"SELECT {_VERSION} FROM {_PUBLICATIONS} ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def published(self) -> Venue | None:
+        """Return the published layout (``None`` when nothing has been published)."""
+        v = self.published_version()
+        return None if v is None else self.load(v)
+
+    def info(self, version: int) -> VersionInfo:
+        """Return one version's record.
+
+        Raises
+        ------
+        StoreError
+            When there is no such version.
+        """
+        for rec in self.versions():
+            if rec.version == version:
+                return rec
+        raise self._unknown(version)
+
+    def load(self, version: int) -> Venue:
+        """Return version ``version`` as a venue (validated: ``problems`` listed).
+
+        Raises
+        ------
+        StoreError
+            When there is no such version.
+        """
+        if not self.path.exists():
+            raise self._unknown(version)
+        with self._read() as db:
+            row = db.execute(
+                f"SELECT venue_json, layers_json FROM {_VERSIONS} WHERE {_VERSION} = ?",
+                (_int(version),),
+            ).fetchone()
+            if row is None:
+                raise self._unknown(version, db)
+            meta = json.loads(row[0])
+            layers = json.loads(row[1])
+            crs = meta.get("crs")
+            frames: dict[str, gpd.GeoDataFrame | None] = {}
+            for layer in S.LAYERS:
+                frames[layer] = _read_rows(db, layer, layers[layer], crs)
+            events = pd.DataFrame(_read_rows(db, S.EVENTS, layers[S.EVENTS], None))
+        raw = RawVenue(
+            where=f"{self.path} version {version}", layers=frames, events=events, meta=meta
+        )
+        venue = build_venue(raw)
+        venue.source = None
+        venue.problems = [*venue.problems, *validate(venue)]
+        return venue
+
+    def diff(self, a: int, b: int) -> LayoutDiff:
+        """Return the booths added, removed, moved, resized and reassigned from ``a`` to ``b``.
+
+        Raises
+        ------
+        StoreError
+            When either version does not exist.
+        """
+        va, vb = self.load(a), self.load(b)
+        return diff_venues(va, vb, a=a, b=b)
+
+    # ---------------------------------------------------------------- writing
+
+    def save(
+        self,
+        venue: Venue,
+        *,
+        message: str,
+        base: int | None = None,
+        author: str | None = None,
+        as_copy: bool = False,
+    ) -> int:
+        """Save ``venue`` as a new version and return its number.
+
+        Parameters
+        ----------
+        venue
+            The layout to save.
+        message
+            What changed, for the history (required).
+        base
+            The version the layout was loaded from; it must still be the latest.
+            ``None`` is for the first version of an empty store.
+        author
+            Who saves (default: the operating-system user).
+        as_copy
+            Save even though ``base`` is no longer the latest: a new version whose
+            parent is ``base``, so that nobody's work is lost.
+
+        Raises
+        ------
+        StaleBaseError
+            When ``base`` is not the latest version (and not ``as_copy``); nothing is written.
+        StoreError
+            When the message is empty, ``base`` does not exist, or the venue's CRS is not
+            the store's.
+        """
+        if not isinstance(message, str) or not message.strip():
+            msg = "a save needs a message saying what changed"
+            raise StoreError(msg)
+        who = author if author else _user()
+        tables = {layer: _table(layer, venue.layer(layer)) for layer in _TABLES}
+        meta = meta_json(venue)
+        self._create(venue)
+        with self._write() as db:
+            srs = _srs_id(db)
+            crs_here = db.execute(
+                "SELECT organization || ':' || organization_coordsys_id, definition "
+                "FROM gpkg_spatial_ref_sys WHERE srs_id = ?",
+                (srs,),
+            ).fetchone()
+            if not _same_crs(venue, crs_here):
+                msg = (
+                    f"venue CRS {venue.crs.to_string()} is not the store's "
+                    f"({crs_here[0]}); reproject the venue first"
+                )
+                raise StoreError(msg)
+            infos = self._infos(db)
+            latest = infos[-1] if infos else None
+            if base is not None and all(i.version != base for i in infos):
+                raise self._unknown(base, db)
+            if latest is not None and base != latest.version and not as_copy:
+                raise StaleBaseError(base, latest, path=self.path)
+            version = (latest.version + 1) if latest else 1
+            parent = base if base is not None else (latest.version if latest else None)
+            parent_layers: dict[str, Any] = {}
+            if parent is not None:
+                (pl,) = db.execute(
+                    f"SELECT layers_json FROM {_VERSIONS} WHERE {_VERSION} = ?", (parent,)
+                ).fetchone()
+                parent_layers = json.loads(pl)
+            layers_json: dict[str, Any] = {}
+            for layer, (columns, rows, digest) in tables.items():
+                old = parent_layers.get(layer)
+                if old is not None and old["hash"] == digest:
+                    layers_json[layer] = old
+                    continue
+                _ensure_columns(db, layer, columns)
+                _insert(db, layer, columns=columns, rows=rows, version=version, srs=srs)
+                layers_json[layer] = {"source": version, "hash": digest, "columns": columns}
+            db.execute(
+                f"INSERT INTO {_VERSIONS} ({_VERSION}, parent, author, message, saved_at, "
+                "published, venue_json, layers_json, booths) VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+                (
+                    version,
+                    parent,
+                    who,
+                    message.strip(),
+                    _now(),
+                    meta,
+                    json.dumps(layers_json, sort_keys=True),
+                    len(venue.booths),
+                ),
+            )
+        return version
+
+    def publish(self, version: int, *, author: str | None = None) -> None:
+        """Make ``version`` the layout kiosks show.
+
+        Raises
+        ------
+        StoreError
+            When there is no such version.
+        """
+        if not self.path.exists():
+            raise self._unknown(version)
+        with self._write() as db:
+            found = db.execute(
+                f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (_int(version),)
+            ).fetchone()
+            if found is None:
+                raise self._unknown(version, db)
+            when = _now()
+            (seq,) = db.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {_PUBLICATIONS}").fetchone()
+            db.execute(
+                f"INSERT INTO {_PUBLICATIONS} (seq, {_VERSION}, author, published_at) "
+                "VALUES (?, ?, ?, ?)",
+                (seq, version, author or _user(), when),
+            )
+            db.execute(
+                f"UPDATE {_VERSIONS} SET published = ? WHERE {_VERSION} = ?", (when, version)
+            )
+
+    # --------------------------------------------------------------- plumbing
+
+    def _unknown(self, version: object, db: sqlite3.Connection | None = None) -> StoreError:
+        if db is not None:
+            have = [i.version for i in self._infos(db)]
+        else:
+            have = [i.version for i in self.versions()] if self.path.exists() else []
+        held = f"it holds versions {have[0]}–{have[-1]}" if have else "it is empty"
+        return StoreError(f"layout store {self.path} has no version {version!r}; {held}")
+
+    def _infos(self, db: sqlite3.Connection) -> list[VersionInfo]:
+        rows = db.execute(
+            f"SELECT {_VERSION}, parent, author, message, saved_at, published, booths "
+            f"FROM {_VERSIONS} ORDER BY {_VERSION}"
+        ).fetchall()
+        return [
+            VersionInfo(
+                int(v), None if p is None else int(p), a or "", m or "", s or "", pub, b or 0
+            )
+            for v, p, a, m, s, pub, b in rows
+        ]
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        try:
+            db = sqlite3.connect(self.path, timeout=_BUSY_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            msg = f"layout store {self.path} cannot be opened: {exc}"
+            raise StoreError(msg) from None
+        try:
+            # One read transaction: every table read inside sees the same snapshot.
+            db.execute("BEGIN")
+            _check_store(db, self.path)
+            yield db
+        except sqlite3.DatabaseError as exc:
+            msg = f"layout store {self.path} cannot be read: {exc}"
+            raise StoreError(msg) from None
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            db.close()
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=_BUSY_S, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous = FULL")
+            # IMMEDIATE takes the write lock before the stale-base check reads anything.
+            db.execute("BEGIN IMMEDIATE")
+            _check_store(db, self.path)
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    def _create(self, venue: Venue) -> None:
+        """Create the store's empty tables, unless it exists (safe against a racing creator)."""
+        if self.path.exists():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp.gpkg", dir=self.path.parent
+        )
+        os.close(fd)
+        tmp = Path(name)
+        tmp.unlink()
+        try:
+            crs = venue.crs
+            for layer in S.LAYERS:
+                frame = gpd.GeoDataFrame(
+                    {_VERSION: pd.Series(dtype="int64")},
+                    geometry=gpd.GeoSeries([], crs=crs),
+                    crs=crs,
+                )
+                pyogrio.write_dataframe(
+                    frame,
+                    tmp,
+                    layer=layer,
+                    driver="GPKG",
+                    geometry_type=S.LAYER_GEOMETRY[layer],
+                    # GDAL's R-tree triggers call SQL functions only GDAL defines; the
+                    # store writes rows with plain sqlite3, so it keeps no spatial index.
+                    layer_options={"SPATIAL_INDEX": "NO"},
+                )
+            attrs = {
+                S.EVENTS: {_VERSION: "int64"},
+                _VERSIONS: {
+                    _VERSION: "int64",
+                    "parent": "int64",
+                    "author": "str",
+                    "message": "str",
+                    "saved_at": "str",
+                    "published": "str",
+                    "venue_json": "str",
+                    "layers_json": "str",
+                    "booths": "int64",
+                },
+                _PUBLICATIONS: {
+                    "seq": "int64",
+                    _VERSION: "int64",
+                    "author": "str",
+                    "published_at": "str",
+                },
+            }
+            for table, cols in attrs.items():
+                empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+                pyogrio.write_dataframe(empty, tmp, layer=table, driver="GPKG")
+            with contextlib.closing(sqlite3.connect(tmp)) as db, db:
+                for table in _TABLES:
+                    db.execute(f'CREATE INDEX "{table}_{_VERSION}" ON "{table}" ({_VERSION})')
+                db.execute(f"CREATE UNIQUE INDEX versions_unique ON {_VERSIONS} ({_VERSION})")
+                db.execute(f"CREATE UNIQUE INDEX publications_unique ON {_PUBLICATIONS} (seq)")
+            # link() fails if another process created the store meanwhile: theirs stands.
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0) -> LayoutDiff:
+    """Return what changed in the booths from venue ``va`` to venue ``vb``."""
+    ba = va.booths.set_index(va.booths[Col.BOOTH_ID].astype(str))
+    bb = vb.booths.set_index(vb.booths[Col.BOOTH_ID].astype(str))
+    ida, idb = set(ba.index), set(bb.index)
+    common = sorted(ida & idb)
+    moved: list[str] = []
+    resized: list[str] = []
+    reassigned: list[str] = []
+    rezoned: list[str] = []
+    if common:
+        ga = np.asarray(ba.geometry.loc[common].values, dtype=object)
+        gb = np.asarray(bb.geometry.loc[common].values, dtype=object)
+        same = shapely.equals_exact(ga, gb, tolerance=_SAME_M)
+        for k in np.flatnonzero(~same).tolist():
+            (moved if _congruent(ga[k], gb[k]) else resized).append(common[k])
+        for col, out in ((Col.EXHIBITOR, reassigned), (Col.ZONE, rezoned)):
+            xa = ba[col].loc[common].astype(str).to_numpy()
+            xb = bb[col].loc[common].astype(str).to_numpy()
+            out.extend(np.asarray(common, dtype=object)[xa != xb].tolist())
+    changed = [
+        layer
+        for layer in (S.HALLS, S.OPENINGS, S.OBSTACLES, S.KIOSKS, S.AMENITIES)
+        if _table(layer, va.layer(layer))[2] != _table(layer, vb.layer(layer))[2]
+    ]
+    return LayoutDiff(
+        a=a,
+        b=b,
+        added=tuple(sorted(idb - ida)),
+        removed=tuple(sorted(ida - idb)),
+        moved=tuple(moved),
+        resized=tuple(resized),
+        reassigned=tuple(sorted(reassigned)),
+        rezoned=tuple(sorted(rezoned)),
+        changed_layers=tuple(changed),
+    )
+
+
+def _congruent(g1: Any, g2: Any) -> bool:
+    """Whether two shapes are one shape moved (same area and oriented box up to 1 mm)."""
+    if abs(g1.area - g2.area) > _SAME_M * max(g1.length, 1.0):
+        return False
+    d1 = sorted(_box_sides(g1))
+    d2 = sorted(_box_sides(g2))
+    return all(abs(x - y) <= _SAME_M for x, y in zip(d1, d2, strict=True))
+
+
+def _box_sides(g: Any) -> list[float]:
+    c = g.centroid  # GEOS loses digits at UTM-sized coordinates; measure near the origin
+    ring = shapely.get_coordinates(
+        shapely.oriented_envelope(shapely.affinity.translate(g, -c.x, -c.y))
+    )[:3]
+    return [float(np.hypot(*(ring[1] - ring[0]))), float(np.hypot(*(ring[2] - ring[1])))]
+
+
+# ------------------------------------------------------------- rows and blobs
+
+
+def _column_kind(series: pd.Series) -> str:
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    values = [v for v in series.tolist() if v is not None]
+    if values and all(isinstance(v, bool | np.bool_) for v in values):
+        return "bool"
+    return "str"
+
+
+_SQL_TYPE: Final = {
+    "bool": "BOOLEAN",
+    "int": "INTEGER",
+    "float": "REAL",
+    "datetime": "DATETIME",
+    "str": "TEXT",
+}
+
+
+def _cell(value: Any, kind: str) -> Any:
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if value is pd.NA:
+        return None
+    if kind == "bool":
+        return int(bool(value))
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    if kind == "datetime":
+        return pd.Timestamp(value).isoformat()
+    return str(value)
+
+
+def _table(layer: str, frame: pd.DataFrame) -> tuple[list[list[str]], list[tuple[Any, ...]], str]:
+    """Return a layer's columns ``[name, kind]``, its rows ready to insert, and a digest."""
+    geom_col = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    columns: list[list[str]] = []
+    for col in frame.columns:
+        if col == geom_col:
+            continue
+        if str(col) in _RESERVED:
+            msg = f"layer {layer!r} has a column named {col!r}, which the store reserves"
+            raise StoreError(msg)
+        columns.append([str(col), _column_kind(frame[col])])
+    values = [[_cell(v, kind) for v in frame[name].tolist()] for name, kind in columns]
+    if geom_col is not None:
+        wkb = [
+            None if g is None or g.is_empty else shapely.to_wkb(g, byte_order=1)
+            for g in frame.geometry.values
+        ]
+        values.append(wkb)
+    rows = list(zip(*values, strict=True)) if values else [() for _ in range(len(frame))]
+    h = hashlib.sha256(json.dumps(columns).encode())
+    for row in rows:
+        for v in row:
+            h.update(v if isinstance(v, bytes) else repr(v).encode())
+            h.update(b"\x1f")
+        h.update(b"\x1e")
+    return columns, rows, h.hexdigest()
+
+
+def _ensure_columns(db: sqlite3.Connection, table: str, columns: list[list[str]]) -> None:
+    have = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
+    for name, kind in columns:
+        if name not in have:
+            db.execute(f'ALTER TABLE "{table}" ADD COLUMN {_quote(name)} {_SQL_TYPE[kind]}')
+
+
+def _insert(
+    db: sqlite3.Connection,
+    table: str,
+    *,
+    columns: list[list[str]],
+    rows: list[tuple[Any, ...]],
+    version: int,
+    srs: int,
+) -> None:
+    names = [_VERSION, *(_quote(c) for c, _ in columns)]
+    spatial = table in S.LAYERS
+    if spatial:
+        names.append(_GEOM)
+    marks = ", ".join("?" for _ in names)
+    sql = f'INSERT INTO "{table}" ({", ".join(names)}) VALUES ({marks})'
+
+    def records() -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            if spatial:
+                yield (version, *row[:-1], _blob(row[-1], srs))
+            else:
+                yield (version, *row)
+
+    db.executemany(sql, records())
+
+
+def _blob(wkb: bytes | None, srs: int) -> bytes | None:
+    """Return a GeoPackage geometry blob: 'GP', version 0, flags, srs id, envelope, WKB."""
+    if wkb is None:
+        return None
+    x0, y0, x1, y1 = shapely.from_wkb(wkb).bounds
+    # flags 0b011: little-endian header, envelope [minx, maxx, miny, maxy]
+    return struct.pack("<2sBBi4d", b"GP", 0, 0b011, srs, x0, x1, y0, y1) + wkb
+
+
+def _unblob(blob: bytes | None) -> Any:
+    if blob is None:
+        return None
+    flags = blob[3]
+    envelope = (0, 32, 48, 48, 64)[(flags >> 1) & 0b111]
+    return shapely.from_wkb(bytes(blob[8 + envelope :]))
+
+
+def _read_rows(db: sqlite3.Connection, table: str, spec: dict[str, Any], crs: str | None) -> Any:
+    columns = [(str(c), str(k)) for c, k in spec["columns"]]
+    have = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
+    names = [c for c, _ in columns if c in have]
+    spatial = table in S.LAYERS
+    select = [_quote(c) for c in names] + ([_GEOM] if spatial else [])
+    rows = db.execute(
+        f'SELECT {", ".join(select) or "1"} FROM "{table}" WHERE {_VERSION} = ? ORDER BY fid',
+        (int(spec["source"]),),
+    ).fetchall()
+    data: dict[str, Any] = {}
+    kinds = dict(columns)
+    for k, name in enumerate(names):
+        data[name] = _column([r[k] for r in rows], kinds[name])
+    if not spatial:
+        return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    geoms = [_unblob(r[len(names)]) for r in rows]
+    return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
+
+
+def _column(values: list[Any], kind: str) -> pd.Series:
+    if kind == "bool":
+        return pd.Series([None if v is None else bool(v) for v in values], dtype=object)
+    if kind == "int" and all(v is not None for v in values):
+        return pd.Series(values, dtype="int64")
+    if kind in ("int", "float"):
+        return pd.Series([math.nan if v is None else v for v in values], dtype="float64")
+    return pd.Series(values, dtype=object)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _srs_id(db: sqlite3.Connection) -> int:
+    row = db.execute(
+        "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", (S.HALLS,)
+    ).fetchone()
+    return int(row[0])
+
+
+def _same_crs(venue: Venue, row: tuple[str, str] | None) -> bool:
+    if row is None:
+        return False
+    from pyproj import CRS  # noqa: PLC0415
+
+    try:
+        return bool(CRS.from_user_input(row[1]) == venue.crs) or row[0] == venue.crs.to_string()
+    except Exception:  # an unparsable definition is just not the same CRS
+        return row[0] == venue.crs.to_string()
+
+
+def _check_store(db: sqlite3.Connection, path: Path) -> None:
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [t for t in (*_TABLES, _VERSIONS, _PUBLICATIONS) if t not in names]
+    if missing:
+        msg = f"{path} is not a floorplan layout store (no table {missing[0]!r})"
+        raise StoreError(msg)
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        msg = f"a version is a whole number, got {value!r}"
+        raise StoreError(msg)
+    return int(value)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"

@@ -1,0 +1,417 @@
+"""Drive the kiosk in Debian's Chromium against a real ``floorplan serve`` subprocess."""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from floorplan.app.mapview import WINDOW_ABOVE_BOOTHS
+from floorplan.generate import generate_venue
+from floorplan.io import load_venue, write_venue
+from floorplan.users import add_user
+from floorplan.venue import bundled_venue_path
+
+from _browser import (
+    XSS_NAME,
+    Server,
+    booths_in_page,
+    kiosk_venue,
+    launch_chromium,
+    map_screen_point,
+    route_length,
+    search,
+    tap_drawn_booth,
+    wait_map,
+    wait_route,
+    write_geojson_folder,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PASSWORD = "correct horse battery"
+WALK = re.compile(r"\d+ m walk")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def small_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = tmp_path_factory.mktemp("kiosk")
+    venue = write_geojson_folder(kiosk_venue(), root / "venue")
+    users = root / "users.json"
+    add_user(users, "pat", role="planner", password=PASSWORD)
+    server = Server("--venue", str(venue), "--users", str(users))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def bundled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if (bundled_venue_path() / "halls.geojson").exists():
+        server = Server()
+    else:
+        # Until halls/chain-expo is committed, serve what the generator writes there.
+        path = tmp_path_factory.mktemp("bundled") / "chain-expo"
+        write_venue(generate_venue(), path)
+        server = Server("--venue", str(path))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    # A fresh context per test: a new visitor, no cookies.
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _card_text(page: object) -> str:
+    card = page.locator(".card-body")  # type: ignore[attr-defined]
+    card.first.wait_for(timeout=20_000)
+    return str(card.first.inner_text())
+
+
+def test_deep_link_shows_card_distance_and_route(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")  # type: ignore[attr-defined]
+    wait_map(page)
+    text = _card_text(page)
+    assert "Acme Motors" in text
+    assert "A-101" in text
+    assert WALK.search(text), text
+    wait_route(page)
+    assert page.locator("ol.steps li").count() >= 2  # type: ignore[attr-defined]
+
+
+def test_search_and_pick(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+    wait_map(page)
+    assert route_length(page) == 0
+    search(page, "Acme")
+    hit = page.get_by_role("button", name=re.compile("Acme Motors"))  # type: ignore[attr-defined]
+    hit.first.click(timeout=20_000)
+    assert "Acme Motors" in _card_text(page)
+    wait_route(page)
+
+
+def test_search_tolerates_typos_and_finds_toilets(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+    wait_map(page)
+    search(page, "toilet")
+    page.get_by_role("button", name=re.compile("Restroom A")).first.wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    search(page, "Acne Motors")
+    page.get_by_role("button", name=re.compile("Acme Motors")).first.wait_for(timeout=20_000)  # type: ignore[attr-defined]
+
+
+def test_tap_a_booth(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+    wait_map(page)
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    tap_drawn_booth(page, "B-101")
+    assert "Health First" in _card_text(page)
+    wait_route(page)
+
+
+def test_language_toggle(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-201")  # type: ignore[attr-defined]
+    wait_map(page)
+    assert "Booth" in _card_text(page)
+    page.get_by_role("button", name="中文").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="首页").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    card = page.locator(".card-body").first  # type: ignore[attr-defined]
+    # The card is redrawn in parts; wait for each part rather than read it once.
+    expect(card).to_contain_text("展位")
+    expect(card).to_contain_text("华北能源科技")  # the Chinese name leads in Chinese
+    expect(card).to_contain_text(re.compile(r"步行 \d+ 米"))
+    page.get_by_role("button", name="EN").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Home").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+
+
+def test_idle_reset_returns_home(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&idle=2")  # type: ignore[attr-defined]
+    wait_map(page)
+    search(page, "Acme")
+    page.get_by_role("button", name=re.compile("Acme Motors")).first.click(timeout=20_000)  # type: ignore[attr-defined]
+    _card_text(page)
+    # No input for longer than the idle time: the kiosk reloads its home view.
+    page.wait_for_url(re.compile(r"/kiosk\?kiosk=K1$"), timeout=20_000)  # type: ignore[attr-defined]
+    wait_map(page)
+    assert page.locator(".card-body").count() == 0  # type: ignore[attr-defined]
+    assert page.locator(".kiosk-side input").first.input_value() == ""  # type: ignore[attr-defined]
+    assert route_length(page) == 0
+
+
+def test_html_in_exhibitor_name_is_text(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-202")  # type: ignore[attr-defined]
+    wait_map(page)
+    assert XSS_NAME in _card_text(page)
+    search(page, "<img")
+    page.get_by_role("button", name=re.compile(re.escape(XSS_NAME))).first.wait_for(  # type: ignore[attr-defined]
+        timeout=20_000
+    )
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    assert page.evaluate("() => window.__xss") is None  # type: ignore[attr-defined]
+    assert page.locator("img[src=x]").count() == 0  # type: ignore[attr-defined]
+
+
+def _status(url: str) -> tuple[int, str]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=20) as r:
+            return int(r.status), ""
+    except urllib.error.HTTPError as exc:
+        return int(exc.code), str(exc.headers.get("Location", ""))
+
+
+@pytest.mark.parametrize("page_name", ["planner", "staff"])
+def test_login_required(small_server: Server, page_name: str) -> None:
+    status, location = _status(f"{small_server.url}/{page_name}")
+    assert status != 200
+    assert status == 302
+    assert re.match(r"^\.?/login\?next=%2F" + page_name + "$", location), location
+    assert _status(f"{small_server.url}/kiosk")[0] == 200
+    assert _status(f"{small_server.url}/")[1] == "/kiosk"
+
+
+def test_login_roles(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/login")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", "wrong password")  # type: ignore[attr-defined]
+    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile("error="))  # type: ignore[attr-defined]
+    page.goto(f"{small_server.url}/login?next=/planner")  # type: ignore[attr-defined]
+    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
+    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
+    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
+    page.goto(f"{small_server.url}/planner")  # type: ignore[attr-defined]
+    page.locator(".version-info").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    response = page.goto(f"{small_server.url}/staff")  # type: ignore[attr-defined]
+    assert response.status == 403  # a planner is no staff
+
+
+@pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1920, 1080), (390, 844)])
+def test_layout_fits_screen_with_big_targets(
+    small_server: Server, browser: object, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")
+        wait_map(page)
+        _card_text(page)
+        scroll = page.evaluate(
+            "() => [document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]"
+        )
+        assert scroll[0] <= width
+        assert scroll[1] <= height
+        map_box = page.locator(".kiosk-map").bounding_box()
+        side_box = page.locator(".kiosk-side").bounding_box()
+        if height > width:  # portrait: map above the panel
+            assert side_box["y"] >= map_box["y"] + map_box["height"] - 1
+        else:
+            assert side_box["x"] >= map_box["x"] + map_box["width"] - 1
+        buttons = page.locator(".kiosk-side .bk-btn")
+        heights = [buttons.nth(i).bounding_box()["height"] for i in range(buttons.count())]
+        assert heights
+        assert min(heights) >= 48
+    finally:
+        context.close()
+
+
+def test_bundled_venue_must_show(bundled_server: Server, page: object) -> None:
+    page.goto(f"{bundled_server.url}/kiosk")  # type: ignore[attr-defined]
+    wait_map(page)
+    # Pick a kiosk and a let booth of the venue the server runs.
+    venue_path = _served_venue(bundled_server)
+    venue = load_venue(venue_path)
+    kiosk = str(venue.kiosks["kiosk_id"].iloc[0])
+    let = venue.booths[venue.booths["exhibitor"].fillna("") != ""]
+    booth = let.iloc[len(let) // 2]
+    name = str(booth["exhibitor"])
+
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}&to={booth['booth_id']}")  # type: ignore[attr-defined]
+    wait_map(page)
+    text = _card_text(page)
+    assert name in text
+    assert WALK.search(text), text
+    wait_route(page)
+
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
+    wait_map(page)
+    search(page, name.split(maxsplit=1)[0])
+    page.get_by_role("button", name=re.compile(re.escape(name))).first.click(timeout=20_000)  # type: ignore[attr-defined]
+    assert name in _card_text(page)
+    wait_route(page)
+
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
+    wait_map(page)
+    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    tap_drawn_booth(page, str(booth["booth_id"]))
+    text = _card_text(page)
+    assert str(booth["booth_id"]) in text
+    wait_route(page)
+
+
+def _served_venue(server: Server) -> Path | None:
+    args = server.proc.args
+    assert isinstance(args, list)
+    return Path(args[args.index("--venue") + 1]) if "--venue" in args else None
+
+
+def _luminance(rgb: str) -> float:
+    parts = [float(v) for v in re.findall(r"[\d.]+", rgb)[:3]]
+    lin = [(c / 255) / 12.92 if c <= 10 else (((c / 255) + 0.055) / 1.055) ** 2.4 for c in parts]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(fg: str, bg: str) -> float:
+    a, b = sorted((_luminance(fg), _luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+_BOOTHS_IN_PAGE_JS = """(zones) => zones.reduce((n, z) => {
+  const r = Bokeh.documents[0].get_model_by_name('zone-' + z);
+  return n + (r ? r.data_source.data.booth_id.length : 0);
+}, 0)"""
+
+_COLOURS_JS = """(els) => els.filter(e => e.getClientRects().length).map(e => {
+  let bg = 'rgba(0, 0, 0, 0)', n = e;
+  while (n && /rgba\\(.*, 0\\)$|transparent/.test(bg)) {
+    bg = getComputedStyle(n).backgroundColor;
+    n = n.parentElement || (n.getRootNode() && n.getRootNode().host);
+  }
+  return [getComputedStyle(e).color, bg, e.textContent.trim().slice(0, 40)];
+})"""
+
+
+def test_high_contrast_everywhere(small_server: Server, page: object) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")  # type: ignore[attr-defined]
+    wait_map(page)
+    _card_text(page)
+    page.get_by_role("button", name="High contrast").click()  # type: ignore[attr-defined]
+    page.locator(".kiosk-root.high-contrast").wait_for(state="attached", timeout=20_000)  # type: ignore[attr-defined]
+    expect(page.locator(".card.hc")).to_have_count(1)  # type: ignore[attr-defined]
+    selectors = ".kiosk-side .bk-btn, .kiosk-side input, .card-body td, .card-body h2, .steps li"
+    texts = page.locator(selectors).evaluate_all(_COLOURS_JS)  # type: ignore[attr-defined]
+    assert len(texts) >= 12
+    low = [(t, round(_contrast(fg, bg), 1)) for fg, bg, t in texts if _contrast(fg, bg) < 7.0]
+    assert not low, low  # WCAG AAA: at least 7:1 for every text
+    # And in the high-contrast palette only: white or yellow on black, black on yellow.
+    palette = {"rgb(0, 0, 0)", "rgb(255, 255, 255)", "rgb(255, 255, 0)"}
+    off = [(fg, bg, t) for fg, bg, t in texts if fg not in palette or bg not in palette]
+    assert not off, off
+    # Widgets drawn after the switch (a search's hits) are high-contrast too.
+    search(page, "Acme")
+    hits = page.locator(".kiosk-side .hit .bk-btn").evaluate_all(_COLOURS_JS)  # type: ignore[attr-defined]
+    assert hits
+    assert all(_contrast(fg, bg) >= 7.0 for fg, bg, _ in hits), hits
+    page.get_by_role("button", name="High contrast").click()  # type: ignore[attr-defined]
+    expect(page.locator(".kiosk-root.high-contrast")).to_have_count(0)  # type: ignore[attr-defined]
+    expect(page.locator(".kiosk-side .hc")).to_have_count(0)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1920, 1080)])
+def test_legend_leaves_the_route_visible(
+    small_server: Server, browser: object, width: int, height: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(f"{small_server.url}/kiosk?kiosk=K2&to=A-101")
+        wait_map(page)
+        wait_route(page)
+        page.wait_for_timeout(800)  # the view is fitted after the first draw
+        legend = page.evaluate(
+            """() => {
+              const fig = Bokeh.documents[0].get_model_by_name('floormap');
+              const pv = Bokeh.index.find_one(fig);
+              const leg = [...fig.below, ...fig.center, ...fig.left, ...fig.right, ...fig.above]
+                .find(m => 'click_policy' in m);
+              const b = pv.views.find_one(leg).bbox, f = pv.frame.bbox;
+              return {overlap: Math.max(0, Math.min(b.x1, f.x1) - Math.max(b.x0, f.x0))
+                               * Math.max(0, Math.min(b.y1, f.y1) - Math.max(b.y0, f.y0)),
+                      height: b.height, route: Bokeh.documents[0].get_model_by_name('route')
+                                                .data_source.data};
+            }"""
+        )
+        assert legend["height"] > 0
+        assert legend["overlap"] == 0  # the legend is outside the plot area
+        route = legend["route"]
+        for x, y in zip(route["x"], route["y"], strict=True):
+            assert map_screen_point(page, x, y)["inside"], (x, y)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, int]]:
+    # Just above the windowing threshold: windowed like a 74,000-booth venue, quick to build.
+    venue = generate_venue(booths=WINDOW_ABOVE_BOOTHS + 500)
+    root = tmp_path_factory.mktemp("large")
+    path = root / "large.gpkg"
+    write_venue(venue, path)
+    server = Server("--venue", str(path), "--users", str(root / "users.json"))
+    yield server, len(venue.booths)
+    server.stop()
+
+
+def test_large_venue_sends_booths_as_the_view_zooms(
+    large_server: tuple[Server, int], page: object
+) -> None:
+    server, total = large_server
+    page.goto(f"{server.url}/kiosk")  # type: ignore[attr-defined]
+    wait_map(page)
+    page.wait_for_timeout(1000)  # past the browser's debounce of its first view
+    assert booths_in_page(page) == 0  # the home view: halls by zone, no booths
+    frame = map_screen_point(page, 0.0, 0.0)["frame"]
+    cx = frame["left"] + frame["width"] / 2  # type: ignore[index]
+    cy = frame["top"] + frame["height"] / 2  # type: ignore[index]
+    page.mouse.move(cx, cy)  # type: ignore[attr-defined]
+    span = "() => { const r = Bokeh.documents[0].get_model_by_name('floormap').x_range;"
+    span += " return r.end - r.start; }"
+    for _ in range(40):  # zoom in until a view about 150 m wide: a few hundred booths
+        if page.evaluate(span) < 150.0:  # type: ignore[attr-defined]
+            break
+        page.mouse.wheel(0, -60)  # type: ignore[attr-defined]
+        page.wait_for_timeout(100)  # type: ignore[attr-defined]
+    assert 20.0 < page.evaluate(span) < 150.0  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "(js) => eval(js)(['automobile','agriculture','energy','digital','health','services']) > 0",
+        arg=_BOOTHS_IN_PAGE_JS,
+        timeout=30_000,
+    )
+    shown = booths_in_page(page)
+    assert 0 < shown < total
+    # A booth the view brought in can be tapped and routed to.
+    bid = page.evaluate(  # type: ignore[attr-defined]
+        """() => { const d = Bokeh.documents[0];
+          for (const z of ['automobile','agriculture','energy','digital','health','services']) {
+            const b = d.get_model_by_name('zone-' + z).data_source.data;
+            const f = d.get_model_by_name('floormap'), xr = f.x_range, yr = f.y_range;
+            for (let i = 0; i < b.booth_id.length; i++) {
+              const fx = (b.cx[i] - xr.start) / (xr.end - xr.start);
+              const fy = (b.cy[i] - yr.start) / (yr.end - yr.start);
+              if (fx > 0.3 && fx < 0.7 && fy > 0.3 && fy < 0.7) return b.booth_id[i];
+            }
+          } return null; }"""
+    )
+    assert bid is not None
+    tap_drawn_booth(page, bid)
+    assert bid in _card_text(page)

@@ -1,0 +1,124 @@
+"""The staff page's views over floorplan.capacity (no browser: the log-in is in test_app_kiosk)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+
+import numpy as np
+import pytest
+
+from floorplan import capacity as C
+from floorplan.app import staff
+from floorplan.app.context import VenueContext
+from floorplan.app.staff import StaffPage, report_csv, report_html
+from floorplan.capacity.sim import SimResult
+
+from _browser import kiosk_venue
+
+
+def test_staff_page_tables_and_bad_counts() -> None:
+    venue = kiosk_venue()
+    page = StaffPage(VenueContext(venue))
+    page.view()
+    # Hall A's one 4 m entrance binds (floor(4 / 0.65 × 100) = 615 < 1,800); B has no exit.
+    assert "class='binding'>615<" in page.table.object
+    assert "capacity 0" in page.findings.object
+    page.count_inputs["A"].value = "-3"
+    page._update_crowding()
+    assert "must be &gt;= 0" in page.crowd_out.object
+    page.count_inputs["A"].value = "abc"
+    page._update_crowding()
+    assert "not a number" in page.crowd_out.object
+    page.count_inputs["A"].value = "2000"
+    page._update_crowding()
+    assert "crowding-table" in page.crowd_out.object
+    page.f_open.value = "0"
+    assert "open_h must be &gt; 0" in page.forecast_out.object
+    rows = list(csv.DictReader(io.StringIO(report_csv(page.caps))))
+    assert [r["hall_id"] for r in rows] == ["A", "B"]
+    assert rows[1]["capacity"] == "0"
+    doc = report_html(venue, page.caps, C.load_profile("gb50016"))
+    assert "<svg" in doc
+    assert "GB 50016" in doc
+    # A name with markup is shown as text.
+    assert "<img" not in page.table.object
+
+
+def test_page_shows_at_once_and_fills_in_when_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    calls: list[str] = []
+    real = staff._compute
+
+    def slow(*args: object) -> tuple[C.HallCapacity, ...]:
+        calls.append("compute")
+        assert gate.wait(60)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(staff, "_compute", slow)
+    venue = kiosk_venue()
+    page = StaffPage(VenueContext(venue), background=True)
+    page.view()
+    assert "capacity-computing" in page.table.object
+    assert page.caps == ()
+    assert page.sim_button.disabled
+    assert page.csv_download.disabled
+    assert page.crowd_button.disabled
+    # Input while computing is kept, not an error.
+    page.count_inputs["A"].value = "100"
+    page._update_crowding()
+    page._poll_caps()
+    assert "capacity-computing" in page.table.object
+    # A second session of the same venue waits on the same computation.
+    other = StaffPage(VenueContext(venue), background=True)
+    assert other._cap_future is page._cap_future
+    gate.set()
+    assert page._cap_future is not None
+    page._cap_future.result(timeout=120)
+    page._poll_caps()
+    assert "class='binding'>615<" in page.table.object
+    assert not page.sim_button.disabled
+    assert not page.csv_download.disabled
+    assert "crowding-table" in page.crowd_out.object
+    assert ">100<" in page.crowd_out.object
+    # A session opened now is filled at once, from the one computation.
+    third = StaffPage(VenueContext(venue), background=True)
+    assert "class='binding'>615<" in third.table.object
+    assert calls == ["compute"]
+
+
+def test_failed_computation_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> tuple[C.HallCapacity, ...]:
+        msg = "hall A: no floor"
+        raise C.CountError(msg)
+
+    monkeypatch.setattr(staff, "_compute", broken)
+    page = StaffPage(VenueContext(kiosk_venue()), background=False)
+    assert "Capacity figures failed: hall A: no floor" in page.table.object
+    assert page.sim_button.disabled
+
+
+def test_animation_steps_through_recorded_frames() -> None:
+    page = StaffPage(VenueContext(kiosk_venue()), background=False)
+    assert not page.anim_player.visible
+    rng = np.random.default_rng(3)
+    frames = [(float(t), rng.uniform((1, 1), (59, 39), size=(30 - 10 * t, 2))) for t in range(3)]
+    res = SimResult("A", 30, 3.0, frames=frames)
+    page._show_result(res)
+    assert page.anim_player.visible
+    assert page.anim_pane.visible
+    assert page.anim_player.end == 2
+    assert len(page.anim_source.data["x"]) == 30
+    assert "t = 0 s: 30 people inside" in page.anim_label.object
+    page.anim_player.value = 2
+    assert len(page.anim_source.data["x"]) == 10
+    assert list(page.anim_source.data["y"]) == list(frames[2][1][:, 1])
+    assert "t = 2 s: 10 people inside" in page.anim_label.object
+    # The view is the simulated hall (A: 0-60 × 0-40), not the whole venue (0-120).
+    assert page.anim_fig.x_range.end < 70
+    # A second run starts again at its first frame.
+    page._show_result(SimResult("A", 5, 1.0, frames=[(0.0, frames[0][1][:5])]))
+    assert page.anim_player.value == 0
+    assert len(page.anim_source.data["x"]) == 5
+    assert page.anim_player.end == 1

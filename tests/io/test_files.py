@@ -1,0 +1,228 @@
+"""Round trips through GeoJSON folders and GeoPackages, and atomic, refusing writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import box
+
+import floorplan
+from floorplan import atomic as _files
+from floorplan.cli import main
+
+from conftest import Spec, booth, tiny_hall, write_spec
+
+
+def assert_same_venue(a: floorplan.Venue, b: floorplan.Venue) -> None:
+    """Every layer keeps its ids, properties and exact geometries, in order."""
+    for name, fa in a.layers().items():
+        fb = b.layers()[name]
+        assert list(fa.drop(columns="geometry").columns) == list(
+            fb.drop(columns="geometry").columns
+        ) or set(fa.columns) == set(fb.columns), name
+        cols = [c for c in fa.columns if c != "geometry"]
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(fa[cols]).reset_index(drop=True),
+            pd.DataFrame(fb[cols]).reset_index(drop=True),
+            check_dtype=False,
+            obj=name,
+        )
+        ga, gb = fa.geometry.values, fb.geometry.values
+        assert bool(np.all(shapely.equals_exact(ga, gb, tolerance=0))), name
+        assert fa.crs == fb.crs
+    ea, eb = a.events, b.events
+    pd.testing.assert_frame_equal(
+        ea.reset_index(drop=True), eb.reset_index(drop=True), check_dtype=False
+    )
+    assert (a.name, a.dates) == (b.name, b.dates)
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ""])
+def test_catalogue_round_trips(valid_spec: Spec, tmp_path: Path, suffix: str) -> None:
+    src = write_spec(valid_spec, tmp_path / "src")
+    venue = floorplan.load_venue(src)
+    out = floorplan.write_venue(venue, tmp_path / f"out{suffix}")
+    back = floorplan.load_venue(out)
+    assert_same_venue(venue, back)
+
+
+def test_convert_cli_keeps_every_booth(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = {p: p.read_bytes() for p in tiny.iterdir()}
+    dst = tmp_path / "x.gpkg"
+    assert main(["convert", "--venue", str(tiny), str(dst)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert {p: p.read_bytes() for p in tiny.iterdir()} == before  # SRC untouched
+    a, b = floorplan.load_venue(tiny), floorplan.load_venue(dst)
+    assert list(a.booths["booth_id"]) == list(b.booths["booth_id"])
+    assert bool(
+        np.all(
+            shapely.equals_exact(a.booths.geometry.values, b.booths.geometry.values, tolerance=0)
+        )
+    )
+    assert not list(tmp_path.glob(".x.gpkg*")), "no temporary file left behind"
+
+
+def test_convert_refuses_existing_target_without_force(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dst = tmp_path / "out"
+    dst.mkdir()
+    (dst / "mine.txt").write_text("keep me")
+    assert main(["convert", "--venue", str(tiny), str(dst)]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert (dst / "mine.txt").read_text() == "keep me"
+    assert main(["convert", "--venue", str(tiny), str(dst), "--force"]) == 0
+    assert not (dst / "mine.txt").exists()
+    assert floorplan.load_venue(dst).booths.shape[0] == 3
+
+
+def test_convert_refuses_a_broken_venue_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tiny_hall()
+    spec.replace("booths", "H1-A02", zone="fashion")
+    src = write_spec(spec, tmp_path / "src")
+    assert main(["convert", "--venue", str(src), str(tmp_path / "x.gpkg")]) == 1
+    err = capsys.readouterr().err
+    assert "unknown_zone" in err
+    assert "H1-A02" in err
+    assert not (tmp_path / "x.gpkg").exists()
+    assert main(["convert", "--venue", str(src), str(tmp_path / "x.gpkg"), "--allow-problems"]) == 0
+    back = floorplan.load_venue(tmp_path / "x.gpkg", strict=False)
+    assert [p.rule for p in back.problems] == ["unknown_zone"]
+
+
+def test_convert_onto_its_source_is_refused(tiny: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = {p: p.read_bytes() for p in tiny.iterdir()}
+    assert main(["convert", "--venue", str(tiny), str(tiny), "--force"]) == 1
+    assert "own source" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in tiny.iterdir()} == before
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ""])
+def test_failed_write_leaves_nothing(
+    tiny: Path, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    venue = floorplan.load_venue(tiny)
+    dst = tmp_path / f"out{suffix}"
+    floorplan.write_venue(venue, dst)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    calls = {"n": 0}
+    real = _files.Path.replace
+
+    def fail_late(*args: object) -> None:
+        calls["n"] += 1
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(_files.Path, "replace", fail_late)
+    changed = venue.copy()
+    changed.booths = changed.booths.iloc[:1]
+    with pytest.raises(OSError, match="disk full"):
+        floorplan.write_venue(changed, dst, overwrite=True)
+    monkeypatch.setattr(_files.Path, "replace", real)
+    assert calls["n"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert floorplan.load_venue(dst).booths.shape[0] == 3  # the old file is whole
+
+
+def test_unwritable_target_is_a_clear_error(
+    tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if os.geteuid() == 0:
+        blocker = tmp_path / "file"
+        blocker.write_text("")
+        target = blocker / "sub" / "x.gpkg"  # a file where a folder must be
+    else:  # pragma: no cover - CI runs as root
+        target = Path("/proc/x.gpkg")
+    assert main(["convert", "--venue", str(tiny), str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.startswith("floorplan convert:")
+
+
+# Text that survives both containers: any printable unicode, no NUL.
+names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=30)
+
+
+@st.composite
+def venues(draw: st.DrawFn) -> Spec:
+    width = draw(st.floats(20, 200, allow_nan=False))
+    depth = draw(st.floats(20, 200, allow_nan=False))
+    spec = tiny_hall()
+    spec.layers["halls"] = [({"hall_id": "H1", "name": draw(names)}, box(0, 0, width, depth))]
+    cols = draw(st.integers(1, 4))
+    rows = draw(st.integers(1, 4))
+    cw, rh = (width - 8) / cols, (depth - 8) / rows
+    feats = []
+    for i in range(cols):
+        for j in range(rows):
+            if not draw(st.booleans()):
+                continue
+            w = draw(st.floats(0.2, 0.8)) * (cw - 3)
+            d = draw(st.floats(0.2, 0.8)) * (rh - 3)
+            x0, y0 = 4 + i * cw + 1.5, 4 + j * rh + 1.5
+            geom = shapely.affinity.rotate(
+                box(x0, y0, x0 + w, y0 + d), draw(st.floats(-10, 10)), origin="center"
+            )
+            feats.append(
+                booth(
+                    f"B{i}-{j}-{draw(names)}",
+                    geom,
+                    zone=draw(st.sampled_from([z.value for z in floorplan.Zone])),
+                    exhibitor=draw(names),
+                    products=draw(names),
+                    open_sides=draw(st.integers(0, 4)),
+                )
+            )
+    spec.layers["booths"] = feats
+    spec.layers["openings"] = [
+        (
+            {
+                "opening_id": "D1",
+                "hall_id": "H1",
+                "kind": "entrance",
+                "width_m": 2.0,
+                "step_free": draw(st.booleans()),
+            },
+            shapely.LineString([(0, 1), (0, 3)]),
+        )
+    ]
+    spec.layers["kiosks"] = [
+        (
+            {"kiosk_id": "K1", "hall_id": "H1", "heading_deg": draw(st.floats(0, 359))},
+            shapely.Point(1, 1),
+        )
+    ]
+    spec.layers["amenities"] = []
+    spec.events = []
+    return spec
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(spec=venues(), suffix=st.sampled_from([".gpkg", ""]))
+def test_round_trip_property(
+    spec: Spec, suffix: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    base = tmp_path_factory.mktemp("rt")
+    venue = floorplan.load_venue(write_spec(spec, base / "src"), strict=False)
+    first = floorplan.write_venue(venue, base / f"a{suffix}")
+    again = floorplan.load_venue(first, strict=False)
+    assert_same_venue(venue, again)
+    # A second hop through the other container changes nothing either.
+    other = ".gpkg" if suffix == "" else ""
+    twice = floorplan.load_venue(floorplan.write_venue(again, base / f"b{other}"), strict=False)
+    assert_same_venue(venue, twice)
+    assert [p.rule for p in twice.problems] == [p.rule for p in venue.problems]

@@ -1,0 +1,381 @@
+"""Tests of floorplan.store (LayoutStore) and the ``floorplan layouts`` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import floorplan
+from floorplan.cli import main
+from floorplan.cli.layouts import run as run_layouts
+from floorplan.errors import StaleBaseError, StoreError
+from floorplan.io.store import LayoutStore
+from floorplan.layout import LayoutEditor
+
+from conftest import ORIGIN, tiny_hall, write_spec
+
+OX, OY = ORIGIN
+
+
+@pytest.fixture
+def venue(tmp_path: Path) -> floorplan.Venue:
+    spec = tiny_hall()
+    spec.layers["booths"][2] = (
+        {**spec.layers["booths"][2][0], "exhibitor": "北京 Ünïcode Ltd.", "floor_note": "raised"},
+        spec.layers["booths"][2][1],
+    )
+    return floorplan.read_venue(write_spec(spec, tmp_path / "tiny"))
+
+
+def _coords(venue: floorplan.Venue, bid: str) -> np.ndarray:
+    return shapely.get_coordinates(venue.booths.set_index("booth_id").geometry[bid])
+
+
+def _cells(frame: object) -> list[list[object]]:
+    """Return a frame's cells with every kind of missing value as None."""
+    rows = frame.astype(object).to_numpy().tolist()  # type: ignore[attr-defined]
+    return [[None if pd.isna(v) else v for v in row] for row in rows]
+
+
+def _same_layers(a: floorplan.Venue, b: floorplan.Venue) -> None:
+    for layer in floorplan.schema.LAYERS:
+        fa, fb = a.layer(layer), b.layer(layer)
+        plain = [c for c in fa.columns if c != "geometry"]
+        assert plain == [c for c in fb.columns if c != "geometry"], layer
+        plain_a = _cells(fa[plain])
+        plain_b = _cells(fb[plain])
+        assert plain_a == plain_b, layer
+        assert fa.geometry.geom_equals_exact(fb.geometry, 0).all(), layer
+    assert (
+        a.events.astype(object).to_numpy().tolist() == b.events.astype(object).to_numpy().tolist()
+    )
+    assert (a.name, a.dates, a.crs) == (b.name, b.dates, b.crs)
+
+
+def test_round_trip_is_exact(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    assert store.versions() == []
+    assert store.latest() is None
+    v1 = store.save(venue, message="import", author="ann")
+    assert v1 == 1
+    _same_layers(venue, store.load(v1))
+    # A real GeoPackage that GDAL reads.
+    names = {row[0] for row in floorplan.io.gpkg.pyogrio.list_layers(store.path)}
+    assert {"booths", "halls", "versions", "publications"} <= names
+
+
+def test_must_show_nudge_diff_and_stale_base(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    v1 = store.save(venue, message="import", author="ann")
+    ed = LayoutEditor(store.load(v1))
+    ed.move("H1-A02", dx_m=0.0, dy_m=-1.0)
+    v2 = store.save(ed.venue, message="nudge A02 south", base=v1, author="bob")
+    stored = _coords(store.load(v2), "H1-A02")
+    assert np.array_equal(stored, np.add(_coords(venue, "H1-A02"), [0.0, -1.0]))
+    d = store.diff(v1, v2)
+    assert d.moved == ("H1-A02",)
+    assert (d.added, d.removed, d.resized, d.reassigned) == ((), (), (), ())
+    # A second planner who also started from v1 is refused, naming bob and when.
+    other = LayoutEditor(store.load(v1))
+    other.assign("H1-A03", "Carl's stand")
+    with pytest.raises(
+        StaleBaseError, match=r"based on version 1, but version 2 was saved since by bob at 20\d\d-"
+    ) as err:
+        store.save(other.venue, message="assign A03", base=v1, author="carl")
+    assert err.value.latest == 2
+    assert err.value.author == "bob"
+    assert [i.version for i in store.versions()] == [1, 2]
+    assert [i.message for i in store.versions()] == ["import", "nudge A02 south"]
+    # ... and can save as a copy: nothing is lost.
+    v3 = store.save(other.venue, message="assign A03", base=v1, author="carl", as_copy=True)
+    assert store.info(v3).parent == 1
+    assert store.diff(v2, v3).reassigned == ("H1-A03",)
+    assert store.diff(v2, v3).moved == ("H1-A02",)
+
+
+def test_diff_kinds(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    v1 = store.save(venue, message="import")
+    ed = LayoutEditor(venue)
+    ed.rotate("H1-A01", 90)
+    ed.resize("H1-A02", width_m=4, depth_m=4)
+    ed.remove("H1-A03")
+    ed.add("NEW-1", shapely.box(OX + 30, OY + 2, OX + 33, OY + 5), hall_id="H1", zone="digital")
+    ed.assign("H1-A01", "", zone="health")
+    v2 = store.save(ed.venue, message="many", base=v1)
+    d = store.diff(v1, v2)
+    assert d.to_dict() == {
+        "a": 1,
+        "b": 2,
+        "added": ["NEW-1"],
+        "removed": ["H1-A03"],
+        "moved": ["H1-A01"],
+        "resized": ["H1-A02"],
+        "reassigned": ["H1-A01"],
+        "rezoned": ["H1-A01"],
+        "changed_layers": [],
+    }
+    assert store.diff(v1, v1).empty
+
+
+def test_unchanged_layers_are_not_stored_again(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    v1 = store.save(venue, message="a")
+    ed = LayoutEditor(venue)
+    ed.move("H1-A01", dx_m=1, dy_m=0)
+    store.save(ed.venue, message="b", base=v1)
+    with sqlite3.connect(store.path) as db:
+        per = dict(db.execute("SELECT fp_version, count(*) FROM halls GROUP BY fp_version"))
+        booths = dict(db.execute("SELECT fp_version, count(*) FROM booths GROUP BY fp_version"))
+    assert per == {1: 1}
+    assert booths == {1: 3, 2: 3}
+    assert len(store.load(2).halls) == 1
+
+
+def test_publish(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    assert store.published_version() is None
+    assert store.published() is None
+    v1 = store.save(venue, message="a")
+    assert store.published_version() is None
+    ed = LayoutEditor(venue)
+    ed.move("H1-A01", dx_m=0, dy_m=2)
+    v2 = store.save(ed.venue, message="b", base=v1)
+    store.publish(v2, author="ann")
+    assert store.published_version() == 2
+    pub = store.published()
+    assert pub is not None
+    assert np.array_equal(_coords(pub, "H1-A01"), _coords(ed.venue, "H1-A01"))
+    store.publish(v1)  # roll back to the first layout
+    assert store.published_version() == 1
+    assert store.info(1).published_at is not None
+    with pytest.raises(StoreError, match="has no version 7; it holds versions 1–2"):
+        store.publish(7)
+    assert store.published_version() == 1
+
+
+def test_errors(tmp_path: Path, venue: floorplan.Venue) -> None:
+    with pytest.raises(StoreError, match=r"a layout store is a \.gpkg file"):
+        LayoutStore(tmp_path / "s.sqlite")
+    store = LayoutStore(tmp_path / "s.gpkg")
+    with pytest.raises(StoreError, match="has no version 1; it is empty"):
+        store.load(1)
+    with pytest.raises(StoreError, match="needs a message"):
+        store.save(venue, message="  ")
+    assert not store.path.exists()
+    store.save(venue, message="a")
+    with pytest.raises(StaleBaseError, match="based on no version, but version 1 was saved"):
+        store.save(venue, message="again")
+    with pytest.raises(StoreError, match="has no version 9"):
+        store.save(venue, message="b", base=9)
+    with pytest.raises(StoreError, match="a version is a whole number"):
+        store.load("1")  # type: ignore[arg-type]
+    with pytest.raises(StoreError, match="has no version 5"):
+        store.diff(1, 5)
+    assert [i.version for i in store.versions()] == [1]
+    other = venue.copy()
+    for layer in floorplan.schema.LAYERS:
+        setattr(other, layer, other.layer(layer).to_crs("EPSG:3857"))
+    with pytest.raises(StoreError, match="venue CRS EPSG:3857 is not the store's"):
+        store.save(other, message="b", base=1)
+    (tmp_path / "not.gpkg").write_bytes(b"hello, not a database" * 20)
+    with pytest.raises(StoreError, match="cannot be read"):
+        LayoutStore(tmp_path / "not.gpkg").versions()
+    assert [i.version for i in store.versions()] == [1]
+
+
+def test_two_stores_on_one_file(tmp_path: Path, venue: floorplan.Venue) -> None:
+    path = tmp_path / "s.gpkg"
+    ann, bob = LayoutStore(path), LayoutStore(path)
+    v1 = ann.save(venue, message="import", author="ann")
+    ed_a, ed_b = LayoutEditor(ann.load(v1)), LayoutEditor(bob.load(v1))
+    ed_a.move("H1-A01", dx_m=1, dy_m=0)
+    ed_b.move("H1-A01", dx_m=-1, dy_m=0)
+    assert ann.save(ed_a.venue, message="ann's", base=v1, author="ann") == 2
+    with pytest.raises(StaleBaseError, match="by ann"):
+        bob.save(ed_b.venue, message="bob's", base=v1, author="bob")
+    assert [(i.version, i.author) for i in bob.versions()] == [(1, "ann"), (2, "ann")]
+
+
+_RACER = textwrap.dedent(
+    """
+    import sys
+    from floorplan import read_venue
+    from floorplan.layout import LayoutEditor
+    from floorplan.io.store import LayoutStore, StaleBaseError
+    store = LayoutStore(sys.argv[1])
+    venue = read_venue(sys.argv[2])
+    ed = LayoutEditor(venue)
+    ed.move("H1-A01", dx_m=float(sys.argv[3]), dy_m=0)
+    sys.stdin.readline()  # start together
+    try:
+        v = store.save(ed.venue, message="race " + sys.argv[3], base=1, author=sys.argv[3])
+        print("won", v)
+    except StaleBaseError as exc:
+        print("refused", exc.latest)
+    """
+)
+
+
+def test_two_processes_racing_on_one_base(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    store.save(venue, message="import")
+    src = tmp_path / "tiny"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, str(store.path), str(src), dx],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for dx in ("1", "-1")
+    ]
+    time.sleep(0.5)
+    outs = []
+    for p in procs:
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    for p in procs:
+        out, _ = p.communicate(timeout=120)
+        outs.append(out.split())
+    assert sorted(o[0] for o in outs) == ["refused", "won"]
+    assert [i.version for i in store.versions()] == [1, 2]
+
+
+_SAVER = textwrap.dedent(
+    """
+    import sys
+    from floorplan.generate import generate_venue
+    from floorplan.layout import LayoutEditor
+    from floorplan.io.store import LayoutStore
+    store = LayoutStore(sys.argv[1])
+    ed = LayoutEditor(generate_venue(booths=3000))
+    ids = list(ed.venue.booths["booth_id"])
+    base = None
+    for k in range(10_000):
+        ed.move(ids[k % len(ids)], dx_m=0.0, dy_m=-0.001)
+        base = store.save(ed.venue, message=f"loop {k}", base=base, author="loop")
+        print("saved", base, flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_killed_mid_save_leaves_last_good_version(tmp_path: Path) -> None:
+    path = tmp_path / "big.gpkg"
+    journal = Path(str(path) + "-journal")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SAVER, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    saved: list[int] = []
+    try:
+        while len(saved) < 2:
+            line = proc.stdout.readline()
+            assert line, "the saver died before saving twice"
+            saved.append(int(line.split()[1]))
+        # Wait for the next save's transaction to be under way, then kill it.
+        deadline = time.monotonic() + 60
+        while not journal.exists() and time.monotonic() < deadline:
+            time.sleep(0.001)
+        assert journal.exists(), "never saw a save in progress"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.kill()
+        proc.wait()
+        rest = proc.stdout.read()
+    saved += [int(line.split()[1]) for line in rest.splitlines() if line.startswith("saved")]
+    store = LayoutStore(path)
+    versions = [i.version for i in store.versions()]
+    assert versions == list(range(1, len(versions) + 1))
+    assert versions[-1] in (saved[-1], saved[-1] + 1)
+    last = store.load(versions[-1])
+    assert len(last.booths) == store.info(versions[-1]).booths > 2000
+    with sqlite3.connect(path) as db:
+        (orphans,) = db.execute(
+            "SELECT count(*) FROM booths WHERE fp_version > ?", (versions[-1],)
+        ).fetchone()
+    assert orphans == 0
+    # And the store takes the next save on the last good version.
+    ed = LayoutEditor(last)
+    ed.move(str(last.booths["booth_id"].iloc[0]), dx_m=1, dy_m=0)
+    assert store.save(ed.venue, message="after the crash", base=versions[-1]) == versions[-1] + 1
+
+
+# ------------------------------------------------------------------ CLI
+
+
+def _run(*argv: str) -> int:
+    return main(list(argv))
+
+
+def test_cli(tmp_path: Path, venue: floorplan.Venue, capsys: pytest.CaptureFixture[str]) -> None:
+    store = str(tmp_path / "s.gpkg")
+    src = str(tmp_path / "tiny")
+    assert _run("layouts", "list", "--store", store) == 2
+    assert "no layout store" in capsys.readouterr().err
+    assert _run("layouts", "save", src, "-m", "import", "--store", store, "--author", "ann") == 0
+    ed = LayoutEditor(venue)
+    ed.move("H1-A02", dx_m=0, dy_m=-1)
+    floorplan.write_venue(ed.venue, tmp_path / "moved")
+    assert (
+        _run(
+            "layouts",
+            "save",
+            str(tmp_path / "moved"),
+            "-m",
+            "nudge",
+            "--base",
+            "1",
+            "--store",
+            store,
+        )
+        == 0
+    )
+    assert _run("layouts", "save", src, "-m", "stale", "--base", "1", "--store", store) == 1
+    assert "version 2 was saved since" in capsys.readouterr().err
+    capsys.readouterr()
+    assert _run("layouts", "list", "--store", store, "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [v["message"] for v in listed["versions"]] == ["import", "nudge"]
+    assert _run("layouts", "diff", "1", "2", "--store", store, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["moved"] == ["H1-A02"]
+    assert _run("layouts", "diff", "1", "2", "--store", store) == 0
+    assert "moved" in capsys.readouterr().out
+    assert _run("layouts", "publish", "2", "--store", store) == 0
+    assert "published v2" in capsys.readouterr().out
+    assert _run("layouts", "show", "2", "--store", store, "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["published"] is True
+    assert shown["stats"]["booths"] == 3
+    assert _run("layouts", "show", "2", "--store", store) == 0
+    assert "3 booths" in capsys.readouterr().out
+    out = tmp_path / "v2.gpkg"
+    assert _run("layouts", "export", "2", str(out), "--store", store) == 0
+    assert np.array_equal(_coords(floorplan.load_venue(out), "H1-A02"), _coords(ed.venue, "H1-A02"))
+    assert _run("layouts", "export", "2", str(out), "--store", store) == 1
+    assert "exists" in capsys.readouterr().err
+    assert _run("layouts", "show", "9", "--store", store) == 2
+    assert "has no version 9" in capsys.readouterr().err
+    assert _run("layouts", "list", "--store", store) == 0
+    assert "* published: v2" in capsys.readouterr().out
+
+
+def test_cli_help_runs() -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["layouts", "--help"])
+    assert exc.value.code == 0
+    assert run_layouts.__doc__
