@@ -102,6 +102,13 @@ def _label(args: argparse.Namespace) -> str:
     return f"floorplan {args.command}" + (f" {action}" if action else "")
 
 
+def _hint(exc: BaseException, args: argparse.Namespace) -> str:
+    """Return what the user can do about ``exc`` with this command's own options."""
+    if isinstance(exc, FileExistsError) and hasattr(args, "force"):
+        return "; pass --force to replace it"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit code (never raise, never a traceback)."""
     args = build_parser().parse_args(argv)
@@ -125,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
         else:
-            print(f"{_label(args)}: {exc}", file=sys.stderr)
+            print(f"{_label(args)}: {exc}{_hint(exc, args)}", file=sys.stderr)
         return code
 
 

@@ -85,7 +85,7 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
         msg = f"refusing to write venue over its own source {target}"
         raise VenueError(msg)
     if target.exists() and not overwrite:
-        msg = f"{target} exists; pass overwrite=True (CLI: --force) to replace it"
+        msg = f"{target} already exists and was left as it is"
         raise FileExistsError(msg)
     if target.suffix.lower() == GPKG_SUFFIX:
         gpkg.write(venue, target)
