@@ -20,11 +20,12 @@ __all__ = ["Problem", "RuleCode", "RuleSet"]
 
 
 class RuleSet(StrEnum):
-    """The families of rules: the venue format's, a safe floor's, a fire code's."""
+    """The families of rules: the venue format's, a safe floor's, a fire code's, IMDF's."""
 
     FORMAT = "format"
     FLOOR = "floor"
     CODE = "code"
+    IMDF = "imdf"
 
 
 class RuleCode(StrEnum):
@@ -77,6 +78,21 @@ class RuleCode(StrEnum):
     NO_EXIT = "no_exit"
     UNREACHABLE_FLOOR = "unreachable_floor"
     TRAVEL_LIMIT = "travel_limit"
+    # Structural rules of an IMDF archive (floorplan.io.imdf)
+    IMDF_MISSING_FILE = "imdf_missing_file"
+    IMDF_MANIFEST = "imdf_manifest"
+    IMDF_FEATURE_ID = "imdf_feature_id"
+    IMDF_DUPLICATE_ID = "imdf_duplicate_id"
+    IMDF_FEATURE_TYPE = "imdf_feature_type"
+    IMDF_MISSING_PROPERTY = "imdf_missing_property"
+    IMDF_BAD_VALUE = "imdf_bad_value"
+    IMDF_GEOMETRY_TYPE = "imdf_geometry_type"
+    IMDF_INVALID_GEOMETRY = "imdf_invalid_geometry"
+    IMDF_WINDING_ORDER = "imdf_winding_order"
+    IMDF_BAD_REFERENCE = "imdf_bad_reference"
+    IMDF_LEVEL_ORDINAL = "imdf_level_ordinal"
+    IMDF_DISPLAY_POINT = "imdf_display_point"
+    IMDF_VENUE_COUNT = "imdf_venue_count"
 
     @property
     def rule_set(self) -> RuleSet:
@@ -84,7 +100,11 @@ class RuleCode(StrEnum):
 
         >>> RuleCode.BOOTH_OVERLAP.rule_set, RuleCode.NARROW_AISLE.rule_set
         (<RuleSet.FORMAT: 'format'>, <RuleSet.FLOOR: 'floor'>)
+        >>> RuleCode.IMDF_BAD_REFERENCE.rule_set
+        <RuleSet.IMDF: 'imdf'>
         """
+        if self.value.startswith("imdf_"):
+            return RuleSet.IMDF
         return _RULE_SETS.get(self, RuleSet.FORMAT)
 
 

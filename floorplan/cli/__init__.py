@@ -25,7 +25,18 @@ import traceback
 from collections.abc import Sequence
 from enum import IntEnum
 
-from floorplan.cli import capacity, convert, generate, layouts, route, serve, users, validate
+from floorplan.cli import (
+    capacity,
+    convert,
+    export_,
+    generate,
+    import_,
+    layouts,
+    route,
+    serve,
+    users,
+    validate,
+)
 from floorplan.errors import (
     CountError,
     FloorplanError,
@@ -66,7 +77,7 @@ _EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
 )
 
 #: The commands, in the order ``--help`` lists them.
-_COMMANDS = (validate, convert, generate, route, capacity, layouts, serve, users)
+_COMMANDS = (validate, convert, import_, export_, generate, route, capacity, layouts, serve, users)
 
 
 def exit_code(exc: BaseException) -> ExitCode:

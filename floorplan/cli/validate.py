@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from floorplan.cli import imdf
 from floorplan.cli._args import add_json_arg, add_venue_arg
 
 if TYPE_CHECKING:
@@ -19,11 +20,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``validate`` to the command line's subcommands and return its parser."""
     p: argparse.ArgumentParser = subparsers.add_parser(
         "validate",
-        help="check a venue against the format's rules",
-        description="Check a venue. Exit 0 when valid, 1 when rules are broken, 2 when "
-        "the input cannot be read.",
+        help="check a venue (or an IMDF archive) against the format's rules",
+        description="Check a venue, or an IMDF archive (a .zip) against IMDF's structural "
+        "rules. Exit 0 when valid, 1 when rules are broken, 2 when the input cannot be read.",
     )
     add_venue_arg(p)
+    p.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="a venue or an IMDF archive (.zip) to check; the same as --venue PATH",
+    )
     add_json_arg(p, 'print {"valid": bool, "problems": [...]} on stdout')
     p.set_defaults(handler=run)
     return p
@@ -31,8 +38,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Validate the venue and report; return 0 valid, 1 broken rules, 2 unreadable."""
-    from floorplan.errors import VenueReadError  # noqa: PLC0415
+    from floorplan.errors import OptionError, VenueReadError  # noqa: PLC0415
     from floorplan.io import load_venue  # noqa: PLC0415 - keep --help fast
+
+    if args.path is not None:
+        if args.venue is not None and args.venue != args.path:
+            msg = "give the venue once: as PATH or as --venue PATH"
+            raise OptionError(msg)
+        args.venue = args.path
+    if imdf.is_archive(args.venue):
+        return imdf.run_validate(args.venue, as_json=args.json)
 
     venue: Venue | None = None
     try:
