@@ -361,7 +361,7 @@ def _overlapping(levels: list[_Feature]) -> Iterator[tuple[_Feature, _Feature]]:
 
 
 def _a(word: str) -> str:
-    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+    return f"{'an' if word[0] in 'aeio' else 'a'} {word}"  # a unit, an opening
 
 
 def _kinds(allowed: frozenset[str | None]) -> str:
