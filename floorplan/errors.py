@@ -15,6 +15,7 @@ __all__ = [
     "CountError",
     "EditError",
     "FloorplanError",
+    "FontError",
     "NoRouteError",
     "OptionError",
     "PlaceError",
@@ -30,6 +31,10 @@ __all__ = [
 
 class FloorplanError(Exception):
     """Base of every error floorplan raises on purpose."""
+
+
+class FontError(FloorplanError, LookupError):
+    """No font can print the text asked for (Chinese needs a CJK font installed)."""
 
 
 class OptionError(FloorplanError, ValueError):
