@@ -108,6 +108,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "Route {n} to emergency exit {exit}: {metres} m, about {seconds} s on foot",
         "路线 {n} 至紧急出口 {exit}：{metres} 米，步行约 {seconds} 秒",
     ),
+    "escape.route_state": ("{route} ({state})", "{route}（{state}）"),
     "escape.step_free": ("step-free", "无台阶"),
     "escape.has_steps": ("has steps", "有台阶"),
     "escape.step_free_exit": (

@@ -32,6 +32,7 @@ from floorplan.cli import (
     generate,
     import_,
     layouts,
+    print_,
     route,
     serve,
     users,
@@ -77,7 +78,19 @@ _EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
 )
 
 #: The commands, in the order ``--help`` lists them.
-_COMMANDS = (validate, convert, import_, export_, generate, route, capacity, layouts, serve, users)
+_COMMANDS = (
+    validate,
+    convert,
+    import_,
+    export_,
+    generate,
+    route,
+    capacity,
+    print_,
+    layouts,
+    serve,
+    users,
+)
 
 
 def exit_code(exc: BaseException) -> ExitCode:

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from floorplan.atomic import atomic_file
 from floorplan.errors import OptionError
+from floorplan.i18n import Lang
 from floorplan.render.fonts import TextMeasure, font_for
 from floorplan.render.page import PrintLang, bilingual, words
 from floorplan.render.paper import Paper
@@ -105,6 +106,23 @@ class Document:
     def lang(self) -> PrintLang:
         """Return the document's language(s)."""
         return self.options.lang
+
+    def langs(self) -> list[Lang]:
+        """Return the languages printed, in order."""
+        return {
+            PrintLang.EN: [Lang.EN],
+            PrintLang.ZH: [Lang.ZH],
+            PrintLang.BOTH: [Lang.EN, Lang.ZH],
+        }[self.lang]
+
+    def hall_name(self, hall_id: str, lang: Lang) -> str:
+        """Return a hall's name in ``lang`` (Chinese falls back to English, then the id)."""
+        halls = self.venue.halls
+        row = halls[halls[Col.HALL_ID].astype(str) == hall_id]
+        if row.empty:
+            return hall_id
+        en = _text(row.iloc[0].get(Col.NAME)) or hall_id
+        return (_text(row.iloc[0].get(NAME_ZH)) or en) if lang is Lang.ZH else en
 
     def words(self, key: str, /, **fields: object) -> list[str]:
         """Return catalogue string ``key`` in the document's language(s)."""

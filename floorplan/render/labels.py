@@ -90,21 +90,38 @@ class Placer:
 
 
 _SPACE = re.compile(r"(\s+)")
+#: A line does not end with an opening bracket nor start with closing punctuation.
+_OPENING = set("（(「『《〈【“‘")
+_CLOSING = set("）)」』》〉】”’，。、；：！？,.;:!?")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
 
 
 def _tokens(text: str) -> list[str]:
-    """Split text where a line may break: at spaces, and between CJK characters."""
+    """Split text where a line may break: at spaces, and between CJK characters.
+
+    >>> _tokens("奥卡福（美国）有限公司 Ltd.")
+    ['奥', '卡', '福', '（美', '国）', '有', '限', '公', '司', 'Ltd.']
+    """
     out: list[str] = []
     for part in _SPACE.split(text.strip()):
         if not part or part.isspace():
             continue
         run = ""
         for ch in part:
-            if "\u2e80" <= ch <= "\u9fff":
-                if run:
+            if _is_cjk(ch):
+                if run and not (run[-1] in _OPENING):
                     out.append(run)
                     run = ""
-                out.append(ch)
+                if ch in _CLOSING and out and not run:
+                    out[-1] += ch
+                    continue
+                run += ch
+                if ch not in _OPENING:
+                    out.append(run)
+                    run = ""
             else:
                 run += ch
         if run:
@@ -123,8 +140,7 @@ def wrap(
     lines: list[str] = []
     line = ""
     for token in _tokens(text):
-        cjk = len(token) == 1 and "\u2e80" <= token <= "\u9fff"
-        joiner = "" if (cjk or (line and "\u2e80" <= line[-1] <= "\u9fff")) else " "
+        joiner = "" if (_is_cjk(token[0]) or (line and _is_cjk(line[-1]))) else " "
         trial = f"{line}{joiner}{token}" if line else token
         if measure.width_mm(trial, size_pt) <= width_mm:
             line = trial

@@ -124,7 +124,7 @@ class Page:
         x0, y0, x1, y1 = self.sheet.band_box()
         width = (x1 - x0) * 0.34
         bx = x1 - width
-        self.ax.add_patch(
+        self.ax.add_artist(
             Rectangle(
                 (bx, y0),
                 width,
@@ -155,7 +155,7 @@ class Page:
         bx, by = cx - length / 2, y0 + (y1 - y0) * 0.55
         h = 1.6 * self.k
         for i in range(4):
-            self.ax.add_patch(
+            self.ax.add_artist(
                 Rectangle(
                     (bx + i * length / 4, by),
                     length / 4,
@@ -186,7 +186,7 @@ class Page:
                 cy + px * math.sin(a) + py * math.cos(a),
             )
 
-        self.ax.add_patch(
+        self.ax.add_artist(
             Polygon(
                 [turn(0, r), turn(r * 0.38, -r * 0.7), turn(0, -r * 0.35)],
                 closed=True,
@@ -196,7 +196,7 @@ class Page:
                 zorder=9,
             )  # fmt: skip
         )
-        self.ax.add_patch(
+        self.ax.add_artist(
             Polygon(
                 [turn(0, r), turn(-r * 0.38, -r * 0.7), turn(0, -r * 0.35)],
                 closed=True,

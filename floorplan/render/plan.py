@@ -37,7 +37,7 @@ from floorplan.render.mapdraw import (
 )
 from floorplan.render.page import INK, LegendEntry, Page, PrintLang, bilingual
 from floorplan.render.paper import MapFrame, best_sheet
-from floorplan.render.symbols import amenity_icon, draw_icon, draw_safety
+from floorplan.render.symbols import add_line, amenity_icon, draw_icon, draw_safety
 from floorplan.schema import Col, HallKind, OpeningKind, Zone
 
 __all__ = ["MIN_PT", "hall_page", "overview_page"]
@@ -163,11 +163,25 @@ class _Labeller:
             target = nearest_on_box(box, (c.x, c.y))
             start = nearest_points(booth.poly.exterior, shapely.Point(target))[0]
             line = shapely.LineString([(start.x, start.y), target])
-            if line.length > 1e-9 and self.placer.crosses(line):
+            if line.length > 1e-9 and (
+                self.placer.crosses(line) or self._crosses_booths(booth, line)
+            ):
                 continue
             self._draw_leader(booth, box, lines, size, start, target)
             return
         self.left_out.append(booth.booth_id)
+
+    def _crosses_booths(self, booth: _Booth, line: Any) -> bool:
+        """Return whether the leader runs over another booth (it would point at the wrong one)."""
+        tree = self.placer.blockers
+        if tree is None:
+            return False
+        hits = tree.query(line, predicate="intersects")
+        return any(
+            tree.geometries[k] is not booth.poly
+            and shapely.intersection(tree.geometries[k], line).length > 0.05
+            for k in hits
+        )
 
     def _draw_leader(
         self,
@@ -179,10 +193,18 @@ class _Labeller:
         end: tuple[float, float],
     ) -> None:
         ax = self.page.ax
-        ax.plot([start.x, end[0]], [start.y, end[1]], color=INK, linewidth=0.25 * self.page.k / 0.3528 * 0.35,
-                zorder=7, solid_capstyle="round")  # fmt: skip
-        ax.plot([start.x], [start.y], "o", color=INK, markersize=0.9 * self.page.k, zorder=7)
-        ax.add_patch(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], facecolor="white",
+        add_line(ax, [start.x, end[0]], [start.y, end[1]], color=INK, linewidth=0.25 * self.page.k ** 0.5,
+                 zorder=7, solid_capstyle="round")  # fmt: skip
+        add_line(
+            ax,
+            [start.x],
+            [start.y],
+            marker="o",
+            color=INK,
+            markersize=0.9 * self.page.k**0.5,
+            zorder=7,
+        )
+        ax.add_artist(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], facecolor="white",
                                edgecolor="none", alpha=0.85, zorder=7))  # fmt: skip
         y = box[3] - 0.2
         for line in lines:
@@ -207,8 +229,8 @@ def _in(frame: gpd.GeoDataFrame, hall_ids: Sequence[str]) -> gpd.GeoDataFrame:
 
 def _draw_map(
     doc: Document, page: Page, frame: MapFrame, hall_ids: list[str], *, names: bool
-) -> list[str]:
-    """Draw the halls' layers and labels; return the booths whose words found no place."""
+) -> tuple[Placer, list[str]]:
+    """Draw the halls' layers and labels; return the placer and the booths left out."""
     venue = doc.venue
     k = page.k
     box_mm = page.sheet.map_box()
@@ -256,7 +278,7 @@ def _draw_map(
         for booth in pending:
             labeller.leader(booth, with_number=booth.booth_id not in labeller.numbered)
     _clip(page, box_mm)
-    return labeller.left_out
+    return placer, labeller.left_out
 
 
 def _clip(page: Page, box: Box) -> None:
@@ -302,9 +324,9 @@ def _kiosks(page: Page, placer: Placer, kiosks: gpd.GeoDataFrame, frame: MapFram
     for (x, y), kid in zip(
         points_mm(kiosks.geometry.values, frame), kiosks[Col.KIOSK_ID].astype(str), strict=True
     ):
-        page.ax.add_patch(Rectangle((x - size / 2, y - size / 2), size, size, facecolor=INK, edgecolor="white",
+        page.ax.add_artist(Rectangle((x - size / 2, y - size / 2), size, size, facecolor=INK, edgecolor="white",
                                     linewidth=0.3, zorder=6, gid=f"kiosk:{kid}"))  # fmt: skip
-        page.ax.add_patch(Rectangle((x - size * 0.3, y - size * 0.15), size * 0.6, size * 0.45, facecolor="#7fd3ff",
+        page.ax.add_artist(Rectangle((x - size * 0.3, y - size * 0.15), size * 0.6, size * 0.45, facecolor="#7fd3ff",
                                     edgecolor="none", zorder=6))  # fmt: skip
         placer.add((x - size / 2, y - size / 2, x + size / 2, y + size / 2))
 
@@ -359,7 +381,7 @@ def _both(fn: Any, lang: PrintLang) -> list[str]:
 
 def _swatch(colour: str, *, hatch: str | None = None) -> Any:
     def draw(page: Page, x: float, y: float, s: float) -> None:
-        page.ax.add_patch(Rectangle((x - s / 2, y - s / 3), s, s * 2 / 3, facecolor=colour, edgecolor=INK,
+        page.ax.add_artist(Rectangle((x - s / 2, y - s / 3), s, s * 2 / 3, facecolor=colour, edgecolor=INK,
                                     linewidth=0.3, hatch=hatch, zorder=10))  # fmt: skip
 
     return draw
@@ -367,8 +389,8 @@ def _swatch(colour: str, *, hatch: str | None = None) -> Any:
 
 def _stroke(colour: str) -> Any:
     def draw(page: Page, x: float, y: float, s: float) -> None:
-        page.ax.plot(
-            [x - s / 2, x + s / 2], [y, y], color=colour, linewidth=2.5 * page.k, zorder=10
+        add_line(
+            page.ax, [x - s / 2, x + s / 2], [y, y], color=colour, linewidth=2.5 * page.k, zorder=10
         )
 
     return draw
@@ -389,7 +411,7 @@ def _icon(kind: str) -> Any:
 
 
 def _kiosk_swatch(page: Page, x: float, y: float, s: float) -> None:
-    page.ax.add_patch(
+    page.ax.add_artist(
         Rectangle((x - s / 3, y - s / 3), s * 2 / 3, s * 2 / 3, facecolor=INK, zorder=10)
     )
 
@@ -401,33 +423,55 @@ def _map_page(doc: Document, hall: str | None, n: int, total: int) -> Figure:
     bounds = tuple(float(v) for v in halls.total_bounds)
     sheet, frame = best_sheet(doc.options.paper, bounds)  # type: ignore[arg-type]
     page = Page(sheet, doc.font, doc.measure)
-    left_out = _draw_map(doc, page, frame, hall_ids, names=hall is not None)
+    placer, left_out = _draw_map(doc, page, frame, hall_ids, names=hall is not None)
     if hall is None:
-        _hall_names(doc, page, frame)
+        _hall_names(doc, page, frame, placer)
         title = doc.words("print.venue_plan")
     else:
         plan = doc.words("print.hall_plan")
         names = doc.hall_lines(hall)
         title = [f"{names[min(i, len(names) - 1)]} · {w}" for i, w in enumerate(plan)]
-    legend = _legend(doc, hall_ids)
-    page.legend(doc.words("print.legend"), legend)
+    page.legend(doc.words("print.legend"), _legend(doc, hall_ids))
+    rows = doc.footer_rows(title, n, total, frame.scale)
     if left_out:
-        x0, y0, _, _ = page.sheet.band_box()
-        page.lines(x0, y0 + page.measure.line_mm(5.5 * page.k) * 2, doc.words("print.left_out", count=len(left_out)),
-                   5.5 * page.k, color="#555555")  # fmt: skip
+        rows.insert(-1, (doc.words("print.left_out", count=len(left_out)), 6.0))
     page.north_arrow(frame.angle_deg, doc.words("print.north")[0])
     page.scale_bar(frame, doc.words("print.scale", n=frame.scale, paper=doc.options.paper.value))
-    page.title_block(doc.footer_rows(title, n, total, frame.scale))
+    page.title_block(rows)
     return page.fig
 
 
-def _hall_names(doc: Document, page: Page, frame: MapFrame) -> None:
+def _hall_names(doc: Document, page: Page, frame: MapFrame, placer: Placer) -> None:
+    """Write each hall's name where it overlaps no other label: inside, else just outside."""
     halls = doc.venue.halls
-    pts = points_mm(shapely.point_on_surface(halls.geometry.values), frame)
-    for (x, y), hid in zip(pts, halls[Col.HALL_ID].astype(str), strict=True):
+    m = doc.measure
+    for geom, hid in zip(halls.geometry.values, halls[Col.HALL_ID].astype(str), strict=True):
         lines = doc.hall_lines(hid)
-        page.lines(x, y + doc.measure.line_mm(14 * page.k) * len(lines) / 2, lines, 14 * page.k,
-                   ha="center", color="#555555", alpha=0.6, zorder=8)  # fmt: skip
+        outline = geoms_mm([geom], frame)[0]
+        size = 12 * page.k
+        while size >= MIN_PT:
+            w = max(m.width_mm(s, size) for s in lines) + 1.0
+            h = len(lines) * m.line_mm(size)
+            inside = outline.representative_point()
+            x0, y0, x1, y1 = outline.bounds
+            spots = [
+                (inside.x, inside.y),
+                ((x0 + x1) / 2, y1 + h / 2 + 0.5),
+                ((x0 + x1) / 2, y0 - h / 2 - 0.5),
+                (x0 - w / 2 - 0.5, (y0 + y1) / 2),
+                (x1 + w / 2 + 0.5, (y0 + y1) / 2),
+            ]
+            for cx, cy in spots:
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                if placer.free(box):
+                    placer.add(box)
+                    page.lines(cx, cy + h / 2, lines, size, ha="center", color="#444444",
+                               weight="bold", zorder=8, gid=f"hall:{hid}")  # fmt: skip
+                    break
+            else:
+                size *= 0.85
+                continue
+            break
 
 
 def overview_page(doc: Document) -> PageSpec:

@@ -10,7 +10,7 @@ colours and pictograms; they are our own drawings, not copies of the standard's 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any, Final
 import numpy as np
 import svgelements as se
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 
@@ -26,6 +27,7 @@ from floorplan.schema import AmenityKind
 
 __all__ = [
     "SAFETY_KINDS",
+    "add_line",
     "SAFETY_RED",
     "SAFETY_GREEN",
     "amenity_icon",
@@ -133,14 +135,14 @@ def draw_icon(ax: Axes, icon: Path, xy: tuple[float, float], size_mm: float, **k
             zorder=zorder,
             **kw,
         )
-        ax.add_patch(patch)
+        ax.add_artist(patch)
 
 
 # ---------------------------------------------------------------- safety signs
 
 
 def _sign_square(ax: Axes, x0: float, y0: float, s: float, colour: str, z: int) -> None:
-    ax.add_patch(
+    ax.add_artist(
         FancyBboxPatch(
             (x0, y0),
             s,
@@ -154,15 +156,26 @@ def _sign_square(ax: Axes, x0: float, y0: float, s: float, colour: str, z: int) 
     )
 
 
+def add_line(ax: Axes, xs: Sequence[float], ys: Sequence[float], **kw: Any) -> Line2D:
+    """Add a line without updating the axes' data limits (a page's limits are fixed).
+
+    ``Axes.plot`` recomputes the limits for every line, which costs more than drawing
+    on a page of a thousand symbols.
+    """
+    line = Line2D(xs, ys, **kw)
+    ax.add_artist(line)
+    return line
+
+
 def _line(ax: Axes, pts: list[tuple[float, float]], w: float, z: int) -> None:
     xs, ys = zip(*pts, strict=True)
-    ax.plot(xs, ys, color=WHITE, linewidth=w / 0.3528, solid_capstyle="round",
-            solid_joinstyle="round", zorder=z)  # fmt: skip
+    add_line(ax, xs, ys, color=WHITE, linewidth=w / 0.3528, solid_capstyle="round",
+             solid_joinstyle="round", zorder=z)  # fmt: skip
 
 
 def _runner(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int) -> None:
     """A running figure, in unit coordinates ``u``."""
-    ax.add_patch(Circle(u(0.44, 0.78), s * 0.075, facecolor=WHITE, edgecolor="none", zorder=z))
+    ax.add_artist(Circle(u(0.44, 0.78), s * 0.075, facecolor=WHITE, edgecolor="none", zorder=z))
     w = s * 0.075
     _line(ax, [u(0.40, 0.66), u(0.32, 0.42)], w, z)  # body
     _line(ax, [u(0.32, 0.42), u(0.44, 0.28), u(0.40, 0.12)], w, z)  # front leg
@@ -171,7 +184,7 @@ def _runner(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float
 
 
 def _exit(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int) -> None:
-    ax.add_patch(
+    ax.add_artist(
         Rectangle(
             u(0.62, 0.14),
             s * 0.26,
@@ -188,14 +201,14 @@ def _exit(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, 
 def _first_aid(
     ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int
 ) -> None:
-    ax.add_patch(Rectangle(u(0.38, 0.16), s * 0.24, s * 0.68, facecolor=WHITE, zorder=z))
-    ax.add_patch(Rectangle(u(0.16, 0.38), s * 0.68, s * 0.24, facecolor=WHITE, zorder=z))
+    ax.add_artist(Rectangle(u(0.38, 0.16), s * 0.24, s * 0.68, facecolor=WHITE, zorder=z))
+    ax.add_artist(Rectangle(u(0.16, 0.38), s * 0.68, s * 0.24, facecolor=WHITE, zorder=z))
 
 
 def _extinguisher(
     ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int
 ) -> None:
-    ax.add_patch(
+    ax.add_artist(
         FancyBboxPatch(
             u(0.38, 0.12),
             s * 0.26,
@@ -212,9 +225,9 @@ def _extinguisher(
 def _fire_alarm(
     ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int
 ) -> None:
-    ax.add_patch(Circle(u(0.5, 0.5), s * 0.30, facecolor="none", edgecolor=WHITE,
+    ax.add_artist(Circle(u(0.5, 0.5), s * 0.30, facecolor="none", edgecolor=WHITE,
                         linewidth=s * 0.07 / 0.3528, zorder=z))  # fmt: skip
-    ax.add_patch(Circle(u(0.5, 0.5), s * 0.12, facecolor=WHITE, zorder=z))
+    ax.add_artist(Circle(u(0.5, 0.5), s * 0.12, facecolor=WHITE, zorder=z))
 
 
 def _heart(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int) -> None:
@@ -222,7 +235,7 @@ def _heart(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float,
     hx = 16 * np.sin(t) ** 3
     hy = 13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
     pts = [u(0.5 + x / 48, 0.52 + y / 48) for x, y in zip(hx, hy, strict=True)]
-    ax.add_patch(Polygon(pts, closed=True, facecolor=WHITE, edgecolor="none", zorder=z))
+    ax.add_artist(Polygon(pts, closed=True, facecolor=WHITE, edgecolor="none", zorder=z))
     bolt = [
         u(0.53, 0.78),
         u(0.42, 0.50),
@@ -231,13 +244,15 @@ def _heart(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float,
         u(0.62, 0.56),
         u(0.52, 0.56),
     ]
-    ax.add_patch(Polygon(bolt, closed=True, facecolor=SAFETY_GREEN, edgecolor="none", zorder=z + 1))
+    ax.add_artist(
+        Polygon(bolt, closed=True, facecolor=SAFETY_GREEN, edgecolor="none", zorder=z + 1)
+    )
 
 
 def _assembly(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int) -> None:
     for cx, cy in ((0.42, 0.52), (0.58, 0.52), (0.5, 0.40)):
-        ax.add_patch(Circle(u(cx, cy + 0.06), s * 0.045, facecolor=WHITE, zorder=z))
-        ax.add_patch(
+        ax.add_artist(Circle(u(cx, cy + 0.06), s * 0.045, facecolor=WHITE, zorder=z))
+        ax.add_artist(
             Rectangle(u(cx - 0.04, cy - 0.07), s * 0.08, s * 0.1, facecolor=WHITE, zorder=z)
         )
     for (ax0, ay0), (ax1, ay1) in (
@@ -256,10 +271,10 @@ def _assembly(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: flo
 def _you_are_here(
     ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int
 ) -> None:
-    ax.add_patch(Circle(u(0.5, 0.5), s * 0.5, facecolor=SAFETY_RED, edgecolor=WHITE,
+    ax.add_artist(Circle(u(0.5, 0.5), s * 0.5, facecolor=SAFETY_RED, edgecolor=WHITE,
                         linewidth=s * 0.06 / 0.3528, zorder=z))  # fmt: skip
     arrow = [u(0.5, 0.84), u(0.72, 0.30), u(0.5, 0.42), u(0.28, 0.30)]
-    ax.add_patch(Polygon(arrow, closed=True, facecolor=WHITE, edgecolor="none", zorder=z + 1))
+    ax.add_artist(Polygon(arrow, closed=True, facecolor=WHITE, edgecolor="none", zorder=z + 1))
 
 
 _Drawer = Callable[[Axes, Callable[[float, float], tuple[float, float]], float, int], None]
