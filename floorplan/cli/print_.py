@@ -47,13 +47,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default="both",
         help="language of the text (default: both)",
     )
-    p.add_argument(
-        "--layout-version", metavar="TEXT", help="what the title block calls the layout"
-    )
+    p.add_argument("--layout-version", metavar="TEXT", help="what the title block calls the layout")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
-    p.add_argument(
-        "--allow-problems", action="store_true", help="print a venue that breaks rules"
-    )
+    p.add_argument("--allow-problems", action="store_true", help="print a venue that breaks rules")
     p.set_defaults(handler=run)
     return p
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+import matplotlib as mpl
 import pandas as pd
 import shapely
 from matplotlib.backends.backend_pdf import PdfPages
@@ -20,7 +21,7 @@ from floorplan.atomic import atomic_file
 from floorplan.errors import OptionError
 from floorplan.i18n import Lang
 from floorplan.render.fonts import TextMeasure, font_for
-from floorplan.render.page import PrintLang, bilingual, words
+from floorplan.render.page import RC, PrintLang, bilingual, words
 from floorplan.render.paper import Paper
 from floorplan.schema import Col
 from floorplan.venue import Venue
@@ -189,7 +190,10 @@ PageSpec = Callable[[int, int], Figure]
 
 
 def _pdf(pages: Sequence[PageSpec], target: Any, title: str) -> None:
-    with PdfPages(target, metadata={"Title": title, "Creator": "floorplan"}) as pdf:
+    with (
+        mpl.rc_context(RC),
+        PdfPages(target, metadata={"Title": title, "Creator": "floorplan"}) as pdf,
+    ):
         total = len(pages)
         for n, spec in enumerate(pages, start=1):
             fig = spec(n, total)
@@ -214,7 +218,8 @@ def render_bytes(
     if len(pages) != 1:
         msg = f"{fmt.value.upper()} holds one page; this document has {len(pages)} (use PDF)"
         raise OptionError(msg)
-    pages[0](1, 1).savefig(buf, format=fmt.value, dpi=PNG_DPI)
+    with mpl.rc_context(RC):
+        pages[0](1, 1).savefig(buf, format=fmt.value, dpi=PNG_DPI)
     return buf.getvalue()
 
 
@@ -256,10 +261,10 @@ def write_pages(
         return [target]
     total = len(pages)
     for n, (spec, path) in enumerate(zip(pages, targets, strict=True), start=1):
-        fig = spec(n, total)
-        with atomic_file(path) as tmp:
+        with mpl.rc_context(RC), atomic_file(path) as tmp:
+            fig = spec(n, total)
             fig.savefig(tmp, format=fmt.value, dpi=PNG_DPI)
-        fig.clear()
+            fig.clear()
     return targets
 
 

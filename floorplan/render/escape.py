@@ -23,7 +23,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from floorplan.errors import NoRouteError, PlaceError
 from floorplan.i18n import amenity_name, text
 from floorplan.render.labels import wrap
-from floorplan.render.document import NAME_ZH, Document, PageSpec
+from floorplan.render.document import NAME_ZH, Document, PageSpec, PrintOptions
 from floorplan.render.labels import Box
 from floorplan.render.mapdraw import (
     HALL_FILL,
@@ -38,8 +38,9 @@ from floorplan.render.paper import MapFrame, Sheet
 from floorplan.render.symbols import SAFETY_GREEN, SAFETY_KINDS, add_line, draw_safety
 from floorplan.routing import Route, Router
 from floorplan.schema import Col, OpeningKind
+from floorplan.venue import Venue
 
-__all__ = ["EXIT_KINDS", "EscapeRoute", "escape_page", "escape_routes"]
+__all__ = ["EXIT_KINDS", "EscapeRoute", "escape_page", "escape_routes", "plan_frame"]
 
 #: Doors a plan leads people out through.
 EXIT_KINDS: Final = (OpeningKind.EMERGENCY_EXIT.value, OpeningKind.EXIT.value)
@@ -71,9 +72,12 @@ def _exit_ids(venue: Any) -> list[str]:
 
 
 def escape_routes(
-    router: Router, kiosk_id: str, *, count: int = 2, accessible: bool = False
+    router: Router, kiosk_id: str, *, count: int = 2, step_free: bool = False
 ) -> list[EscapeRoute]:
     """Return the routes from kiosk ``kiosk_id`` to its ``count`` nearest exits by walking.
+
+    With ``step_free`` only step-free exits count, reached by the router's accessible
+    walk (step-free doors only).
 
     Exits are tried nearest first as the crow flies; since no walk is shorter than the
     straight line, the search stops once the ``count``-th best walk is no longer than
@@ -91,14 +95,17 @@ def escape_routes(
         raise PlaceError(msg)
     here = kiosks.geometry.iloc[0]
     openings = venue.openings.set_index(venue.openings[Col.OPENING_ID].astype(str))
-    candidates = sorted(_exit_ids(venue), key=lambda o: here.distance(openings.geometry[o]))
+    exits = _exit_ids(venue)
+    if step_free:
+        exits = [o for o in exits if bool(openings.loc[o].get(Col.STEP_FREE, True))]
+    candidates = sorted(exits, key=lambda o: here.distance(openings.geometry[o]))
     found: list[tuple[float, str, Route]] = []
     for oid in candidates:
         crow = here.distance(openings.geometry[oid])
         if len(found) >= count and sorted(found)[count - 1][0] <= crow:
             break
         try:
-            route = router.route(kiosk_id, oid, accessible=accessible)
+            route = router.route(kiosk_id, oid, accessible=step_free)
         except NoRouteError:
             continue
         found.append((route.length_m, oid, route))
@@ -148,8 +155,17 @@ def _route_arrows(
         bx, by = tip.x - ux * head, tip.y - uy * head
         wing = head * 0.55
         page.ax.add_artist(
-            Polygon([(tip.x, tip.y), (bx - uy * wing, by + ux * wing), (bx + uy * wing, by - ux * wing)],
-                    closed=True, facecolor=colour, edgecolor="none", zorder=8)  # fmt: skip
+            Polygon(
+                [
+                    (tip.x, tip.y),
+                    (bx - uy * wing, by + ux * wing),
+                    (bx + uy * wing, by - ux * wing),
+                ],
+                closed=True,
+                facecolor=colour,
+                edgecolor="none",
+                zorder=8,
+            )  # fmt: skip
         )
 
 
@@ -281,6 +297,27 @@ def _escape_figure(
     return page.fig
 
 
+def _plan_layout(
+    doc: Document, kiosk_id: str, routes: list[EscapeRoute], alternative: EscapeRoute | None
+) -> tuple[Sheet, MapFrame, list[str], Box]:
+    _, hall_id, heading = _kiosk(doc.venue, kiosk_id)
+    shown = [*routes, *([alternative] if alternative else [])]
+    bounds, pts = _view(doc.venue, hall_id, shown)
+    panel = _panel_lines(doc, kiosk_id, hall_id, routes, alternative)
+    return _layout(doc, panel, bounds, heading, pts)
+
+
+def plan_frame(
+    venue: Venue,
+    kiosk_id: str,
+    routes: list[EscapeRoute],
+    options: PrintOptions,
+    alternative: EscapeRoute | None = None,
+) -> MapFrame:
+    """Return the frame (turn, scale, shift) the escape plan of ``kiosk_id`` is drawn in."""
+    return _plan_layout(Document(venue, options), kiosk_id, routes, alternative)[1]
+
+
 _PANEL_PT: Final = 7.0
 _ROUTE_COLOURS: Final = ("#007a3d", "#00a651", "#0b5cad")
 
@@ -313,7 +350,9 @@ def _route_words(doc: Document, i: int, r: EscapeRoute) -> list[str]:
     metres = round(r.route.length_m)
     seconds = max(1, round(r.route.duration_s / 5) * 5)
     lines = doc.words("escape.route_to", n=i, exit=r.exit_id, metres=metres, seconds=seconds)
-    states = [text("escape.step_free" if r.step_free else "escape.has_steps", la) for la in doc.langs()]
+    states = [
+        text("escape.step_free" if r.step_free else "escape.has_steps", la) for la in doc.langs()
+    ]
     return [
         text("escape.route_state", la, route=line, state=state)
         for la, line, state in zip(doc.langs(), lines, states, strict=True)
@@ -413,6 +452,6 @@ def escape_page(doc: Document, router: Router, kiosk_id: str) -> PageSpec:
     routes = escape_routes(router, kiosk_id)
     alternative = None
     if routes and not any(r.step_free for r in routes):
-        level = escape_routes(router, kiosk_id, count=1, accessible=True)
+        level = escape_routes(router, kiosk_id, count=1, step_free=True)
         alternative = level[0] if level else None
     return lambda n, total: _escape_figure(doc, kiosk_id, routes, alternative, n, total)

@@ -36,6 +36,8 @@ _PREFERRED = (
 )
 _PT_MM: Final = 25.4 / 72.0
 _REF_PT: Final = 10.0
+#: matplotlib lays text out a little wider than the sum of advances (by ~2.5%).
+_LAYOUT_SLACK: Final = 1.04
 
 
 def has_cjk(text: str) -> bool:
@@ -130,7 +132,7 @@ class TextMeasure:
                 adv = glyph.linearHoriAdvance / 65536.0
                 self._advance[ch] = adv
             total += adv
-        return total * size_pt / _REF_PT * _PT_MM
+        return total * size_pt / _REF_PT * _PT_MM * _LAYOUT_SLACK
 
     @staticmethod
     def line_mm(size_pt: float) -> float:

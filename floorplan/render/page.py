@@ -26,16 +26,22 @@ from floorplan.i18n import Lang, text
 from floorplan.render.fonts import TextMeasure
 from floorplan.render.paper import MapFrame, Sheet
 
-__all__ = ["LegendEntry", "Page", "PrintLang", "bilingual", "words"]
+__all__ = ["RC", "LegendEntry", "Page", "PrintLang", "bilingual", "words"]
 
 INK = "#1d1d1b"
 GREY = "#6b6b6b"
-# Type 42: TrueType embedded (and subset) in the PDF, so text stays text (pdftotext
-# finds it) and every glyph prints; Type 3 would draw Chinese as outlines per glyph.
-mpl.rcParams["pdf.fonttype"] = 42
-mpl.rcParams["ps.fonttype"] = 42
-mpl.rcParams["svg.fonttype"] = "path"
-mpl.rcParams["pdf.compression"] = 6
+#: matplotlib settings every page is drawn and saved with (see :data:`RC` users).
+RC: dict[str, Any] = {
+    # Type 42: TrueType embedded (and subset) in the PDF, so text stays text (pdftotext
+    # finds it) and every glyph prints; Type 3 would draw Chinese glyph by glyph.
+    "pdf.fonttype": 42,
+    "ps.fonttype": 42,
+    "svg.fonttype": "path",
+    "pdf.compression": 6,
+    # Unhinted advances: a PNG's text takes the width the labels were fitted to
+    # (hinting rounds small type's advances up to whole pixels, up to 10% wider).
+    "text.hinting": "no_hinting",
+}
 
 
 class PrintLang(StrEnum):
