@@ -65,9 +65,13 @@ def entries(doc: Document) -> list[Entry]:
     zh = booths[Col.EXHIBITOR_ZH] if Col.EXHIBITOR_ZH in booths else [""] * len(booths)
     out = []
     for en, z, bid, hall, zone in zip(
-        booths[Col.EXHIBITOR].fillna(""), zh, booths[Col.BOOTH_ID], booths[Col.HALL_ID],
-        booths[Col.ZONE], strict=True,
-    ):  # fmt: skip
+        booths[Col.EXHIBITOR].fillna(""),
+        zh,
+        booths[Col.BOOTH_ID],
+        booths[Col.HALL_ID],
+        booths[Col.ZONE],
+        strict=True,
+    ):
         en_s, zh_s = str(en or "").strip(), str(z if isinstance(z, str) else "").strip()
         if en_s or zh_s:
             out.append(Entry(en_s, zh_s, str(bid), str(hall), str(zone)))
@@ -177,10 +181,10 @@ def _wrapped(doc: Document, row: _Row, lay: _Layout) -> tuple[list[str], float]:
     right = doc.measure.width_mm(row.right, size) + 2.0 * k if row.right else 0.0
     width = lay.col_w - right
     lines: list[str] = []
-    for text in row.lines:
-        got = wrap(text, doc.measure, size, width, 2)
+    for name in row.lines:
+        got = wrap(name, doc.measure, size, width, 2)
         if got is None:  # a name too long for two lines: cut, keeping a mark
-            got = [_cut(doc, text, size, width)]
+            got = [_cut(doc, name, size, width)]
         lines += got
     return lines, len(lines) * doc.measure.line_mm(size) + (1.5 * k if row.heading else 0.3 * k)
 
@@ -219,7 +223,7 @@ def _paginate(doc: Document, lay: _Layout) -> Iterator[tuple[list[str], bool, li
         yield title, not first, placed
 
 
-def _draw(
+def _draw(  # noqa: PLR0917 - private, called from one lambda
     doc: Document,
     lay: _Layout,
     title: list[str],
@@ -240,8 +244,15 @@ def _draw(
     for row in rows:
         x = lay.left + row.col * (lay.col_w + lay.gutter)
         size = (_HEAD_PT if row.heading else _BODY_PT) * k
-        page.lines(x, row.y, row.lines, size, weight="bold" if row.heading else "normal",
-                   color=INK, gid="heading" if row.heading else "entry")  # fmt: skip
+        page.lines(
+            x,
+            row.y,
+            row.lines,
+            size,
+            weight="bold" if row.heading else "normal",
+            color=INK,
+            gid="heading" if row.heading else "entry",
+        )
         if row.right:
             page.text(x + lay.col_w, row.y, row.right, size, ha="right", va="top", gid="booth")
     page.title_block(doc.footer_rows(doc.words("print.directory"), n, total, None))

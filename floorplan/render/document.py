@@ -63,7 +63,8 @@ def output_format(path: str | Path) -> OutputFormat:
     try:
         return OutputFormat(suffix)
     except ValueError:
-        msg = f"unknown output type {Path(path).suffix or '(none)'!r} of {path}; valid: .pdf, .svg, .png"
+        suffix_shown = Path(path).suffix or "(none)"
+        msg = f"unknown output type {suffix_shown!r} of {path}; valid: .pdf, .svg, .png"
         raise OptionError(msg) from None
 
 
@@ -244,9 +245,7 @@ def write_pages(
     """
     target = Path(out)
     fmt = output_format(target)
-    if fmt is OutputFormat.PDF:
-        targets = [target]
-    elif len(pages) == 1:
+    if fmt is OutputFormat.PDF or len(pages) == 1:
         targets = [target]
     else:
         targets = [target.with_name(f"{target.stem}-{_safe(k)}{target.suffix}") for k in keys]

@@ -22,9 +22,8 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
 from floorplan.errors import NoRouteError, PlaceError
 from floorplan.i18n import amenity_name, text
-from floorplan.render.labels import wrap
 from floorplan.render.document import NAME_ZH, Document, PageSpec, PrintOptions
-from floorplan.render.labels import Box
+from floorplan.render.labels import Box, wrap
 from floorplan.render.mapdraw import (
     HALL_FILL,
     OBSTACLE_FILL,
@@ -91,7 +90,8 @@ def escape_routes(
     venue = router.venue
     kiosks = venue.kiosks[venue.kiosks[Col.KIOSK_ID].astype(str) == kiosk_id]
     if kiosks.empty:
-        msg = f"unknown kiosk {kiosk_id!r}; kiosks: {', '.join(venue.kiosks[Col.KIOSK_ID].astype(str))}"
+        known = ", ".join(venue.kiosks[Col.KIOSK_ID].astype(str))
+        msg = f"unknown kiosk {kiosk_id!r}; kiosks: {known}"
         raise PlaceError(msg)
     here = kiosks.geometry.iloc[0]
     openings = venue.openings.set_index(venue.openings[Col.OPENING_ID].astype(str))
@@ -138,9 +138,18 @@ def _route_arrows(
     """Draw a route as a thick line with arrowheads along it, pointing the way out."""
     k = page.k
     width = 1.4 * k**0.5
-    add_line(page.ax, coords_mm[:, 0], coords_mm[:, 1], color=colour, linewidth=width / 0.3528,
-             linestyle=(0, (3, 1.5)) if dashed else "-", solid_capstyle="round",
-             solid_joinstyle="round", zorder=7, gid=gid)  # fmt: skip
+    add_line(
+        page.ax,
+        coords_mm[:, 0],
+        coords_mm[:, 1],
+        color=colour,
+        linewidth=width / 0.3528,
+        linestyle=(0, (3, 1.5)) if dashed else "-",
+        solid_capstyle="round",
+        solid_joinstyle="round",
+        zorder=7,
+        gid=gid,
+    )
     path = shapely.LineString(coords_mm)
     step = 12.0 * k**0.5
     head = 2.6 * k**0.5
@@ -165,7 +174,7 @@ def _route_arrows(
                 facecolor=colour,
                 edgecolor="none",
                 zorder=8,
-            )  # fmt: skip
+            )
         )
 
 
@@ -173,10 +182,27 @@ def _route_number(page: Page, coords_mm: np.ndarray, number: int, colour: str) -
     """Mark a route with its number in a circle, half way along."""
     mid = shapely.LineString(coords_mm).interpolate(0.5, normalized=True)
     r = 2.6 * page.k**0.5
-    page.ax.add_artist(Circle((mid.x, mid.y), r, facecolor="white", edgecolor=colour,
-                              linewidth=1.2 * page.k**0.5, zorder=9))  # fmt: skip
-    page.text(mid.x, mid.y, str(number), 8.5 * page.k**0.5, ha="center", va="center",
-              weight="bold", color=colour, zorder=10)  # fmt: skip
+    page.ax.add_artist(
+        Circle(
+            (mid.x, mid.y),
+            r,
+            facecolor="white",
+            edgecolor=colour,
+            linewidth=1.2 * page.k**0.5,
+            zorder=9,
+        )
+    )
+    page.text(
+        mid.x,
+        mid.y,
+        str(number),
+        8.5 * page.k**0.5,
+        ha="center",
+        va="center",
+        weight="bold",
+        color=colour,
+        zorder=10,
+    )
 
 
 def _view(
@@ -229,7 +255,7 @@ def _layout(
     return best
 
 
-def _escape_figure(
+def _escape_figure(  # noqa: PLR0917 - private, called from one lambda
     doc: Document,
     kiosk_id: str,
     routes: list[EscapeRoute],
@@ -253,10 +279,37 @@ def _escape_figure(
     halls = _in_view(venue.halls, view)
     mine = halls[halls[Col.HALL_ID].astype(str) == hall_id]
     others = halls[halls[Col.HALL_ID].astype(str) != hall_id]
-    draw_polygons(page, geoms_mm(others.geometry.values, frame), facecolors="#fafafa", edgecolor="#9a9a9a", linewidth_mm=0.35 * k, zorder=1)  # fmt: skip
-    draw_polygons(page, geoms_mm(mine.geometry.values, frame), facecolors=HALL_FILL, linewidth_mm=0.8 * k, zorder=1)  # fmt: skip
-    draw_polygons(page, geoms_mm(_in_view(venue.booths, view).geometry.values, frame), facecolors="#e3e3e3", edgecolor="#8a8a8a", linewidth_mm=0.15 * k, zorder=2)  # fmt: skip
-    draw_polygons(page, geoms_mm(_in_view(venue.obstacles, view).geometry.values, frame), facecolors=OBSTACLE_FILL, edgecolor=OBSTACLE_FILL, linewidth_mm=0.1, zorder=3)  # fmt: skip
+    draw_polygons(
+        page,
+        geoms_mm(others.geometry.values, frame),
+        facecolors="#fafafa",
+        edgecolor="#9a9a9a",
+        linewidth_mm=0.35 * k,
+        zorder=1,
+    )
+    draw_polygons(
+        page,
+        geoms_mm(mine.geometry.values, frame),
+        facecolors=HALL_FILL,
+        linewidth_mm=0.8 * k,
+        zorder=1,
+    )
+    draw_polygons(
+        page,
+        geoms_mm(_in_view(venue.booths, view).geometry.values, frame),
+        facecolors="#e3e3e3",
+        edgecolor="#8a8a8a",
+        linewidth_mm=0.15 * k,
+        zorder=2,
+    )
+    draw_polygons(
+        page,
+        geoms_mm(_in_view(venue.obstacles, view).geometry.values, frame),
+        facecolors=OBSTACLE_FILL,
+        edgecolor=OBSTACLE_FILL,
+        linewidth_mm=0.1,
+        zorder=3,
+    )
     openings = _in_view(venue.openings, view)
     kinds = [
         k_ if k_ in EXIT_KINDS else OpeningKind.CONNECTION.value
@@ -279,12 +332,29 @@ def _escape_figure(
     _safety_amenities(page, _in_view(venue.amenities, view), frame)
     yx = frame.to_mm(np.array([[here.x, here.y]]))[0]
     draw_safety(page.ax, "you_are_here", (yx[0], yx[1]), 7.0 * k**0.5, z=12)
-    page.lines(yx[0] + 4.5 * k**0.5, yx[1] + 2.0 * k, doc.words("you_are_here"), 7.5 * k**0.5,
-               weight="bold", color="#c8102e", zorder=12, gid="you_are_here")  # fmt: skip
+    page.lines(
+        yx[0] + 4.5 * k**0.5,
+        yx[1] + 2.0 * k,
+        doc.words("you_are_here"),
+        7.5 * k**0.5,
+        weight="bold",
+        color="#c8102e",
+        zorder=12,
+        gid="you_are_here",
+    )
     _clip(page, box)
     x0, _, x1, y1 = sheet.map_box()
-    page.ax.add_artist(Rectangle((x0, box[3] + 2 * k), x1 - x0, y1 - box[3] - 2 * k, facecolor="white",
-                                 edgecolor=INK, linewidth=0.5 * k, zorder=13))  # fmt: skip
+    page.ax.add_artist(
+        Rectangle(
+            (x0, box[3] + 2 * k),
+            x1 - x0,
+            y1 - box[3] - 2 * k,
+            facecolor="white",
+            edgecolor=INK,
+            linewidth=0.5 * k,
+            zorder=13,
+        )
+    )
     page.lines(x0 + 2 * k, y1 - 1.5 * k, panel, _PANEL_PT * k, zorder=14, gid="panel")
     titles = doc.words("escape.title")
     title = [
@@ -437,7 +507,7 @@ def _route_swatch(page: Page, x: float, y: float, s: float) -> None:
             color=SAFETY_GREEN,
             linewidth=1.5 * page.k,
             zorder=10,
-        )  # fmt: skip
+        )
     )
 
 

@@ -112,7 +112,7 @@ def _tokens(text: str) -> list[str]:
         run = ""
         for ch in part:
             if _is_cjk(ch):
-                if run and not (run[-1] in _OPENING):
+                if run and run[-1] not in _OPENING:
                     out.append(run)
                     run = ""
                 if ch in _CLOSING and out and not run:

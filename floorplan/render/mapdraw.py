@@ -62,7 +62,8 @@ def points_mm(geoms: Sequence[Any] | np.ndarray, frame: MapFrame) -> np.ndarray:
 
 def _ring_path(coords: np.ndarray) -> tuple[list[Any], list[int]]:
     verts = [*coords[:-1].tolist(), coords[0].tolist()]
-    codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(coords) - 2) + [MplPath.CLOSEPOLY]
+    codes = [int(MplPath.MOVETO)] + [int(MplPath.LINETO)] * (len(coords) - 2)
+    codes.append(int(MplPath.CLOSEPOLY))
     return verts, codes
 
 
@@ -112,7 +113,7 @@ def draw_polygons(
 
 
 def draw_doors(
-    page: Page, lines_mm: Sequence[Any], kinds: Sequence[str], *, width_mm: float
+    page: Page, lines_mm: Sequence[Any] | np.ndarray, kinds: Sequence[str], *, width_mm: float
 ) -> None:
     """Draw doors as thick strokes coloured by kind."""
     if len(lines_mm) == 0:

@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -31,7 +30,7 @@ __all__ = ["RC", "LegendEntry", "Page", "PrintLang", "bilingual", "words"]
 INK = "#1d1d1b"
 GREY = "#6b6b6b"
 #: matplotlib settings every page is drawn and saved with (see :data:`RC` users).
-RC: dict[str, Any] = {
+RC: dict[Any, Any] = {
     # Type 42: TrueType embedded (and subset) in the PDF, so text stays text (pdftotext
     # finds it) and every glyph prints; Type 3 would draw Chinese glyph by glyph.
     "pdf.fonttype": 42,
@@ -139,7 +138,7 @@ class Page:
                 edgecolor=INK,
                 linewidth=0.8 * self.k,
                 zorder=9,
-            )  # fmt: skip
+            )
         )
         pad = 2.0 * self.k
         y = y1 - pad
@@ -170,12 +169,18 @@ class Page:
                     edgecolor=INK,
                     linewidth=0.4 * self.k,
                     zorder=9,
-                )  # fmt: skip
+                )
             )
         size = 6.5 * self.k
         for frac in (0.0, 0.5, 1.0):
-            self.text(bx + frac * length, by + h + 0.8 * self.k, f"{metres * frac:g}", size,
-                      ha="center", va="bottom")  # fmt: skip
+            self.text(
+                bx + frac * length,
+                by + h + 0.8 * self.k,
+                f"{metres * frac:g}",
+                size,
+                ha="center",
+                va="bottom",
+            )
         self.text(bx + length + 1.5 * self.k, by + h / 2, "m", size, va="center")
         self.lines(cx, by - 1.5 * self.k, paper_label, size, ha="center")
 
@@ -200,7 +205,7 @@ class Page:
                 edgecolor=INK,
                 linewidth=0.5 * self.k,
                 zorder=9,
-            )  # fmt: skip
+            )
         )
         self.ax.add_artist(
             Polygon(
@@ -210,7 +215,7 @@ class Page:
                 edgecolor=INK,
                 linewidth=0.5 * self.k,
                 zorder=9,
-            )  # fmt: skip
+            )
         )
         lx, ly = turn(0, r + 3.0 * self.k)
         self.text(lx, ly, label, 9 * self.k, ha="center", va="center", weight="bold")
@@ -221,8 +226,13 @@ class Page:
         width = (x1 - x0) * 0.34
         size = 6.0 * self.k
         y_top = self.lines(x0, y1, [" · ".join(title)], size * 1.15, weight="bold")
-        row = max(self.measure.line_mm(size) * max((len(e.label) for e in entries), default=1),
-                  4.2 * self.k) + 0.8 * self.k  # fmt: skip
+        row = (
+            max(
+                self.measure.line_mm(size) * max((len(e.label) for e in entries), default=1),
+                4.2 * self.k,
+            )
+            + 0.8 * self.k
+        )
         per_col = max(1, int((y_top - y0) // row))
         cols = max(1, math.ceil(len(entries) / per_col))
         col_w = width / cols

@@ -93,8 +93,11 @@ class _Labeller:
         if w <= 0 or h <= 0:
             return False
         share = 0.4 if (self.names and booth.names) else 0.8
-        num_pt = min(_NUMBER_MAX_PT * self.page.k, _pt_for_width(m.width_mm(booth.booth_id, 1.0), w),
-                     h * share / m.line_mm(1.0))  # fmt: skip
+        num_pt = min(
+            _NUMBER_MAX_PT * self.page.k,
+            _pt_for_width(m.width_mm(booth.booth_id, 1.0), w),
+            h * share / m.line_mm(1.0),
+        )
         if num_pt < MIN_PT:
             return False
         block = [(booth.booth_id, num_pt)]
@@ -114,9 +117,17 @@ class _Labeller:
                 return False
         y = cy + height / 2
         for k, (line, size) in enumerate(block):
-            self.page.text(cx, y, line, size, ha="center", va="top", zorder=7,
-                           weight="bold" if k == 0 else "normal",
-                           gid=f"booth:{booth.booth_id}" if k == 0 else f"name:{booth.booth_id}")  # fmt: skip
+            self.page.text(
+                cx,
+                y,
+                line,
+                size,
+                ha="center",
+                va="top",
+                zorder=7,
+                weight="bold" if k == 0 else "normal",
+                gid=f"booth:{booth.booth_id}" if k == 0 else f"name:{booth.booth_id}",
+            )
             y -= m.line_mm(size)
         self.placer.add(box)
         self.numbered.add(booth.booth_id)
@@ -183,7 +194,7 @@ class _Labeller:
             for k in hits
         )
 
-    def _draw_leader(
+    def _draw_leader(  # noqa: PLR0917 - private
         self,
         booth: _Booth,
         box: Box,
@@ -193,8 +204,15 @@ class _Labeller:
         end: tuple[float, float],
     ) -> None:
         ax = self.page.ax
-        add_line(ax, [start.x, end[0]], [start.y, end[1]], color=INK, linewidth=0.25 * self.page.k ** 0.5,
-                 zorder=7, solid_capstyle="round")  # fmt: skip
+        add_line(
+            ax,
+            [start.x, end[0]],
+            [start.y, end[1]],
+            color=INK,
+            linewidth=0.25 * self.page.k**0.5,
+            zorder=7,
+            solid_capstyle="round",
+        )
         add_line(
             ax,
             [start.x],
@@ -204,12 +222,29 @@ class _Labeller:
             markersize=0.9 * self.page.k**0.5,
             zorder=7,
         )
-        ax.add_artist(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], facecolor="white",
-                               edgecolor="none", alpha=0.85, zorder=7))  # fmt: skip
+        ax.add_artist(
+            Rectangle(
+                (box[0], box[1]),
+                box[2] - box[0],
+                box[3] - box[1],
+                facecolor="white",
+                edgecolor="none",
+                alpha=0.85,
+                zorder=7,
+            )
+        )
         y = box[3] - 0.2
         for line in lines:
-            self.page.text((box[0] + box[2]) / 2, y, line, size, ha="center", va="top", zorder=8,
-                           gid=f"leader:{booth.booth_id}")  # fmt: skip
+            self.page.text(
+                (box[0] + box[2]) / 2,
+                y,
+                line,
+                size,
+                ha="center",
+                va="top",
+                zorder=8,
+                gid=f"leader:{booth.booth_id}",
+            )
             y -= self.doc.measure.line_mm(size)
         self.placer.add(box)
 
@@ -237,8 +272,14 @@ def _draw_map(
     halls = venue.halls
     others = halls[~halls[Col.HALL_ID].astype(str).isin(hall_ids)]
     mine = _in(halls, hall_ids)
-    draw_polygons(page, geoms_mm(others.geometry.values, frame), facecolors="#fbfbfa", edgecolor="#b0b0b0",
-                  linewidth_mm=0.3 * k, zorder=1)  # fmt: skip
+    draw_polygons(
+        page,
+        geoms_mm(others.geometry.values, frame),
+        facecolors="#fbfbfa",
+        edgecolor="#b0b0b0",
+        linewidth_mm=0.3 * k,
+        zorder=1,
+    )
     fills = [
         HALL_FILL if kind != HallKind.CONCOURSE.value else "#eceff3" for kind in mine[Col.KIND]
     ]
@@ -256,13 +297,33 @@ def _draw_map(
     if Col.EXHIBITOR_ZH in booths:
         sold |= (booths[Col.EXHIBITOR_ZH].fillna("").astype(str).str.strip() != "").to_numpy()
     colours = [ZONE_COLOURS.get(z, OTHER_ZONE) for z in booths[Col.ZONE].astype(str)]
-    draw_polygons(page, polys[sold], facecolors=[c for c, s in zip(colours, sold, strict=True) if s],
-                  linewidth_mm=0.18 * k, zorder=3, gid="booths")  # fmt: skip
-    draw_polygons(page, polys[~sold], facecolors="white", edgecolor="#777777", linewidth_mm=0.18 * k,
-                  zorder=3, hatch="////", gid="unsold")  # fmt: skip
+    draw_polygons(
+        page,
+        polys[sold],
+        facecolors=[c for c, s in zip(colours, sold, strict=True) if s],
+        linewidth_mm=0.18 * k,
+        zorder=3,
+        gid="booths",
+    )
+    draw_polygons(
+        page,
+        polys[~sold],
+        facecolors="white",
+        edgecolor="#777777",
+        linewidth_mm=0.18 * k,
+        zorder=3,
+        hatch="////",
+        gid="unsold",
+    )
     obstacles = _in(venue.obstacles, hall_ids)
-    draw_polygons(page, geoms_mm(obstacles.geometry.values, frame), facecolors=OBSTACLE_FILL, edgecolor=OBSTACLE_FILL,
-                  linewidth_mm=0.1, zorder=4)  # fmt: skip
+    draw_polygons(
+        page,
+        geoms_mm(obstacles.geometry.values, frame),
+        facecolors=OBSTACLE_FILL,
+        edgecolor=OBSTACLE_FILL,
+        linewidth_mm=0.1,
+        zorder=4,
+    )
     doors = _in(venue.openings, hall_ids)
     door_mm = geoms_mm(doors.geometry.values, frame)
     draw_doors(page, door_mm, doors[Col.KIND].astype(str).tolist(), width_mm=max(0.9 * k, 0.6))
@@ -290,7 +351,7 @@ def _clip(page: Page, box: Box) -> None:
             artist.set_clip_path(clip)
 
 
-def _exit_signs(
+def _exit_signs(  # noqa: PLR0917 - private
     page: Page,
     placer: Placer,
     doors_mm: np.ndarray,
@@ -324,10 +385,28 @@ def _kiosks(page: Page, placer: Placer, kiosks: gpd.GeoDataFrame, frame: MapFram
     for (x, y), kid in zip(
         points_mm(kiosks.geometry.values, frame), kiosks[Col.KIOSK_ID].astype(str), strict=True
     ):
-        page.ax.add_artist(Rectangle((x - size / 2, y - size / 2), size, size, facecolor=INK, edgecolor="white",
-                                    linewidth=0.3, zorder=6, gid=f"kiosk:{kid}"))  # fmt: skip
-        page.ax.add_artist(Rectangle((x - size * 0.3, y - size * 0.15), size * 0.6, size * 0.45, facecolor="#7fd3ff",
-                                    edgecolor="none", zorder=6))  # fmt: skip
+        page.ax.add_artist(
+            Rectangle(
+                (x - size / 2, y - size / 2),
+                size,
+                size,
+                facecolor=INK,
+                edgecolor="white",
+                linewidth=0.3,
+                zorder=6,
+                gid=f"kiosk:{kid}",
+            )
+        )
+        page.ax.add_artist(
+            Rectangle(
+                (x - size * 0.3, y - size * 0.15),
+                size * 0.6,
+                size * 0.45,
+                facecolor="#7fd3ff",
+                edgecolor="none",
+                zorder=6,
+            )
+        )
         placer.add((x - size / 2, y - size / 2, x + size / 2, y + size / 2))
 
 
@@ -357,8 +436,11 @@ def _legend(doc: Document, hall_ids: list[str]) -> list[LegendEntry]:
     entries.append(LegendEntry(_swatch("white", hatch="////"), tuple(doc.words("print.unsold"))))
     entries.append(LegendEntry(_swatch(OBSTACLE_FILL), tuple(doc.words("print.obstacle"))))
     doors = set(_in(venue.openings, hall_ids)[Col.KIND].astype(str))
-    for kind, key in ((OpeningKind.ENTRANCE, "print.entrance"), (OpeningKind.EXIT, "print.exit"),
-                      (OpeningKind.CONNECTION, "print.connection")):  # fmt: skip
+    for kind, key in (
+        (OpeningKind.ENTRANCE, "print.entrance"),
+        (OpeningKind.EXIT, "print.exit"),
+        (OpeningKind.CONNECTION, "print.connection"),
+    ):
         if kind.value in doors:
             entries.append(LegendEntry(_stroke(DOOR_COLOURS[kind.value]), tuple(doc.words(key))))
     if OpeningKind.EMERGENCY_EXIT.value in doors:
@@ -381,8 +463,18 @@ def _both(fn: Any, lang: PrintLang) -> list[str]:
 
 def _swatch(colour: str, *, hatch: str | None = None) -> Any:
     def draw(page: Page, x: float, y: float, s: float) -> None:
-        page.ax.add_artist(Rectangle((x - s / 2, y - s / 3), s, s * 2 / 3, facecolor=colour, edgecolor=INK,
-                                    linewidth=0.3, hatch=hatch, zorder=10))  # fmt: skip
+        page.ax.add_artist(
+            Rectangle(
+                (x - s / 2, y - s / 3),
+                s,
+                s * 2 / 3,
+                facecolor=colour,
+                edgecolor=INK,
+                linewidth=0.3,
+                hatch=hatch,
+                zorder=10,
+            )
+        )
 
     return draw
 
@@ -465,8 +557,17 @@ def _hall_names(doc: Document, page: Page, frame: MapFrame, placer: Placer) -> N
                 box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
                 if placer.free(box):
                     placer.add(box)
-                    page.lines(cx, cy + h / 2, lines, size, ha="center", color="#444444",
-                               weight="bold", zorder=8, gid=f"hall:{hid}")  # fmt: skip
+                    page.lines(
+                        cx,
+                        cy + h / 2,
+                        lines,
+                        size,
+                        ha="center",
+                        color="#444444",
+                        weight="bold",
+                        zorder=8,
+                        gid=f"hall:{hid}",
+                    )
                     break
             else:
                 size *= 0.85

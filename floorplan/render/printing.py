@@ -1,5 +1,7 @@
-"""Print a venue: plans (one hall, the whole venue, or all of it with the directory) and
-escape plans, to a file (PDF, SVG, PNG) or to the bytes of a PDF for a download.
+"""Print a venue's plans and escape plans, to files or to the bytes of a PDF.
+
+Plans: the whole venue, one hall, or everything with the exhibitor directory. Files are
+PDF, SVG or PNG by suffix; the ``*_pdf`` functions return bytes for a page's download.
 """
 
 from __future__ import annotations

@@ -26,10 +26,10 @@ from matplotlib.path import Path as MplPath
 from floorplan.schema import AmenityKind
 
 __all__ = [
-    "SAFETY_KINDS",
-    "add_line",
-    "SAFETY_RED",
     "SAFETY_GREEN",
+    "SAFETY_KINDS",
+    "SAFETY_RED",
+    "add_line",
     "amenity_icon",
     "draw_icon",
     "draw_safety",
@@ -57,38 +57,47 @@ class _Part:
     stroke_width: float
 
 
+_MOVE, _LINE, _CURVE3, _CURVE4, _CLOSE = (
+    int(MplPath.MOVETO),
+    int(MplPath.LINETO),
+    int(MplPath.CURVE3),
+    int(MplPath.CURVE4),
+    int(MplPath.CLOSEPOLY),
+)
+
+
 def _segments_to_path(shape: se.Shape) -> MplPath | None:
     verts: list[tuple[float, float]] = []
     codes: list[int] = []
     for seg in se.Path(shape).segments():
         if isinstance(seg, se.Move):
             verts.append((seg.end.x, seg.end.y))
-            codes.append(MplPath.MOVETO)
+            codes.append(_MOVE)
         elif isinstance(seg, se.Close):
             verts.append(verts[-1] if verts else (0.0, 0.0))
-            codes.append(MplPath.CLOSEPOLY)
+            codes.append(_CLOSE)
         elif isinstance(seg, se.Line):
             verts.append((seg.end.x, seg.end.y))
-            codes.append(MplPath.LINETO)
+            codes.append(_LINE)
         elif isinstance(seg, se.QuadraticBezier):
             verts += [(seg.control.x, seg.control.y), (seg.end.x, seg.end.y)]
-            codes += [MplPath.CURVE3, MplPath.CURVE3]
+            codes += [_CURVE3, _CURVE3]
         elif isinstance(seg, se.CubicBezier | se.Arc):
             cubics = [seg] if isinstance(seg, se.CubicBezier) else list(seg.as_cubic_curves())
             for c in cubics:
                 verts += [(c.control1.x, c.control1.y), (c.control2.x, c.control2.y)]
                 verts.append((c.end.x, c.end.y))
-                codes += [MplPath.CURVE4] * 3
+                codes += [_CURVE4] * 3
     if not verts:
         return None
     return MplPath(np.asarray(verts, dtype=float), codes)
 
 
-def _colour(value: object) -> str | None:
-    if value is None or not isinstance(value, se.Color) or value.value is None:
+def _colour(value: Any) -> str | None:
+    if not isinstance(value, se.Color) or value.value is None:
         return None
-    hexa = str(value.hexrgb)
-    return hexa if value.alpha != 0 else None
+    colour: Any = value
+    return str(colour.hexrgb) if colour.alpha != 0 else None
 
 
 @lru_cache(maxsize=64)
@@ -103,9 +112,8 @@ def _load_svg(path: str) -> tuple[tuple[_Part, ...], float]:
         path_ = _segments_to_path(element)
         if path_ is None:
             continue
-        flipped = MplPath(
-            np.column_stack([path_.vertices[:, 0], size - path_.vertices[:, 1]]), path_.codes
-        )
+        v = np.asarray(path_.vertices, dtype=float)
+        flipped = MplPath(np.column_stack([v[:, 0], size - v[:, 1]]), path_.codes)
         width = float(element.stroke_width or 0.0)
         parts.append(_Part(flipped, _colour(element.fill), _colour(element.stroke), width))
     return tuple(parts), size
@@ -126,7 +134,7 @@ def draw_icon(ax: Axes, icon: Path, xy: tuple[float, float], size_mm: float, **k
     x0, y0 = xy[0] - size_mm / 2, xy[1] - size_mm / 2
     zorder = kw.pop("zorder", 6)
     for part in parts:
-        verts = part.path.vertices * k + (x0, y0)
+        verts = np.asarray(part.path.vertices, dtype=float) * k + np.array([x0, y0])
         patch = PathPatch(
             MplPath(verts, part.path.codes),
             facecolor=part.fill or "none",
@@ -141,7 +149,7 @@ def draw_icon(ax: Axes, icon: Path, xy: tuple[float, float], size_mm: float, **k
 # ---------------------------------------------------------------- safety signs
 
 
-def _sign_square(ax: Axes, x0: float, y0: float, s: float, colour: str, z: int) -> None:
+def _sign_square(ax: Axes, x0: float, y0: float, s: float, colour: str, z: int) -> None:  # noqa: PLR0917
     ax.add_artist(
         FancyBboxPatch(
             (x0, y0),
@@ -156,7 +164,9 @@ def _sign_square(ax: Axes, x0: float, y0: float, s: float, colour: str, z: int) 
     )
 
 
-def add_line(ax: Axes, xs: Sequence[float], ys: Sequence[float], **kw: Any) -> Line2D:
+def add_line(
+    ax: Axes, xs: Sequence[float] | np.ndarray, ys: Sequence[float] | np.ndarray, **kw: Any
+) -> Line2D:
     """Add a line without updating the axes' data limits (a page's limits are fixed).
 
     ``Axes.plot`` recomputes the limits for every line, which costs more than drawing
@@ -169,12 +179,20 @@ def add_line(ax: Axes, xs: Sequence[float], ys: Sequence[float], **kw: Any) -> L
 
 def _line(ax: Axes, pts: list[tuple[float, float]], w: float, z: int) -> None:
     xs, ys = zip(*pts, strict=True)
-    add_line(ax, xs, ys, color=WHITE, linewidth=w / 0.3528, solid_capstyle="round",
-             solid_joinstyle="round", zorder=z)  # fmt: skip
+    add_line(
+        ax,
+        xs,
+        ys,
+        color=WHITE,
+        linewidth=w / 0.3528,
+        solid_capstyle="round",
+        solid_joinstyle="round",
+        zorder=z,
+    )
 
 
 def _runner(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int) -> None:
-    """A running figure, in unit coordinates ``u``."""
+    """Draw a running figure, in unit coordinates ``u``."""
     ax.add_artist(Circle(u(0.44, 0.78), s * 0.075, facecolor=WHITE, edgecolor="none", zorder=z))
     w = s * 0.075
     _line(ax, [u(0.40, 0.66), u(0.32, 0.42)], w, z)  # body
@@ -193,7 +211,7 @@ def _exit(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, 
             edgecolor=WHITE,
             linewidth=s * 0.05 / 0.3528,
             zorder=z,
-        )  # fmt: skip
+        )
     )
     _runner(ax, u, s, z)
 
@@ -217,7 +235,7 @@ def _extinguisher(
             facecolor=WHITE,
             edgecolor="none",
             zorder=z,
-        )  # fmt: skip
+        )
     )
     _line(ax, [u(0.51, 0.68), u(0.51, 0.80), u(0.30, 0.80), u(0.22, 0.66)], s * 0.06, z)
 
@@ -225,12 +243,20 @@ def _extinguisher(
 def _fire_alarm(
     ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int
 ) -> None:
-    ax.add_artist(Circle(u(0.5, 0.5), s * 0.30, facecolor="none", edgecolor=WHITE,
-                        linewidth=s * 0.07 / 0.3528, zorder=z))  # fmt: skip
+    ax.add_artist(
+        Circle(
+            u(0.5, 0.5),
+            s * 0.30,
+            facecolor="none",
+            edgecolor=WHITE,
+            linewidth=s * 0.07 / 0.3528,
+            zorder=z,
+        )
+    )
     ax.add_artist(Circle(u(0.5, 0.5), s * 0.12, facecolor=WHITE, zorder=z))
 
 
-def _heart(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int) -> None:
+def _heart(ax: Axes, u: Callable[[float, float], tuple[float, float]], _s: float, z: int) -> None:
     t = np.linspace(0, 2 * math.pi, 60)
     hx = 16 * np.sin(t) ** 3
     hy = 13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t)
@@ -263,16 +289,33 @@ def _assembly(ax: Axes, u: Callable[[float, float], tuple[float, float]], s: flo
     ):
         x0, y0 = u(ax0, ay0)
         x1, y1 = u(ax1, ay1)
-        ax.annotate("", (x1, y1), (x0, y0), zorder=z,
-                    arrowprops={"arrowstyle": "-|>", "color": WHITE, "lw": s * 0.04 / 0.3528,
-                                "mutation_scale": s * 0.25 / 0.3528})  # fmt: skip
+        ax.annotate(
+            "",
+            (x1, y1),
+            (x0, y0),
+            zorder=z,
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": WHITE,
+                "lw": s * 0.04 / 0.3528,
+                "mutation_scale": s * 0.25 / 0.3528,
+            },
+        )
 
 
 def _you_are_here(
     ax: Axes, u: Callable[[float, float], tuple[float, float]], s: float, z: int
 ) -> None:
-    ax.add_artist(Circle(u(0.5, 0.5), s * 0.5, facecolor=SAFETY_RED, edgecolor=WHITE,
-                        linewidth=s * 0.06 / 0.3528, zorder=z))  # fmt: skip
+    ax.add_artist(
+        Circle(
+            u(0.5, 0.5),
+            s * 0.5,
+            facecolor=SAFETY_RED,
+            edgecolor=WHITE,
+            linewidth=s * 0.06 / 0.3528,
+            zorder=z,
+        )
+    )
     arrow = [u(0.5, 0.84), u(0.72, 0.30), u(0.5, 0.42), u(0.28, 0.30)]
     ax.add_artist(Polygon(arrow, closed=True, facecolor=WHITE, edgecolor="none", zorder=z + 1))
 

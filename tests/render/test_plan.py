@@ -175,7 +175,8 @@ def test_svg_and_png_by_suffix_one_file_per_page(tmp_path: Path) -> None:
     )
     names = [p.name for p in pngs]
     assert names[:2] == ["all-venue.png", "all-H1.png"]
-    assert names[2:] and all(n.startswith("all-directory-") for n in names[2:])
+    assert names[2:]
+    assert all(n.startswith("all-directory-") for n in names[2:])
     assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
 
 
@@ -186,7 +187,7 @@ def test_pdf_bytes_for_downloads_and_bad_requests(venue: floorplan.Venue) -> Non
         plan_pdf(venue, hall="X9")
     with pytest.raises(OptionError, match="not both"):
         plan_pdf(venue, hall="W1", all_halls=True)
-    with pytest.raises(OptionError, match="valid: .pdf, .svg, .png"):
+    with pytest.raises(OptionError, match=r"valid: \.pdf, \.svg, \.png"):
         print_plan(venue, "plan.docx")
 
 
