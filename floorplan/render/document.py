@@ -252,7 +252,7 @@ def write_pages(
     if not overwrite:
         for t in targets:
             if t.exists():
-                msg = f"{t} exists; pass --force to replace it"
+                msg = f"{t} already exists and was left as it is"
                 raise FileExistsError(msg)
     if fmt is OutputFormat.PDF:
         with atomic_file(target) as tmp:

@@ -27,6 +27,8 @@ VENUE_COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
     "capacity": lambda v, out: ["capacity", "--venue", str(v), "--walk-samples", "0"],
     "layouts save": lambda v, out: ["layouts", "save", str(v), "-m", "x", "--store", str(out)],
     "serve": lambda v, out: ["serve", "--venue", str(v), "--port", "1"],
+    "export imdf": lambda v, out: ["export", "imdf", "--venue", str(v), str(out) + ".zip"],
+    "print": lambda v, out: ["print", "--venue", str(v), str(out) + ".pdf"],
 }
 
 

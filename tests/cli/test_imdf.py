@@ -36,7 +36,10 @@ def test_export_refuses_an_existing_target(
     out = tmp_path / "x.zip"
     out.write_text("mine")
     assert main(["export", "imdf", str(out)]) == 1
-    assert "exists" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{out} already exists" in err
+    assert "pass --force to replace it" in err
+    assert "overwrite=True" not in err
     assert out.read_text() == "mine"
 
 

@@ -36,7 +36,9 @@ def test_print_refuses_what_it_cannot_do(
     out = tmp_path / "x.pdf"
     out.write_text("mine")
     assert main(["print", "--venue", str(venue), str(out)]) == 1
-    assert "exists" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{out} already exists" in err
+    assert "pass --force to replace it" in err
     assert out.read_text() == "mine"
     assert main(["print", "--venue", str(venue), str(tmp_path / "y.pdf"), "--hall", "Z"]) == 2
     assert "unknown hall 'Z'; halls: H1" in capsys.readouterr().err

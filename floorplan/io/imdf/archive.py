@@ -164,7 +164,7 @@ def write_zip(data: bytes, dst: str | Path, *, overwrite: bool = False) -> Path:
     """
     target = Path(dst)
     if target.exists() and not overwrite:
-        msg = f"{target} exists; pass overwrite=True (CLI: --force) to replace it"
+        msg = f"{target} already exists and was left as it is"
         raise FileExistsError(msg)
     with atomic_file(target) as tmp:
         tmp.write_bytes(data)

@@ -160,7 +160,7 @@ def write_imdf(
     """
     target = Path(dst)
     if target.exists() and not overwrite:
-        msg = f"{target} exists; pass overwrite=True (CLI: --force) to replace it"
+        msg = f"{target} already exists and was left as it is"
         raise FileExistsError(msg)
     return write_zip(archive_bytes(venue, created=created), target, overwrite=overwrite)
 
