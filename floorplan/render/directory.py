@@ -42,8 +42,8 @@ class Entry:
 def sort_key_en(name: str) -> tuple[str, str]:
     """Return the key that sorts English names A–Z, ignoring case and accents.
 
-    >>> sorted(["zeta", "Müller", "Abc", "muller"], key=sort_key_en)
-    ['Abc', 'muller', 'Müller', 'zeta']
+    >>> sorted(["zeta", "Müller", "Abc", "mango"], key=sort_key_en)
+    ['Abc', 'mango', 'Müller', 'zeta']
     """
     plain = unicodedata.normalize("NFKD", name)
     plain = "".join(ch for ch in plain if not unicodedata.combining(ch)).casefold()
