@@ -25,9 +25,22 @@ import traceback
 from collections.abc import Sequence
 from enum import IntEnum
 
-from floorplan.cli import capacity, convert, generate, layouts, route, serve, users, validate
+from floorplan.cli import (
+    capacity,
+    convert,
+    export_,
+    generate,
+    import_,
+    layouts,
+    route,
+    serve,
+    users,
+    validate,
+)
 from floorplan.errors import (
     CountError,
+    DrawingError,
+    ExhibitorListError,
     FloorplanError,
     OptionError,
     PlaceError,
@@ -59,6 +72,8 @@ _EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (CountError, ExitCode.UNREADABLE),
     (StoreError, ExitCode.UNREADABLE),
     (UserError, ExitCode.UNREADABLE),
+    (DrawingError, ExitCode.UNREADABLE),
+    (ExhibitorListError, ExitCode.UNREADABLE),
     (FloorplanError, ExitCode.PROBLEMS),
     # Input that cannot be read raises one of the errors above; a bare OSError comes from
     # writing (an existing target, a full disk, a folder where a file must go).
@@ -66,7 +81,18 @@ _EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
 )
 
 #: The commands, in the order ``--help`` lists them.
-_COMMANDS = (validate, convert, generate, route, capacity, layouts, serve, users)
+_COMMANDS = (
+    validate,
+    convert,
+    import_,
+    export_,
+    generate,
+    route,
+    capacity,
+    layouts,
+    serve,
+    users,
+)
 
 
 def exit_code(exc: BaseException) -> ExitCode:
