@@ -195,11 +195,15 @@ class _Builder:
         if not open_shapes:
             return []
         lines = [s.geom for s in open_shapes]
-        # Closed outlines next to the line work may close a face with it.
-        near = shapely.STRtree(lines).query(
-            [o.geom for o in closed], predicate="dwithin", distance=self.opts.snap_m
-        )[0]
-        rings = [closed[i].geom.exterior for i in sorted(set(near.tolist()))]
+        rings = []
+        if closed:
+            # Closed outlines next to the line work may close a face with it.
+            near = shapely.STRtree(lines).query(
+                np.asarray([o.geom for o in closed], dtype=object),
+                predicate="dwithin",
+                distance=self.opts.snap_m,
+            )[0]
+            rings = [closed[i].geom.exterior for i in sorted(set(near.tolist()))]
         faces = close_linework([*lines, *rings], snap_m=self.opts.snap_m)
         if faces.gaps_closed:
             self.report.notes.append(

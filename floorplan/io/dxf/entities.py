@@ -158,7 +158,11 @@ class _Walker:
                 self.text(attrib, layer, rule, handle, into=self.out.texts)
 
     def item(self, e: Insert, layer: str, rule: LayerRule, handle: str) -> None:
-        """Gather a block reference on an object layer into one shape."""
+        """Gather a block reference on an object layer into one shape.
+
+        A block made of other blocks (a row of booth blocks) is as many things as it
+        holds: each nested reference is gathered on its own.
+        """
         block = e.dxf.name
         if rule.role.is_opening and _WINDOW.search(block):
             self.skip(e, layer, handle, SkipReason.WINDOW, detail=f"block {block}")
@@ -166,26 +170,6 @@ class _Walker:
         polys: list[Any] = []
         lines: list[Any] = []
         texts: list[Text] = []
-        self.gather(e, layer, handle, polys=polys, lines=lines, texts=texts)
-        for attrib in e.attribs:
-            self.text(attrib, layer, rule, handle, into=texts)
-        geom = _item_geometry(polys, lines)
-        if geom is None:
-            self.skip(e, layer, handle, SkipReason.NO_AREA, detail=f"block {block} draws nothing")
-            return
-        shape = Shape(layer, rule, handle, f"INSERT {block}", geom, True, block, texts)
-        self.out.shapes.append(shape)
-
-    def gather(
-        self,
-        e: Insert,
-        layer: str,
-        handle: str,
-        *,
-        polys: list[Any],
-        lines: list[Any],
-        texts: list[Text],
-    ) -> None:
         for child in e.virtual_entities():
             kind = child.dxftype()
             child_layer = layer if child.dxf.layer == "0" else child.dxf.layer
@@ -193,11 +177,24 @@ class _Walker:
             if child_rule.role is Role.IGNORE and child_rule.source != "unmapped":
                 continue
             if kind == "INSERT":
-                self.gather(child, child_layer, handle, polys=polys, lines=lines, texts=texts)  # type: ignore[arg-type]
+                for one in child.multi_insert() if child.mcount > 1 else (child,):  # type: ignore[attr-defined]
+                    self.item(one, layer, rule, handle)  # type: ignore[arg-type]
             elif kind in _TEXT_TYPES:
-                self.text(child, child_layer, child_rule, handle, into=texts)
+                self.text(child, child_layer, rule, handle, into=texts)
             elif (made := self.geometry(child)) is not None:
                 (polys if made[1] else lines).append(made[0])
+        for attrib in e.attribs:
+            self.text(attrib, layer, rule, handle, into=texts)
+        if not polys and not lines:
+            # Only text (the attributes of a block of blocks): it finds its thing by place.
+            self.out.texts.extend(texts)
+            return
+        geom = _item_geometry(polys, lines)
+        if geom is None:
+            self.skip(e, layer, handle, SkipReason.NO_AREA, detail=f"block {block} draws nothing")
+            return
+        shape = Shape(layer, rule, handle, f"INSERT {block}", geom, True, block, texts)
+        self.out.shapes.append(shape)
 
     def text(
         self, e: DXFGraphic, layer: str, rule: LayerRule, handle: str, *, into: list[Text]

@@ -23,6 +23,8 @@ __all__ = ["Faces", "close_linework", "thickness_m", "twins_and_groups"]
 #: Two outlines sharing this share of the larger one's area are the same outline drawn
 #: twice (a polyline and its hatch); sharing it of the smaller one's, one holds the other.
 SAME_SHARE: Final = 0.99
+#: The grid (1 µm) line work is snapped to before it is noded.
+GRID_M: Final = 1e-6
 
 
 @dataclass
@@ -47,7 +49,12 @@ def close_linework(lines: Sequence[Any], *, snap_m: float) -> Faces:
     """
     if not lines:
         return Faces()
-    geoms = np.asarray(lines, dtype=object)
+    # Ends that CAD meant to coincide often differ in the 15th digit; on a micrometre grid
+    # they meet, and the noding below cannot leave hair-thin gaps between them.
+    geoms = shapely.set_precision(np.asarray(lines, dtype=object), GRID_M)
+    geoms = geoms[~shapely.is_empty(geoms)]
+    if len(geoms) == 0:
+        return Faces()
     starts = shapely.get_point(geoms, 0)
     ends = shapely.get_point(geoms, -1)
     tips = np.concatenate([starts, ends])
@@ -86,7 +93,8 @@ def close_linework(lines: Sequence[Any], *, snap_m: float) -> Faces:
         links.add(key)
         connectors.append(link)
         largest = max(largest, float(dist[k]))
-    noded = shapely.union_all(np.concatenate([geoms, np.asarray(connectors, dtype=object)]))
+    everything = np.concatenate([geoms, np.asarray(connectors, dtype=object)])
+    noded = shapely.union_all(everything, grid_size=GRID_M)
     polys, _cuts, dangles, _invalid = shapely.polygonize_full([noded])
     faces = [p for p in shapely.get_parts(polys) if p.area > 0]
     return Faces(
