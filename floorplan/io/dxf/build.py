@@ -28,7 +28,7 @@ from floorplan.io.dxf.entities import Extracted, Shape, Text
 from floorplan.io.dxf.layermap import LayerMap, LayerRule, Role
 from floorplan.io.dxf.report import ImportReport, Skipped, SkipReason
 from floorplan.io.dxf.shapes import close_linework, thickness_m, twins_and_groups
-from floorplan.schema import Col, OpeningKind
+from floorplan.schema import Col, HallKind, OpeningKind
 
 __all__ = ["BuildOptions", "Local", "build_local"]
 
@@ -279,15 +279,19 @@ class _Builder:
         used: set[str] = set()
         for k, h in enumerate(halls):
             label = labels.get(k)
-            # The label's first line is the hall's id ("1号馆"); all of it is its name.
-            hid = label.text.splitlines()[0] if label else f"H{k + 1}"
+            # The label's first line is the hall's id ("1号馆"), the rest its name ("HALL 1").
+            lines = label.text.splitlines() if label else [f"H{k + 1}"]
+            hid = lines[0]
             while hid in used:
                 hid = f"{hid}-{k + 1}"
             used.add(hid)
             self.hall_geoms.append(h.geom)
             self.hall_ids.append(hid)
-            name = " ".join(label.text.splitlines()) if label else hid
-            self.local.halls.append({Col.HALL_ID: hid, Col.NAME: name, "geometry": h.geom})
+            name = " ".join(lines[1:]) or lines[0]
+            kind = h.shape.rule.kind or HallKind.HALL.value
+            self.local.halls.append(
+                {Col.HALL_ID: hid, Col.NAME: name, Col.KIND: kind, "geometry": h.geom}
+            )
             self.made(h.shape.layer, "halls")
 
     # -- booths ----------------------------------------------------------------------

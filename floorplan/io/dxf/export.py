@@ -36,6 +36,7 @@ __all__ = ["LAYERS", "export_dxf"]
 #: Layer names of an export, and their colours (AutoCAD colour index).
 LAYERS: Final[dict[str, int]] = {
     "HALL 展厅": 7,
+    "CONCOURSE 大厅": 7,
     "HALL-NAME 展厅名": 7,
     "BOOTH-NO 展位号": 3,
     "EXHIBITOR 展商": 8,
@@ -166,10 +167,14 @@ def _label(msp: Modelspace, text: str, at: Any, height: float, layer: str) -> No
 
 def _halls(msp: Modelspace, venue: Venue, local: Any) -> None:
     geoms = local(np.asarray(venue.halls.geometry.values, dtype=object))
-    for hid, geom in zip(venue.halls[Col.HALL_ID], geoms, strict=True):
-        _outline(msp, geom, "HALL 展厅")
+    halls = venue.halls
+    rows = zip(halls[Col.HALL_ID], halls[Col.NAME], halls[Col.KIND], geoms, strict=True)
+    for hid, name, kind, geom in rows:
+        _outline(msp, geom, "CONCOURSE 大厅" if kind == S.HallKind.CONCOURSE else "HALL 展厅")
         size = math.sqrt(max(shapely.area(geom), 1e-9))
-        _label(msp, str(hid), shapely.point_on_surface(geom), size / 40, "HALL-NAME 展厅名")
+        # The id on the first line, the name below: the importer reads them back so.
+        text = str(hid) if not name or name == hid else f"{hid}\\P{name}"
+        _label(msp, text, shapely.point_on_surface(geom), size / 40, "HALL-NAME 展厅名")
 
 
 def _booths(msp: Modelspace, venue: Venue, local: Any, *, text_unit: float) -> None:

@@ -134,6 +134,7 @@ _DEFAULT_PATTERNS: Final[tuple[tuple[str, LayerRule], ...]] = (
         LayerRule(Role.BOOTH_NUMBER),
     ),
     (r"exhibitor|company|展商|参展商|公司", LayerRule(Role.EXHIBITOR)),
+    (r"concourse|foyer|lobby|大厅|中庭|门厅", LayerRule(Role.HALL, kind="concourse")),
     (r"emergency|fire.?exit|evac|安全出口|疏散|紧急", LayerRule(Role.EMERGENCY_EXIT)),
     (r"connection|passage|连廊|连通", LayerRule(Role.CONNECTION)),
     (r"exit|出口", LayerRule(Role.EXIT)),
