@@ -25,8 +25,12 @@ def test_the_sample_drawing_imports_end_to_end_as_readme_shows(tmp_path: Path) -
     out = tmp_path / "sample.gpkg"
     done = subprocess.run(
         [EXE, "import", "dxf", str(SAMPLE), str(out), *PLACE, "--rotation", "12"],
-        capture_output=True, text=True, check=False, timeout=300, cwd=tmp_path,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "validate: valid" in done.stdout
     assert "Traceback" not in done.stderr
@@ -35,8 +39,7 @@ def test_the_sample_drawing_imports_end_to_end_as_readme_shows(tmp_path: Path) -
     assert {"1A01", "1A-ISL", "1D25"} <= set(venue.booths["booth_id"])
     kinds = venue.openings["kind"].value_counts().to_dict()
     assert kinds == {"entrance": 3, "emergency_exit": 2}
-    assert venue.obstacles["kind"].value_counts().to_dict() == {"column": 18, "wall": 5,
-                                                                 "stage": 1}  # fmt: skip
+    assert venue.obstacles["kind"].value_counts().to_dict() == {"column": 18, "wall": 5, "stage": 1}
     assert venue.halls["hall_id"].tolist() == ["1号馆"]
     assert venue.booths.set_index("booth_id").loc["1A-ISL", "exhibitor_zh"] == (
         "Island Pavilion 岛型展台"
@@ -142,15 +145,44 @@ def test_control_points_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     cps = tmp_path / "cps.csv"
     cps.write_text("name;x;y;east;north\nSW;0;0;1000;2000\nSE;40000;0;1000;2040\n", "utf-8")
     out = tmp_path / "v"
-    assert main(["import", "dxf", str(path), str(out), "--crs", "EPSG:32650",
-                 "--control-points", str(cps), "--json"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "import",
+                "dxf",
+                str(path),
+                str(out),
+                "--crs",
+                "EPSG:32650",
+                "--control-points",
+                str(cps),
+                "--json",
+            ]
+        )
+        == 0
+    )
     placement = json.loads(capsys.readouterr().out)["report"]["placement"]
     assert placement["rotation_deg"] == pytest.approx(90)
-    assert placement["residuals_m"] == {"SW": pytest.approx(0, abs=1e-6),
-                                        "SE": pytest.approx(0, abs=1e-6)}  # fmt: skip
+    assert placement["residuals_m"] == {
+        "SW": pytest.approx(0, abs=1e-6),
+        "SE": pytest.approx(0, abs=1e-6),
+    }
     cps.write_text("x,y,e\n1,2,3\n", "utf-8")
-    assert main(["import", "dxf", str(path), str(tmp_path / "w"), "--crs", "EPSG:32650",
-                 "--control-points", str(cps)]) == 2  # fmt: skip
+    assert (
+        main(
+            [
+                "import",
+                "dxf",
+                str(path),
+                str(tmp_path / "w"),
+                "--crs",
+                "EPSG:32650",
+                "--control-points",
+                str(cps),
+            ]
+        )
+        == 2
+    )
     assert "no column 'north'" in capsys.readouterr().err
 
 

@@ -97,8 +97,10 @@ def test_list_layers_counts_every_layer_by_entity_type(tmp_path: Path) -> None:
     block.add_circle((0, 0), 300)
     for x in (5, 10):
         plan.msp.add_blockref("COL", plan.p(x, 25), dxfattribs={"layer": "COLUMN"})
-    infos = {i.name: i for i in list_layers(open_drawing(plan.save(tmp_path / "l.dxf")),
-                                            LayerMap.default())}  # fmt: skip
+    infos = {
+        i.name: i
+        for i in list_layers(open_drawing(plan.save(tmp_path / "l.dxf")), LayerMap.default())
+    }
     assert infos["BOOTH"].counts == {"LWPOLYLINE": 6}
     assert infos["BOOTH-NO"].counts == {"MTEXT": 6}
     assert infos["COLUMN"].counts == {"CIRCLE": 1, "INSERT": 2}

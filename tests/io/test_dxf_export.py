@@ -75,8 +75,9 @@ def test_the_export_uses_the_drawing_units_layers_and_a_round_local_origin(
 
 def test_an_imported_drawing_goes_back_in_its_own_coordinates(tmp_path: Path) -> None:
     drawing = simple_hall(rotation_deg=30, offset=(500, 200)).save(tmp_path / "plan.dxf")
-    imported = import_dxf(drawing, Georef("EPSG:32650", origin=(460_000, 4_440_000),
-                                          rotation_deg=-30))  # fmt: skip
+    imported = import_dxf(
+        drawing, Georef("EPSG:32650", origin=(460_000, 4_440_000), rotation_deg=-30)
+    )
     path = export_dxf(imported.venue, tmp_path / "back.dxf", units="mm")
     original = ezdxf.readfile(drawing).modelspace().query('LWPOLYLINE[layer=="HALL"]').first
     exported = ezdxf.readfile(path).modelspace().query("LWPOLYLINE").first

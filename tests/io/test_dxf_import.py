@@ -98,8 +98,12 @@ def test_bulges_become_arcs_within_the_chord_error(tmp_path: Path) -> None:
     plan = Plan("mm")
     plan.rect(0, 0, 30, 30, "HALL")
     # A booth 4 m × 3 m with its east side bulging out as a half circle of radius 1.5 m.
-    pts = [(*plan.p(5, 5), 0, 0, 0), (*plan.p(9, 5), 0, 0, 1), (*plan.p(9, 8), 0, 0, 0),
-           (*plan.p(5, 8), 0, 0, 0)]  # fmt: skip
+    pts = [
+        (*plan.p(5, 5), 0, 0, 0),
+        (*plan.p(9, 5), 0, 0, 1),
+        (*plan.p(9, 8), 0, 0, 0),
+        (*plan.p(5, 8), 0, 0, 0),
+    ]
     plan.msp.add_lwpolyline(pts, format="xyseb", close=True, dxfattribs={"layer": "BOOTH"})
     plan.mtext("R1", 6, 6.5, "BOOTH-NO")
     plan.line((1, 0), (3, 0), "DOOR")
@@ -130,9 +134,10 @@ def test_nested_rotated_mirrored_scaled_blocks_explode_with_their_transform(
     plan.line((30, 0), (33, 0), "DOOR")
     _booth_block(plan.doc)
     ref = plan.msp.add_blockref(
-        "PAIR", (20000, 20000), dxfattribs={"layer": "BOOTH", "rotation": 30, "xscale": 1.5,
-                                            "yscale": 1.5}
-    )  # fmt: skip
+        "PAIR",
+        (20000, 20000),
+        dxfattribs={"layer": "BOOTH", "rotation": 30, "xscale": 1.5, "yscale": 1.5},
+    )
     m = ref.matrix44()
     result = import_dxf(plan.save(tmp_path / "blocks.dxf"), HERE)
     geoms = list(booths_by_id(result).values())
@@ -249,9 +254,15 @@ def test_chinese_layer_names_take_their_roles(tmp_path: Path) -> None:
     assert sorted(result.venue.openings["kind"]) == ["emergency_exit", "entrance"]
     roles = {n: r.role for n, r in result.report.layers.items()}
     assert roles == {
-        "展厅轮廓": "hall", "展位": "booth", "展台": "booth", "展位号": "booth_number",
-        "柱子": "column", "门": "door", "安全出口": "emergency_exit", "图框": "ignore",
-    }  # fmt: skip
+        "展厅轮廓": "hall",
+        "展位": "booth",
+        "展台": "booth",
+        "展位号": "booth_number",
+        "柱子": "column",
+        "门": "door",
+        "安全出口": "emergency_exit",
+        "图框": "ignore",
+    }
 
 
 def test_a_hall_drawn_at_45_degrees_is_placed_square(tmp_path: Path) -> None:
@@ -273,12 +284,15 @@ def test_control_points_place_the_drawing_and_report_residuals(tmp_path: Path) -
     turn = math.radians(30)
 
     def where(x: float, y: float) -> tuple[float, float]:
-        return (ORIGIN[0] + math.cos(turn) * x - math.sin(turn) * y,
-                ORIGIN[1] + math.sin(turn) * x + math.cos(turn) * y)  # fmt: skip
+        return (
+            ORIGIN[0] + math.cos(turn) * x - math.sin(turn) * y,
+            ORIGIN[1] + math.sin(turn) * x + math.cos(turn) * y,
+        )
 
     drawn = [(0, 0), (40, 0), (40, 30), (0, 30)]
-    points = tuple(ControlPoint(f"C{k}", x * 1000, y * 1000, *where(x, y)) for k, (x, y) in
-                   enumerate(drawn))  # fmt: skip
+    points = tuple(
+        ControlPoint(f"C{k}", x * 1000, y * 1000, *where(x, y)) for k, (x, y) in enumerate(drawn)
+    )
     result = import_dxf(path, Georef("EPSG:32650", control_points=points))
     placed = result.report.placement
     assert placed["rotation_deg"] == pytest.approx(30)
@@ -312,8 +326,12 @@ def test_a_lon_lat_origin_is_placed_in_its_utm_zone(tmp_path: Path) -> None:
 def _walled(plan: Plan, gaps: dict[str, tuple[float, float]], t: float = 0.3) -> None:
     """Draw a 50 m × 30 m hall's walls as double lines with jambs at each gap."""
     w, h = 50.0, 30.0
-    sides = {"S": ((0, 0), (1, 0), w), "E": ((w, 0), (0, 1), h), "N": ((w, h), (-1, 0), w),
-             "W": ((0, h), (0, -1), h)}  # fmt: skip
+    sides = {
+        "S": ((0, 0), (1, 0), w),
+        "E": ((w, 0), (0, 1), h),
+        "N": ((w, h), (-1, 0), w),
+        "W": ((0, h), (0, -1), h),
+    }
     for side, ((x0, y0), (dx, dy), length) in sides.items():
         nx, ny = dy, -dx
         cut = gaps.get(side)
@@ -321,12 +339,16 @@ def _walled(plan: Plan, gaps: dict[str, tuple[float, float]], t: float = 0.3) ->
         for a, b in spans:
             ia, ib = max(a, 0), min(b, length)
             plan.line((x0 + dx * ia, y0 + dy * ia), (x0 + dx * ib, y0 + dy * ib), "WALL")
-            plan.line((x0 + dx * a + nx * t, y0 + dy * a + ny * t),
-                      (x0 + dx * b + nx * t, y0 + dy * b + ny * t), "WALL")  # fmt: skip
+            plan.line(
+                (x0 + dx * a + nx * t, y0 + dy * a + ny * t),
+                (x0 + dx * b + nx * t, y0 + dy * b + ny * t),
+                "WALL",
+            )
         if cut:
             for s in cut:
-                plan.line((x0 + dx * s, y0 + dy * s), (x0 + dx * s + nx * t, y0 + dy * s + ny * t),
-                          "WALL")  # fmt: skip
+                plan.line(
+                    (x0 + dx * s, y0 + dy * s), (x0 + dx * s + nx * t, y0 + dy * s + ny * t), "WALL"
+                )
 
 
 def test_walls_give_the_hall_its_outer_ring_and_gaps_their_openings(tmp_path: Path) -> None:
@@ -335,11 +357,15 @@ def test_walls_give_the_hall_its_outer_ring_and_gaps_their_openings(tmp_path: Pa
     door = plan.doc.blocks.new("M1000")
     door.add_line((0, 0), (0, 1000))
     door.add_arc((0, 0), 1000, 0, 90)
-    plan.msp.add_blockref("M1000", plan.p(20, 0), dxfattribs={"layer": "DOOR", "xscale": 2,
-                                                             "yscale": 2})  # fmt: skip
+    plan.msp.add_blockref(
+        "M1000", plan.p(20, 0), dxfattribs={"layer": "DOOR", "xscale": 2, "yscale": 2}
+    )
     # The fire exit swings out: the unit door mirrored, outside the north wall.
-    plan.msp.add_blockref("M1000", plan.p(11.5, 30.3), dxfattribs={
-        "layer": "EXIT", "rotation": 180, "xscale": 1.5, "yscale": -1.5})  # fmt: skip
+    plan.msp.add_blockref(
+        "M1000",
+        plan.p(11.5, 30.3),
+        dxfattribs={"layer": "EXIT", "rotation": 180, "xscale": 1.5, "yscale": -1.5},
+    )
     plan.booth(5, 5, "W1")
     result = import_dxf(plan.save(tmp_path / "walls.dxf"), HERE)
     v = result.venue
@@ -363,8 +389,9 @@ def test_a_door_over_a_continuous_wall_opens_its_width_and_cuts_the_wall(tmp_pat
     door = plan.doc.blocks.new("D")
     door.add_line((0, 0), (0, 1000))
     door.add_arc((0, 0), 1000, 0, 90)
-    plan.msp.add_blockref("D", plan.p(30, 0), dxfattribs={"layer": "门", "xscale": 1.8,
-                                                          "yscale": 1.8})  # fmt: skip
+    plan.msp.add_blockref(
+        "D", plan.p(30, 0), dxfattribs={"layer": "门", "xscale": 1.8, "yscale": 1.8}
+    )
     plan.booth(5, 5, "K1")
     result = import_dxf(plan.save(tmp_path / "cont.dxf"), HERE)
     assert result.valid, result.report.to_text()
