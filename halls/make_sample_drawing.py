@@ -176,8 +176,8 @@ def _furniture(msp: Modelspace, x: int, y: int) -> None:
         )
     for k in range(8):  # shelving
         msp.add_line((x + 200 + 150 * k, y + 2500), (x + 200 + 150 * k, y + 2800), dxfattribs=f)
-    for k in range(9):  # a brochure rack
-        msp.add_line((x + 2500, y + 300 + 100 * k), (x + 2800, y + 300 + 100 * k), dxfattribs=f)
+    for k in range(13):  # a brochure rack
+        msp.add_line((x + 2500, y + 300 + 75 * k), (x + 2800, y + 300 + 75 * k), dxfattribs=f)
 
 
 def _booths(msp: Modelspace, cols: int, rows: int, n: int, *, prefix: str, detail: bool) -> int:
