@@ -119,7 +119,8 @@ def main() -> None:
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for booths, entities, mb, ours, parse, gdal in rows:
-        assert ours["valid"] and ours["booths"] == booths, ours
+        assert ours["valid"], ours
+        assert ours["booths"] == booths, ours
         lines.append(
             f"| {booths:,} | {entities:,} | {mb:.1f} | {ours['wall_s']:.1f} ({ours['cpu_s']:.1f}) "
             f"| {ours['peak_mb']:.0f} | {parse['wall_s']:.1f} ({parse['cpu_s']:.1f}) "

@@ -395,6 +395,7 @@ def import_exhibitors(
     owner: dict[int, tuple[str, int]] = {}
     updates: dict[int, dict[str, str]] = {}
     companies: dict[str, list[str]] = {}
+    first: dict[str, int] = {}
     for line, row in body:
         issue, targets, values = _row(line, row, cols=cols, index=index, owner=owner, venue=out)
         if issue is not None:
@@ -405,6 +406,7 @@ def import_exhibitors(
             owner[pos] = (company, line)
             updates[pos] = values
         if company:
+            first.setdefault(company, line)
             companies.setdefault(company, []).extend(
                 str(out.booths[Col.BOOTH_ID].iat[p]) for p in targets
             )
@@ -412,7 +414,7 @@ def import_exhibitors(
         if len(booths) > 1:
             noted.append(
                 RowIssue(
-                    0,
+                    first[company],
                     booths[0],
                     IssueKind.MANY_BOOTHS,
                     f"{company} has {len(booths)} booths: {', '.join(booths)}",
@@ -424,7 +426,7 @@ def import_exhibitors(
     report = ExhibitorReport(
         source=label,
         read_as=read_as,
-        columns={f.value: header[c] for f, c in cols.items()},
+        columns={f.value: header[cols[f]] for f in Field if f in cols},
         rows=len(body),
         matched=len(body) - len(rejected),
         booths_filled=len(updates),

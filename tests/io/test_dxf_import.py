@@ -509,3 +509,39 @@ def test_a_drawing_without_a_hall_is_refused(tmp_path: Path) -> None:
     plan.booth(5, 5, "A1")
     with pytest.raises(DrawingError, match="no hall outline found"):
         import_dxf(plan.save(tmp_path / "nohall.dxf"), HERE)
+
+
+def test_minsert_grids_splines_and_ellipses(tmp_path: Path) -> None:
+    plan = simple_hall()
+    col = plan.doc.blocks.new("C400")
+    col.add_lwpolyline([(-200, -200), (200, -200), (200, 200), (-200, 200)], close=True)
+    # A 3 × 2 grid of columns as one MINSERT, 6 m apart.
+    plan.msp.add_blockref(
+        "C400",
+        plan.p(4, 20),
+        dxfattribs={
+            "layer": "COLUMN",
+            "column_count": 3,
+            "row_count": 2,
+            "column_spacing": 6000,
+            "row_spacing": 6000,
+        },
+    )
+    plan.msp.add_ellipse(
+        plan.p(30, 8), major_axis=(2000, 0), ratio=0.5, dxfattribs={"layer": "STAGE"}
+    )
+    fit = [plan.p(34, 24), plan.p(37, 24), plan.p(37, 27), plan.p(34, 27), plan.p(34, 24)]
+    plan.msp.add_spline(fit, dxfattribs={"layer": "STAGE"})
+    result = import_dxf(plan.save(tmp_path / "grid.dxf"), HERE)
+    assert result.valid, result.report.to_text()
+    obstacles = result.venue.obstacles
+    columns = obstacles[obstacles["kind"] == "column"]
+    assert len(columns) == 7  # the grid and the hall's round column
+    corners = sorted(
+        tuple(round(v, 6) for v in local(g).centroid.coords[0]) for g in columns.geometry
+    )
+    assert (16.0, 26.0) in corners
+    assert (4.0, 20.0) in corners
+    stages = obstacles[obstacles["kind"] == "stage"].area.sort_values().tolist()
+    assert stages[0] == pytest.approx(math.pi * 2 * 1, rel=0.01)  # the ellipse
+    assert 9 < stages[1] < 9 * math.pi / 2  # a closed spline through a 3 m square's corners

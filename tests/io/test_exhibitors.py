@@ -211,3 +211,20 @@ def test_cli_is_all_or_nothing_unless_partial(
     assert written.booths.set_index("booth_id").loc["E1-A01", "exhibitor"] == "Acme"
     assert main(["import", "exhibitors", str(tmp_path / "none.csv"), str(tmp_path / "x")]) == 2
     assert main(["import", "exhibitors", str(path), str(tmp_path / "y"), "--columns", "nope"]) == 2
+
+
+def test_the_sample_list_fills_the_sample_drawing(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    from floorplan.io.dxf import Georef, import_dxf  # noqa: PLC0415
+
+    fair = import_dxf(repo / "halls" / "sample-hall.dxf", Georef("EPSG:32650", origin=(0, 0)))
+    result = import_exhibitors(repo / "halls" / "sample-exhibitors.csv", fair.venue)
+    assert result.complete, result.report.to_text()
+    assert result.report.read_as == "UTF-8 with BOM"
+    b = result.venue.booths.set_index("booth_id")
+    assert b.loc["1B08", ["exhibitor", "country", "zone"]].tolist() == [
+        "Andes Copper S.A.",
+        "Chile",
+        "energy",
+    ]
+    assert b.loc["1A02", "products"] == "光伏组件;逆变器"
