@@ -545,3 +545,23 @@ def test_minsert_grids_splines_and_ellipses(tmp_path: Path) -> None:
     stages = obstacles[obstacles["kind"] == "stage"].area.sort_values().tolist()
     assert stages[0] == pytest.approx(math.pi * 2 * 1, rel=0.01)  # the ellipse
     assert 9 < stages[1] < 9 * math.pi / 2  # a closed spline through a 3 m square's corners
+
+
+def test_a_non_uniformly_scaled_round_column_becomes_an_ellipse(tmp_path: Path) -> None:
+    plan = simple_hall()
+    col = plan.doc.blocks.new("ROUND")
+    col.add_circle((0, 0), 250)
+    plan.msp.add_blockref(
+        "ROUND", plan.p(5, 25), dxfattribs={"layer": "COLUMN", "xscale": 2, "rotation": 90}
+    )
+    result = import_dxf(plan.save(tmp_path / "oval.dxf"), HERE)
+    ovals = [
+        g
+        for g in map(local, result.venue.obstacles.geometry)
+        if g.distance(shapely.Point(5, 25)) == 0
+    ]
+    assert len(ovals) == 1
+    oval = ovals[0]
+    assert oval.area == pytest.approx(math.pi * 0.5 * 0.25, rel=0.03)
+    minx, miny, maxx, maxy = oval.bounds  # turned 90°: the long axis runs north
+    assert (maxx - minx, maxy - miny) == pytest.approx((0.5, 1.0), abs=0.002)

@@ -32,6 +32,8 @@ from floorplan.schema import Col, HallKind, OpeningKind
 
 __all__ = ["BuildOptions", "Local", "build_local"]
 
+#: Smaller outlines on a hall layer are not halls (a plausible hall is checked apart).
+MIN_HALL_M2: Final = 10.0
 #: A door or exit this far from a hall's outline still opens in it.
 DOOR_REACH_M: Final = 1.5
 #: Narrower wall gaps are drawing noise, not doors.
@@ -175,6 +177,9 @@ class _Builder:
             if not s.closed:
                 continue
             geom = s.geom
+            if shapely.area(geom) < 1e-4:
+                self.skip(s, SkipReason.NO_AREA, shapely.envelope(geom))
+                continue
             if not geom.is_valid:
                 fixed = shapely.make_valid(geom)
                 parts = [p for p in shapely.get_parts(fixed) if p.geom_type == "Polygon"]
@@ -242,16 +247,27 @@ class _Builder:
                     f"{self.opts.gap_m:g} m closed)"
                 )
         if not halls:
+            walls = (
+                f"; the walls (layer {self.walls.layer}) enclose nothing (gaps wider than "
+                f"{self.opts.gap_m:g} m?)"
+                if self.walls is not None
+                else ""
+            )
             msg = (
                 f"{self.report.source}: no hall outline found: draw it as a closed outline on "
                 "a hall layer, or map the layer of the hall's walls (see --list-layers and "
-                "--map)"
+                f"--map){walls}"
             )
             raise DrawingError(msg)
         return halls
 
-    def name_halls(self, halls: list[_Outline]) -> None:
-        halls = [h for h in halls if h.geom.area >= 10.0]
+    def name_halls(self, found: list[_Outline]) -> None:
+        halls = []
+        for h in found:
+            if h.geom.area >= MIN_HALL_M2:
+                halls.append(h)
+            else:
+                self.skip(h.shape, SkipReason.NO_AREA, h.geom, f"{h.geom.area:.2f} m², no hall")
         halls.sort(key=lambda h: (-round(h.geom.bounds[3], 0), h.geom.bounds[0]))
         geoms = [h.geom for h in halls]
         labels: dict[int, Text] = {}

@@ -152,7 +152,7 @@ class _Walker:
             if rule.role.is_object:
                 self.item(one, layer, rule, handle)
                 continue
-            for child in one.virtual_entities():
+            for child in self.explode(one, layer, handle):
                 self.entity(child, parent=layer, handle=handle)
             for attrib in one.attribs:
                 self.text(attrib, layer, rule, handle, into=self.out.texts)
@@ -170,7 +170,7 @@ class _Walker:
         polys: list[Any] = []
         lines: list[Any] = []
         texts: list[Text] = []
-        for child in e.virtual_entities():
+        for child in self.explode(e, layer, handle):
             kind = child.dxftype()
             child_layer = layer if child.dxf.layer == "0" else child.dxf.layer
             child_rule = self.rule(child_layer)
@@ -195,6 +195,19 @@ class _Walker:
             return
         shape = Shape(layer, rule, handle, f"INSERT {block}", geom, True, block, texts)
         self.out.shapes.append(shape)
+
+    def explode(self, e: Insert, layer: str, handle: str) -> list[DXFGraphic]:
+        """Return the block reference's content in world coordinates (nothing if broken)."""
+        try:
+            return list(e.virtual_entities())
+        # A reference to a missing block, or a transform ezdxf cannot apply (a non-uniform
+        # scale of some entities), raises from deep inside; it is one entity's problem.
+        except Exception as exc:
+            why = str(exc).strip() or type(exc).__name__
+            self.skip(
+                e, layer, handle, SkipReason.UNSUPPORTED_ENTITY, detail=f"block {e.dxf.name}: {why}"
+            )
+            return []
 
     def text(
         self, e: DXFGraphic, layer: str, rule: LayerRule, handle: str, *, into: list[Text]
@@ -263,10 +276,16 @@ def _is_default_extrusion(e: DXFGraphic) -> bool:
 
 
 def _even_odd(rings: list[Polygon]) -> Any:
-    out: Any = shapely.make_valid(rings[0])
+    out: Any = _areal(rings[0])
     for ring in rings[1:]:
-        out = shapely.symmetric_difference(out, shapely.make_valid(ring))
+        out = shapely.symmetric_difference(out, _areal(ring))
     return out
+
+
+def _areal(poly: Polygon) -> Any:
+    """Return the polygonal part of a (maybe self-crossing) ring's polygon."""
+    parts = [p for p in shapely.get_parts(shapely.make_valid(poly)) if p.area > 0]
+    return shapely.union_all(parts) if parts else Polygon()
 
 
 def _shape_of(pts: np.ndarray, closed: bool) -> tuple[Any, bool] | None:
