@@ -565,3 +565,17 @@ def test_a_non_uniformly_scaled_round_column_becomes_an_ellipse(tmp_path: Path) 
     assert oval.area == pytest.approx(math.pi * 0.5 * 0.25, rel=0.03)
     minx, miny, maxx, maxy = oval.bounds  # turned 90°: the long axis runs north
     assert (maxx - minx, maxy - miny) == pytest.approx((0.5, 1.0), abs=0.002)
+
+
+def test_a_door_line_across_a_wall_gap_opens_the_gap_jamb_to_jamb(tmp_path: Path) -> None:
+    plan = Plan("mm")
+    _walled(plan, {"S": (20, 23.2)})
+    plan.line((20.1, -0.15), (23.1, -0.15), "DOOR")  # drawn 10 cm short of each jamb
+    plan.booth(5, 5, "G1")
+    result = import_dxf(plan.save(tmp_path / "gap.dxf"), HERE)
+    assert result.valid, result.report.to_text()
+    line = local(result.venue.openings.geometry.iloc[0])
+    assert result.venue.openings["kind"].tolist() == ["entrance"]
+    assert line.length == pytest.approx(3.2)
+    assert line.distance(shapely.Point(21.6, -0.3)) < 1e-9
+    assert not any("no door drawn" in n for n in result.report.notes)
