@@ -32,19 +32,30 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "halls"))
+
+
+def peak_mb() -> float:
+    """Return this process's resident high-water mark (VmHWM, reset at exec).
+
+    ``getrusage``'s ``ru_maxrss`` is not: it keeps the parent's peak across fork and exec.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource  # noqa: PLC0415 - not Linux: the best there is
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(kind: str, path: str) -> None:
     """Measure one run in this (fresh) process and print it as JSON."""
-    import resource  # noqa: PLC0415
     import time  # noqa: PLC0415
 
     import geopandas  # noqa: PLC0415
 
     from floorplan.io.dxf import Georef, import_dxf, open_drawing  # noqa: PLC0415
 
-    base_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    base_mb = peak_mb()
     t0, c0 = time.perf_counter(), time.process_time()
     out: dict[str, object] = {}
     if kind == "floorplan":
@@ -61,7 +72,7 @@ def child(kind: str, path: str) -> None:
         out["features"] = len(frame)
     out["wall_s"] = time.perf_counter() - t0
     out["cpu_s"] = time.process_time() - c0
-    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["peak_mb"] = peak_mb()
     out["imports_mb"] = base_mb
     print(json.dumps(out))
 
@@ -71,8 +82,10 @@ def measure(kind: str, path: Path, repeat: int) -> dict[str, object]:
     for _ in range(repeat):
         done = subprocess.run(
             [sys.executable, __file__, "--child", kind, str(path)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
     out = dict(runs[-1])
     for key in ("wall_s", "cpu_s"):
@@ -82,13 +95,26 @@ def measure(kind: str, path: Path, repeat: int) -> dict[str, object]:
 
 
 def drawing(folder: Path, booths: int) -> tuple[Path, int]:
-    import make_sample_drawing  # noqa: PLC0415
-
-    halls = max(1, booths // 500)
-    doc = make_sample_drawing.build(booths, halls, detail=True)
+    """Draw the hall in another process (so that this one stays small); return its size."""
     path = folder / f"hall-{booths}.dxf"
-    doc.saveas(path)
-    return path, len(doc.modelspace())
+    script = HERE.parent / "halls" / "make_sample_drawing.py"
+    halls = str(max(1, booths // 500))
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            str(path),
+            "--booths",
+            str(booths),
+            "--halls",
+            halls,
+            "--detail",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return path, int(done.stdout.rsplit(":", 1)[1].split()[0])
 
 
 def main() -> None:

@@ -218,7 +218,10 @@ class ImportReport:
 
 def _fit(text: str, width: int) -> str:
     """Pad ``text`` to ``width`` terminal columns (CJK characters take two)."""
-    cols = sum(2 if ord(c) > 0x2E80 else 1 for c in text)
-    if cols > width:
-        return text[: max(1, width - 1)] + "…"
-    return text + " " * (width - cols)
+    out, cols = "", 0
+    for c in text:
+        w = 2 if ord(c) > 0x2E80 else 1
+        if cols + w > width - 1 and len(out) < len(text) - 1:
+            return out + "…" + " " * (width - cols - 1)
+        out, cols = out + c, cols + w
+    return out + " " * (width - cols)
