@@ -82,6 +82,11 @@ def add_export(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.dxf", help="the drawing to write")
     p.add_argument("--units", default="m", help="drawing units: m (default), mm, cm, in or ft")
     p.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    p.add_argument(
+        "--allow-problems",
+        action="store_true",
+        help="export a venue that breaks rules (to mend it in CAD)",
+    )
     p.set_defaults(handler=run_export)
     return p
 
@@ -117,7 +122,7 @@ def run_import(args: argparse.Namespace) -> int:
             raise OptionError(msg)
         out = Path(args.out)
         if out.exists() and not args.force:
-            msg = f"{out} exists; pass --force to replace it"
+            msg = f"{out} already exists and was left as it is"
             raise FileExistsError(msg)
         result = import_dxf(
             args.drawing, _georef(args), layer_map=layer_map, units=args.units, snap_m=args.snap
@@ -173,7 +178,7 @@ def run_export(args: argparse.Namespace) -> int:
     from floorplan.io import load_venue  # noqa: PLC0415 - keep --help fast
     from floorplan.io.dxf import export_dxf  # noqa: PLC0415
 
-    venue = load_venue(args.venue, strict=False)
+    venue = load_venue(args.venue, strict=not args.allow_problems)
     out = export_dxf(venue, args.out, units=args.units, overwrite=args.force)
     print(
         f"wrote {out} ({len(venue.halls)} halls, {len(venue.booths)} booths, "

@@ -50,7 +50,7 @@ def run_import(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists() and not args.force:
-        msg = f"{out} exists; pass --force to replace it"
+        msg = f"{out} already exists and was left as it is"
         raise FileExistsError(msg)
     columns = parse_columns(args.columns) if args.columns else None
     venue = load_venue(args.venue, strict=False)

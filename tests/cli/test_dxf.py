@@ -100,7 +100,7 @@ def test_json_report_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["import", "dxf", str(path), str(out), *PLACE, "--allow-problems"]) == 1
     assert out.exists()
     assert main(["import", "dxf", str(path), str(out), *PLACE, "--allow-problems"]) == 1
-    assert "exists; pass --force" in capsys.readouterr().err
+    assert "already exists and was left as it is; pass --force" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -194,7 +194,8 @@ def test_export_refuses_an_existing_target_and_bad_units(
     assert "wrote" in capsys.readouterr().out
     before = out.read_bytes()
     assert main(["export", "dxf", str(out)]) == 1
-    assert "exists; pass overwrite=True (CLI: --force)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{out} already exists and was left as it is; pass --force to replace it" in err
     assert main(["export", "dxf", str(out), "--force", "--units", "auto"]) == 2
     assert main(["export", "dxf", str(out), "--force", "--units", "parsec"]) == 2
     assert out.read_bytes() == before

@@ -94,7 +94,7 @@ def test_export_is_atomic_and_refuses_to_overwrite(
 ) -> None:
     target = tmp_path / "expo.dxf"
     target.write_text("keep me")
-    with pytest.raises(FileExistsError, match="exists"):
+    with pytest.raises(FileExistsError, match="already exists and was left as it is"):
         export_dxf(bundled, target)
     assert target.read_text() == "keep me"
     export_dxf(bundled, target, overwrite=True)

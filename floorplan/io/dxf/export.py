@@ -105,7 +105,7 @@ def export_dxf(
         raise DrawingError(msg)
     target = Path(dst)
     if target.exists() and not overwrite:
-        msg = f"{target} exists; pass overwrite=True (CLI: --force) to replace it"
+        msg = f"{target} already exists and was left as it is"
         raise FileExistsError(msg)
     placement = _local_frame(venue)
     per_unit = METRES_PER_UNIT[chosen]
