@@ -25,7 +25,10 @@ __version__ = "0.1.0"
 _WHERE: dict[str, str] = {
     # errors
     "CountError": "floorplan.errors",
+    "DrawingError": "floorplan.errors",
     "EditError": "floorplan.errors",
+    "ExhibitorListError": "floorplan.errors",
+    "ExhibitorMatchError": "floorplan.errors",
     "FloorplanError": "floorplan.errors",
     "FontError": "floorplan.errors",
     "NoRouteError": "floorplan.errors",
@@ -50,6 +53,10 @@ _WHERE: dict[str, str] = {
     "read_venue": "floorplan.io",
     "write_venue": "floorplan.io",
     "generate_venue": "floorplan.generate",
+    # bringing a fair in and handing it back
+    "import_dxf": "floorplan.io.dxf",
+    "export_dxf": "floorplan.io.dxf",
+    "import_exhibitors": "floorplan.io.exhibitors",
     # routing and search
     "Route": "floorplan.routing",
     "Router": "floorplan.routing",
@@ -69,7 +76,10 @@ _WHERE: dict[str, str] = {
 
 __all__ = [
     "CountError",
+    "DrawingError",
     "EditError",
+    "ExhibitorListError",
+    "ExhibitorMatchError",
     "FloorplanError",
     "FontError",
     "HallCapacity",
@@ -98,8 +108,11 @@ __all__ = [
     "Zone",
     "__version__",
     "bundled_venue_path",
+    "export_dxf",
     "generate_venue",
     "hall_capacity",
+    "import_dxf",
+    "import_exhibitors",
     "load_profile",
     "load_venue",
     "read_venue",
@@ -128,7 +141,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from floorplan.capacity import HallCapacity, Profile, hall_capacity, load_profile, totals
     from floorplan.errors import (
         CountError,
+        DrawingError,
         EditError,
+        ExhibitorListError,
+        ExhibitorMatchError,
         FloorplanError,
         FontError,
         NoRouteError,
@@ -144,6 +160,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     )
     from floorplan.generate import generate_venue
     from floorplan.io import LayoutStore, load_venue, read_venue, write_venue
+    from floorplan.io.dxf import export_dxf, import_dxf
+    from floorplan.io.exhibitors import import_exhibitors
     from floorplan.layout import LayoutEditor, LayoutRules
     from floorplan.problems import Problem, RuleCode
     from floorplan.routing import Route, Router, Speeds

@@ -13,7 +13,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CountError",
+    "DrawingError",
     "EditError",
+    "ExhibitorListError",
+    "ExhibitorMatchError",
     "FloorplanError",
     "FontError",
     "NoRouteError",
@@ -128,3 +131,18 @@ class SimUnavailableError(FloorplanError, ImportError):
 
 class UserError(FloorplanError, ValueError):
     """A user name, role, password or user file is not acceptable."""
+
+
+class DrawingError(FloorplanError, ValueError):
+    """A CAD drawing cannot be imported: unreadable, DWG, empty, implausible units, unplaced.
+
+    Also a layer map or control-point file that cannot be read. Nothing is written.
+    """
+
+
+class ExhibitorListError(FloorplanError, ValueError):
+    """An exhibitor list cannot be read, or names no booth-number column."""
+
+
+class ExhibitorMatchError(FloorplanError, LookupError):
+    """Rows of an exhibitor list name unknown booths or share a booth; nothing was applied."""

@@ -62,6 +62,7 @@ class Col:
     EXHIBITOR_ZH: Final = "exhibitor_zh"
     COUNTRY: Final = "country"
     PRODUCTS: Final = "products"
+    WEBSITE: Final = "website"
     DESCRIPTION: Final = "description"
     OPEN_SIDES: Final = "open_sides"
     OPENING_ID: Final = "opening_id"
@@ -159,6 +160,7 @@ OPTIONAL_COLUMNS: Final[dict[str, dict[str, Any]]] = {
         Col.EXHIBITOR_ZH: "",
         Col.COUNTRY: "",
         Col.PRODUCTS: "",
+        Col.WEBSITE: "",
         Col.DESCRIPTION: "",
         Col.OPEN_SIDES: 1,
     },

@@ -40,6 +40,8 @@ from floorplan.cli import (
 )
 from floorplan.errors import (
     CountError,
+    DrawingError,
+    ExhibitorListError,
     FloorplanError,
     OptionError,
     PlaceError,
@@ -71,6 +73,8 @@ _EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (CountError, ExitCode.UNREADABLE),
     (StoreError, ExitCode.UNREADABLE),
     (UserError, ExitCode.UNREADABLE),
+    (DrawingError, ExitCode.UNREADABLE),
+    (ExhibitorListError, ExitCode.UNREADABLE),
     (FloorplanError, ExitCode.PROBLEMS),
     # Input that cannot be read raises one of the errors above; a bare OSError comes from
     # writing (an existing target, a full disk, a folder where a file must go).

@@ -1,7 +1,7 @@
-"""The ``floorplan export FORMAT`` command: write a venue in another tool's format.
+"""The ``floorplan export`` command: hand a venue out in another format.
 
-Each format is a module with ``add_export(subparsers)``; the command loops over them, so
-a new format is one module and one entry in :data:`FORMATS`.
+Each format is a module with ``add_export(subparsers)``; adding a format is adding it to
+:data:`FORMATS`.
 """
 
 from __future__ import annotations
@@ -9,20 +9,21 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from floorplan.cli import imdf
+from floorplan.cli import dxf, imdf
 
 __all__ = ["FORMATS", "add_parser"]
 
-#: The formats ``export`` writes, in the order ``--help`` lists them.
-FORMATS = (imdf,)
+#: The formats ``floorplan export`` writes, in the order ``--help`` lists them.
+FORMATS = (dxf, imdf)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``export`` (with one subcommand per format) and return its parser."""
+    """Add ``export`` to the command line's subcommands and return its parser."""
     p: argparse.ArgumentParser = subparsers.add_parser(
         "export",
-        help="write a venue in another tool's format (IMDF ...)",
-        description="Write a venue in another tool's format. Writes are atomic.",
+        help="hand a venue out: a DXF drawing for the CAD team, an IMDF archive",
+        description="Write a venue in another format. The write is atomic; an existing "
+        "target is replaced only with --force.",
     )
     sub = p.add_subparsers(dest="action", required=True, metavar="FORMAT")
     for fmt in FORMATS:

@@ -23,6 +23,7 @@ from conftest import tiny_hall, write_spec
 VENUE_COMMANDS: dict[str, Callable[[Path, Path], list[str]]] = {
     "validate": lambda v, out: ["validate", "--venue", str(v)],
     "convert": lambda v, out: ["convert", "--venue", str(v), str(out)],
+    "export dxf": lambda v, out: ["export", "dxf", "--venue", str(v), str(out) + ".dxf"],
     "route": lambda v, out: ["route", "--venue", str(v), "--from", "H1-K1", "--to", "H1-A01"],
     "capacity": lambda v, out: ["capacity", "--venue", str(v), "--walk-samples", "0"],
     "layouts save": lambda v, out: ["layouts", "save", str(v), "-m", "x", "--store", str(out)],
