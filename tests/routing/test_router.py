@@ -19,7 +19,7 @@ from shapely import affinity
 from shapely.geometry import LineString, Point, Polygon, box
 
 from floorplan.cli import main
-from floorplan.errors import NoRouteError, PlaceError
+from floorplan.errors import FloorplanError, NoRouteError, OptionError, PlaceError
 from floorplan.routing import Router, tour_order
 from floorplan.venue import Venue
 
@@ -275,6 +275,17 @@ def test_place_errors():
         router.route("K1", "NOPE")
 
 
+@pytest.mark.parametrize("bad", [-1, -0.01, float("nan")])
+def test_bad_clearance_is_an_option_error_naming_it(bad):
+    venue = l_hall_venue()
+    with pytest.raises(OptionError, match=re.escape(repr(bad))) as info:
+        Router(venue, clearance_m=bad)
+    # One of the house's errors (exit 2 from the CLI), and still a ValueError for callers.
+    assert isinstance(info.value, FloorplanError)
+    assert isinstance(info.value, ValueError)
+    assert "clearance_m" in str(info.value)
+
+
 def test_moving_a_booth_changes_the_route():
     venue = make_venue(
         [("H", "Hall", 0, "hall", box(0, 0, 40, 20))],
@@ -386,11 +397,11 @@ def test_random_boxes_match_brute_force(boxes, seed):
 def test_raster_filter_never_rejects_a_walkable_segment(clearance):
     venue = l_hall_venue()
     router = Router(venue, clearance_m=clearance)
-    area = router._graphs[0].area
+    area = router._graph.graphs[0].area
     rng = np.random.default_rng(11)
     a = rng.uniform(-2, 62, (4000, 2))
     # Half of them between graph nodes: the segments a build really tests.
-    xy = router._xy
+    xy = router._graph.xy
     b = np.concatenate([rng.uniform(-2, 62, (2000, 2)), xy[rng.integers(0, len(xy), 2000)]])
     a[2000:] = xy[rng.integers(0, len(xy), 2000)]
     fast = area.covers(a, b)
@@ -406,11 +417,11 @@ def test_cached_ends_equal_the_plain_search():
         router = Router(venue, clearance_m=clearance)
         origins = [(2.0, 2.0), (55.0, 5.0), (2.0, 58.0), (28.0, 28.0)]
         for xy, bid in itertools.product(origins, ["R1", "L1", "T0", "T1", "T2"]):
-            o = router._resolve(xy)
-            tree = router._tree(o, accessible=False)
-            t = router._resolve(bid)
-            got = router._best_end_cached(tree, t, router._ends_of(bid, t), False)
-            want = router._best_end(tree, t, False)
+            o = router._places.resolve(xy)
+            tree = router._ends.tree(o, accessible=False)
+            t = router._places.resolve(bid)
+            got = router._ends.best_end_cached(tree, t, router._ends.ends_of(bid, t), False)
+            want = router._ends.best_end(tree, t, False)
             assert (got is None) == (want is None)
             if want is not None:
                 assert got[0] == pytest.approx(want[0], abs=1e-9)
@@ -422,10 +433,10 @@ def test_cached_ends_through_doors_and_step_free():
     for xy, place, acc in itertools.product(
         [(5, 55), (45, 55), (60, 10)], ["W-01", "E-01", "W-E1", "E-D1"], [False, True]
     ):
-        tree = router._tree(router._resolve(xy), accessible=acc)
-        t = router._resolve(place)
-        got = router._best_end_cached(tree, t, router._ends_of(place, t), acc)
-        want = router._best_end(tree, t, acc)
+        tree = router._ends.tree(router._places.resolve(xy), accessible=acc)
+        t = router._places.resolve(place)
+        got = router._ends.best_end_cached(tree, t, router._ends.ends_of(place, t), acc)
+        want = router._ends.best_end(tree, t, acc)
         assert got is not None
         assert want is not None
         assert got[0] == pytest.approx(want[0], abs=1e-9)
@@ -480,7 +491,7 @@ def test_update_hall_matches_a_fresh_router():
 @pytest.mark.slow
 def test_generated_venue_matches_exact_only_reference(monkeypatch):
     from floorplan.generate import generate_venue  # noqa: PLC0415
-    from floorplan.routing import router as routing  # noqa: PLC0415
+    from floorplan.routing import ends as routing  # noqa: PLC0415
     from floorplan.routing import visibility as _visibility  # noqa: PLC0415
 
     venue = generate_venue(booths=2000)
@@ -489,22 +500,25 @@ def test_generated_venue_matches_exact_only_reference(monkeypatch):
     monkeypatch.setattr(_visibility, "_FEW", 10**9)
     monkeypatch.setattr(routing, "WARM_BOOTHS", 0)
     slow = Router(venue, clearance_m=0.5)
-    assert slow._csr[False].nnz == fast._csr[False].nnz
+    assert slow._graph.csr[False].nnz == fast._graph.csr[False].nnz
     rng = np.random.default_rng(5)
     bids = [str(b) for b in venue.booths.booth_id]
     kids = [str(k) for k in venue.kiosks.kiosk_id]
     pairs = [tuple(rng.choice(bids, 2, replace=False)) for _ in range(4)]
     pairs += [(str(rng.choice(kids)), str(rng.choice(bids))) for _ in range(4)]
     for a, b in pairs:
-        tree = slow._tree(slow._resolve(a), accessible=False) if a in kids else None
-        t = slow._resolve(b)
+        tree = slow._ends.tree(slow._places.resolve(a), accessible=False) if a in kids else None
+        t = slow._places.resolve(b)
         got = fast.route(str(a), str(b)).length_m
         assert got == pytest.approx(slow.route(str(a), str(b)).length_m, abs=1e-9)
         if tree is not None:  # and against the plain search of the end
-            want = slow._best_end(tree, t, False)
+            want = slow._ends.best_end(tree, t, False)
             assert want is not None
-            assert fast._best_end_cached(
-                fast._trees[(a, False)], fast._resolve(b), fast._ends_of(b, fast._resolve(b)), False
+            assert fast._ends.best_end_cached(
+                fast._ends.trees[(a, False)],
+                fast._places.resolve(b),
+                fast._ends.ends_of(b, fast._places.resolve(b)),
+                False,
             )[0] == pytest.approx(want[0], abs=1e-9)
 
 
