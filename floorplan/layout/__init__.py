@@ -1,21 +1,19 @@
 """Rearrange a venue's booths with undo and redo, the floor's rules checked after each edit.
 
 :class:`LayoutEditor` (:mod:`~floorplan.layout.editor`) applies edits and keeps its
-problem list current; :mod:`~floorplan.layout.arrange` places a list of booths
-automatically.
+problem list current against :class:`LayoutRules` (:mod:`~floorplan.layout.rules`; the
+incremental checks live in ``_checks`` and ``_travel``); :mod:`~floorplan.layout.snap`
+snaps drags, :mod:`~floorplan.layout.stats` counts booths and areas, and
+:mod:`~floorplan.layout.arrange` places a list of booths automatically.
 """
 
 from __future__ import annotations
 
 from floorplan.layout.arrange import ArrangeResult, arrange, read_booth_list
-from floorplan.layout.editor import (
-    Edit,
-    LayoutEditor,
-    LayoutRules,
-    LayoutStats,
-    layout_stats,
-    snap_move,
-)
+from floorplan.layout.editor import Edit, LayoutEditor
+from floorplan.layout.rules import LayoutRules
+from floorplan.layout.snap import snap_move
+from floorplan.layout.stats import LayoutStats, layout_stats
 
 __all__ = [
     "ArrangeResult",

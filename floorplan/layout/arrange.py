@@ -24,7 +24,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from floorplan.errors import EditError, OptionError
-from floorplan.layout.editor import LayoutEditor, LayoutRules
+from floorplan.layout.editor import LayoutEditor
+from floorplan.layout.rules import LayoutRules
 from floorplan.schema import Col, Zone, parse_option
 from floorplan.venue import Venue
 
@@ -138,17 +139,9 @@ def arrange(
         For an unknown hall, an area outside the hall, or a bad booth list.
     """
     rules = rules or LayoutRules()
-    halls = venue.halls.set_index(venue.halls[Col.HALL_ID].astype(str))
-    if hall_id not in halls.index:
-        msg = f"unknown hall {hall_id!r}; halls: {', '.join(sorted(halls.index))}"
-        raise EditError(msg)
+    hall, region = _region(venue, hall_id, area)
     if not (math.isfinite(block_m) and block_m > 0):
         msg = f"block_m must be a positive number of metres, got {block_m!r}"
-        raise EditError(msg)
-    hall = halls.geometry.loc[hall_id]
-    region = hall if area is None else shapely.intersection(hall, area)
-    if region.is_empty or region.area <= 0:
-        msg = f"the area to fill does not overlap hall {hall_id}"
         raise EditError(msg)
     listing = read_booth_list(booths)
     free = _free_floor(venue, hall_id, hall, region, rules)
@@ -170,21 +163,40 @@ def arrange(
         rec = listing.iloc[k]
         spot = spots.get(k)
         if spot is None:
-            result.unplaced.append(
-                {
-                    "row": int(rec["row"]),
-                    Col.EXHIBITOR: rec[Col.EXHIBITOR],
-                    Col.ZONE: rec[Col.ZONE],
-                    "width_m": float(rec["width_m"]),
-                    "depth_m": float(rec["depth_m"]),
-                    "reason": "no free spot of that size left in the area",
-                }
-            )
+            result.unplaced.append(_unplaced(rec))
             continue
         editor.add(ids[k], spot, hall_id=hall_id, zone=rec[Col.ZONE], exhibitor=rec[Col.EXHIBITOR])
         result.placed.append(ids[k])
     result.venue = editor.venue.copy()
     return result
+
+
+def _region(
+    venue: Venue, hall_id: str, area: BaseGeometry | None
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """Return hall ``hall_id`` and the part of it to fill; refuse an unknown hall or area."""
+    halls = venue.halls.set_index(venue.halls[Col.HALL_ID].astype(str))
+    if hall_id not in halls.index:
+        msg = f"unknown hall {hall_id!r}; halls: {', '.join(sorted(halls.index))}"
+        raise EditError(msg)
+    hall = halls.geometry.loc[hall_id]
+    region = hall if area is None else shapely.intersection(hall, area)
+    if region.is_empty or region.area <= 0:
+        msg = f"the area to fill does not overlap hall {hall_id}"
+        raise EditError(msg)
+    return hall, region
+
+
+def _unplaced(rec: pd.Series) -> dict[str, Any]:
+    """Return the report of a listed booth that found no spot."""
+    return {
+        "row": int(rec["row"]),
+        Col.EXHIBITOR: rec[Col.EXHIBITOR],
+        Col.ZONE: rec[Col.ZONE],
+        "width_m": float(rec["width_m"]),
+        "depth_m": float(rec["depth_m"]),
+        "reason": "no free spot of that size left in the area",
+    }
 
 
 def _free_floor(
