@@ -262,6 +262,38 @@ class WalkGraph:
         dists = np.concatenate(dists_l) if dists_l else np.zeros(0)
         return nodes, dists
 
+    def sources_many(
+        self, points: Array, hall: int, accessible: bool
+    ) -> list[tuple[NDArray[np.int64], Array]]:
+        """Return :meth:`sources` for several points of one hall, tested in one batch."""
+        k = len(points)
+        nodes_l: list[list[NDArray[np.int64]]] = [[] for _ in range(k)]
+        dists_l: list[list[Array]] = [[] for _ in range(k)]
+        for h in self.next_halls(hall, accessible):
+            lo, hi = int(self.offset[h]), int(self.offset[h + 1])
+            if hi == lo or k == 0:
+                continue
+            which, idx = np.divmod(np.arange(k * (hi - lo)), hi - lo)
+            idx = idx + lo
+            src = points[which]
+            ok = self.tangent(idx, src)
+            which, idx, src = which[ok], idx[ok], src[ok]
+            vis = self.visible(src, self.xy[idx], hall, h, accessible)
+            which, idx, src = which[vis], idx[vis], src[vis]
+            length = np.hypot(*(self.xy[idx] - src).T)
+            starts = np.searchsorted(which, np.arange(k + 1))
+            for j in range(k):
+                a, b = starts[j], starts[j + 1]
+                nodes_l[j].append(idx[a:b])
+                dists_l[j].append(length[a:b])
+        return [
+            (
+                np.concatenate(n) if n else np.zeros(0, dtype=np.int64),
+                np.concatenate(d) if d else np.zeros(0),
+            )
+            for n, d in zip(nodes_l, dists_l, strict=True)
+        ]
+
     def dijkstra(
         self, nodes: NDArray[np.int64], dists: Array, accessible: bool
     ) -> tuple[Array, NDArray[np.int32]]:

@@ -156,10 +156,23 @@ class Router:
     ) -> Route:
         """Return the shortest walk from ``origin`` through every stop (to ``return_to``).
 
-        Up to :data:`EXACT_TOUR_STOPS` stops the order is optimal (Held-Karp dynamic
-        programming on the walking-distance matrix); beyond, up to
-        :data:`MAX_TOUR_STOPS`, nearest neighbour improved by 2-opt and Or-opt to a local
-        optimum. The result's ``legs`` are the routes between consecutive places and
-        ``order`` the stops as walked.
+        Visiting a booth means walking to a point of its reachable edge (its outline grown
+        by the clearance, where that is walkable floor), stepping onto the booth and back,
+        and leaving from that point: the walk :meth:`route` draws through ``via`` stops.
+        The order of the stops and where each is visited are chosen together
+        (:mod:`~floorplan.routing.tours`): up to :data:`EXACT_TOUR_STOPS` stops the walk
+        is the shortest over every order (Held-Karp over stops and visiting points);
+        beyond, up to :data:`MAX_TOUR_STOPS`, nearest neighbour improved by 2-opt and
+        Or-opt to a local optimum. The walk returned is the one optimised: its
+        ``length_m`` is the length of its line and the sum of its ``legs`` (the routes
+        between consecutive places); ``order`` lists the stops as walked.
+
+        Raises
+        ------
+        PlaceError
+            When a place is unknown or not walkable, or there are no stops or more than
+            :data:`MAX_TOUR_STOPS`.
+        NoRouteError
+            When a stop (or ``return_to``) cannot be walked to from ``origin``.
         """
         return tour(self._legs, origin, list(stops), return_to=return_to, accessible=accessible)

@@ -20,7 +20,7 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from floorplan.cli import main
 from floorplan.errors import FloorplanError, NoRouteError, OptionError, PlaceError
-from floorplan.routing import Router, tour_order
+from floorplan.routing import Router
 from floorplan.venue import Venue
 
 CRS = "EPSG:32650"
@@ -298,30 +298,6 @@ def test_moving_a_booth_changes_the_route():
     router.update_hall("H")
     after = router.route((2, 2), (38, 2)).length_m
     assert after == pytest.approx(36.0)
-
-
-def test_tour_is_optimal_up_to_eight_stops():
-    rng = np.random.default_rng(7)
-    for n in (3, 6):
-        pts = rng.uniform(0, 100, (n + 1, 2))
-        dist = np.hypot(*(pts[:, None] - pts[None]).transpose(2, 0, 1))
-        order = tour_order(dist, n)
-
-        def cost(seq, dist=dist):
-            path = [0, *seq]
-            return sum(dist[a, b] for a, b in itertools.pairwise(path))
-
-        best = min(cost(p) for p in itertools.permutations(range(1, n + 1)))
-        assert cost(order) == pytest.approx(best)
-        assert sorted(order) == list(range(1, n + 1))
-
-
-def test_tour_heuristic_beyond_eight_visits_all():
-    rng = np.random.default_rng(3)
-    pts = rng.uniform(0, 100, (16, 2))
-    dist = np.hypot(*(pts[:, None] - pts[None]).transpose(2, 0, 1))
-    order = tour_order(dist, 15, end=None)
-    assert sorted(order) == list(range(1, 16))
 
 
 def test_router_tour_with_return():
