@@ -1,15 +1,25 @@
 """Benchmark the router side by side with extremitypathfinder (exact anchor) and a grid A*.
 
-    /root/fpenv/bin/python benchmarks/bench_routing.py [--pairs N] [--no-big] [--write]
+    python benchmarks/bench_routing.py [--pairs N] [--no-big] [--no-anchor] [--tours N]
+                                       [--compare REV] [--write]
 
 Same venue, same origin-destination pairs, one run. The anchor runs in its own Python
 3.12 virtual environment (``ANCHOR_PYTHON``, default /root/anchorenv/bin/python; see
 anchor_extremity.py) and gets the geometry by file. Lengths are compared at clearance 0
 (the anchor has no clearance). The 74,000-booth venue is measured for our router only:
 the anchor takes one polygon (not halls joined by doors) and already needs minutes for
-one hall of 500 booths. ``--write`` puts the tables under ``## Routing`` in
-benchmarks/RESULTS.md (via ``_results.write_section``; other sections kept) and the raw
-figures in results/routing.json.
+one hall of 500 booths.
+
+Tours (bundled venue, from kiosks): the time of tours of 8 and 20 random booths, and
+tours of 3-7 booths against brute force over every order, each walked leg by leg as
+``route(..., via=...)`` walks it: how often the tour is longer than the best order walked,
+and by how much.
+
+``--compare REV`` runs the same measurements (without the anchor) on an older git
+revision, from a temporary ``git worktree`` put first on ``PYTHONPATH``, and puts both
+side by side. ``--write`` puts the tables under ``## Routing`` in benchmarks/RESULTS.md
+(via ``_results.write_section``; other sections kept) and the raw figures in
+results/routing.json.
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +51,7 @@ from floorplan.routing import Router
 from floorplan.venue import Venue
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 ANCHOR = os.environ.get("ANCHOR_PYTHON", "/root/anchorenv/bin/python")
 CRS = "EPSG:32650"
 
@@ -204,11 +216,18 @@ def ours(venue: Venue, pairs, clearance: float) -> dict:
         "build_s": build,
         "query_s": times,
         "lengths": lengths,
-        "nodes": router._n,
-        "edges": int(router._csr[False].nnz // 2),
+        **graph_size(router),
         "peak_mb": peak / 2**20,
         "router": router,
     }
+
+
+def graph_size(router: Router) -> dict[str, int]:
+    """Return the router's graph nodes and edges (the graph moved into routing.graph)."""
+    graph: Any = getattr(router, "_graph", None)
+    if graph is not None:
+        return {"nodes": graph.n, "edges": int(graph.csr[False].nnz // 2)}
+    return {"nodes": router._n, "edges": int(router._csr[False].nnz // 2)}  # type: ignore[attr-defined]
 
 
 def pct(xs, q):
@@ -295,8 +314,7 @@ def targets(venue: Venue, clearance: float, n: int) -> dict:
         "update_hall_s": upd,
         "no_route_queries": unreachable,
         "queries": len(bb) + len(kb),
-        "nodes": router._n,
-        "edges": int(router._csr[False].nnz // 2),
+        **graph_size(router),
         "peak_rss_mb_whole_process": rss,
     }
 
@@ -346,21 +364,123 @@ def target_table(named: dict[str, dict]) -> str:
     return "\n".join(out)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--pairs", type=int, default=100)
-    ap.add_argument("--no-big", action="store_true", help="skip the 74,000-booth venue")
-    ap.add_argument("--no-anchor", action="store_true")
-    ap.add_argument("--write", action="store_true")
-    args = ap.parse_args()
+def brute_force(router: Router, origin: str, stops: list[str], return_to: str | None) -> float:
+    """Return the shortest of every order of ``stops`` walked as ``route(..., via=...)`` does.
+
+    Each leg is the shortest from where the last one ended (beside the booth reached) to
+    the next place; legs shared by several orders are computed once, and orders already
+    longer than the best are cut short.
+    """
+    booths = {str(b) for b in router.venue.booths["booth_id"]}
+    legs: dict[tuple[Any, str], Any] = {}
+    best = [math.inf]
+
+    def leg(start: Any, place: str) -> Any:
+        if (start, place) not in legs:
+            legs[(start, place)] = router.route(start, place)
+        return legs[(start, place)]
+
+    def add(lg: Any, last: Any) -> float:
+        back = math.dist(last, lg.coords[0]) if last is not None else 0.0
+        return lg.length_m + (back if back > 1e-9 else 0.0)
+
+    def walk(start: Any, last: Any, left: frozenset[int], acc: float) -> None:
+        if acc > best[0]:
+            return
+        if not left:
+            if return_to is not None:
+                acc += add(leg(start, return_to), last)
+            best[0] = min(best[0], acc)
+            return
+        for k in sorted(left):
+            lg = leg(start, stops[k])
+            at: Any = stops[k]
+            if at in booths:
+                at = lg.coords[-2] if router.clearance_m > 0 else lg.coords[-1]
+            walk(at, lg.coords[-1], left - {k}, acc + add(lg, last))
+
+    walk(origin, None, frozenset(range(len(stops))), 0.0)
+    return best[0]
+
+
+def tours(venue: Venue, n_sets: int) -> dict[str, Any]:
+    """Time tours of 8 and 20 booths; compare tours of 3-7 booths with brute force."""
+    router = Router(venue, clearance_m=0.5)
+    rng = np.random.default_rng(16)
+    bids = venue.booths["booth_id"].astype(str).to_numpy()
+    halls = venue.booths["hall_id"].astype(str).to_numpy()
+    kids = [str(k) for k in venue.kiosks["kiosk_id"]]
+    out: dict[str, Any] = {}
+    for n in (8, 20):
+        times, gaps = [], []
+        for _ in range(5):
+            stops = [str(b) for b in rng.choice(bids, n, replace=False)]
+            t = time.perf_counter()
+            tour = router.tour(str(rng.choice(kids)), stops)
+            times.append(time.perf_counter() - t)
+            gaps.append(abs(tour.length_m - sum(g.length_m for g in tour.legs)))
+        out[f"tour_{n}_p50_s"] = float(np.median(times))
+        out[f"tour_{n}_max_s"] = max(times)
+        out[f"tour_{n}_legs_gap_m"] = max(gaps)
+    ratios = []
+    for case in range(n_sets):
+        k = 3 + case % 5
+        pool = bids[halls == rng.choice(np.unique(halls))] if case % 2 else bids
+        stops = [str(b) for b in rng.choice(pool, size=min(k, len(pool)), replace=False)]
+        origin = str(rng.choice(kids))
+        ret = origin if case % 3 == 0 else None
+        best = brute_force(router, origin, stops, ret)
+        ratios.append(router.tour(origin, stops, return_to=ret).length_m / best)
+    r = np.asarray(ratios)
+    out.update(
+        {
+            "sets": len(r),
+            "longer": int((r > 1 + 1e-6).sum()),
+            "shorter": int((r < 1 - 1e-6).sum()),
+            "worst_pct": float((r.max() - 1) * 100),
+            "mean_pct": float((r.mean() - 1) * 100),
+            "best_pct": float((r.min() - 1) * 100),
+        }
+    )
+    return out
+
+
+def tour_table(named: dict[str, dict[str, Any]]) -> str:
+    keys = [
+        ("tour_8_p50_s", "tour of 8 booths p50 s", "{:.3f}"),
+        ("tour_8_max_s", "tour of 8 booths max s", "{:.3f}"),
+        ("tour_20_p50_s", "tour of 20 booths p50 s", "{:.3f}"),
+        ("tour_20_max_s", "tour of 20 booths max s", "{:.3f}"),
+        ("tour_20_legs_gap_m", "length minus sum of legs, worst m", "{:.1e}"),
+        ("sets", "3-7 booths: sets against brute force", "{}"),
+        ("longer", "tour longer than the best order walked", "{}"),
+        ("worst_pct", "worst tour / best order walked - 1, %", "{:+.3f}"),
+        ("mean_pct", "mean tour / best order walked - 1, %", "{:+.3f}"),
+        ("shorter", "tour shorter than every order walked", "{}"),
+    ]
+    return _side_by_side(named, keys)
+
+
+def _side_by_side(named: dict[str, dict[str, Any]], keys: list[tuple[str, str, str]]) -> str:
+    names = list(named)
+    out = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    for key, label, fmt in keys:
+        cells = [fmt.format(named[n][key]) if named[n].get(key) is not None else "" for n in names]
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def measure(args: argparse.Namespace) -> dict[str, Any]:
+    """Run every measurement of this checkout (or the one on PYTHONPATH)."""
     load = os.getloadavg()
-    rows = []
-    notes = []
+    rows: list[dict] = []
+    notes: list[str] = []
     dense = dense_hall()
     notes.append(f"dense hall: 120 x 100 m, {len(dense.booths)} separate booths")
     rows += compare("dense hall", dense, "D", args.pairs, not args.no_anchor)
     venue, how = bundled()
     named: dict[str, dict] = {}
+    tour: dict[str, Any] = {}
     if venue is not None:
         big_hall = str(venue.booths.hall_id.value_counts().index[0])
         notes.append(f"bundled venue: {how}; {venue!r}; anchor on its fullest hall {big_hall}")
@@ -368,6 +488,8 @@ def main() -> None:
             f"bundled, hall {big_hall}", venue, big_hall, args.pairs, not args.no_anchor
         )
         named["bundled"] = targets(venue, 0.5, args.pairs)
+        if args.tours:
+            tour = tours(venue, args.tours)
     else:
         notes.append(f"bundled venue {how}")
     if not args.no_big:
@@ -381,23 +503,89 @@ def main() -> None:
             named["74,000 booths"] = targets(huge, 0.5, max(20, args.pairs // 2))
         except Exception as exc:
             notes.append(f"74k venue not measured: {type(exc).__name__}: {exc}")
-    load_after = os.getloadavg()
+    return {
+        "rows": rows,
+        "targets": named,
+        "tours": tour,
+        "notes": notes,
+        "load": [load[0], os.getloadavg()[0]],
+    }
+
+
+def run_older(rev: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Return :func:`measure` of git revision ``rev`` (no anchor), run in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        old = Path(tmp) / "old"
+        out = Path(tmp) / "old.json"
+        git = ["git", "-C", str(ROOT), "worktree"]
+        subprocess.run([*git, "add", "-q", "--detach", str(old), rev], check=True)
+        try:
+            cmd = [sys.executable, __file__, "--pairs", str(args.pairs), "--no-anchor"]
+            cmd += ["--tours", str(args.tours), "--json-out", str(out)]
+            cmd += ["--no-big"] if args.no_big else []
+            env = {**os.environ, "PYTHONPATH": str(old)}
+            subprocess.run(cmd, check=True, env=env, cwd=tmp)
+            return json.loads(out.read_text())
+        finally:
+            subprocess.run([*git, "remove", "--force", str(old)], check=True)
+
+
+def before_after(before: dict[str, Any], after: dict[str, Any], rev: str) -> str:
+    """Return our router's figures at ``rev`` and now, side by side."""
+    keys = [("build_s", "build s", "{:.2f}"), ("p50_ms", "p50 ms", "{:.2f}")]
+    keys += [("p95_ms", "p95 ms", "{:.2f}")]
+    named: dict[str, dict[str, Any]] = {}
+    for label, res in ((rev, before), ("this branch", after)):
+        fig: dict[str, Any] = {}
+        for r in res["rows"]:
+            if r["peer"] == "floorplan.Router":
+                for key, _, _ in keys:
+                    fig[f"{r['venue']}: {key}"] = r[key]
+        for venue, t in res["targets"].items():
+            for key in ("build_s", "booth_booth_p50_ms", "booth_booth_p95_ms"):
+                fig[f"{venue} (0.5 m): {key}"] = t[key]
+            for key in ("kiosk_booth_p50_ms", "kiosk_booth_p95_ms", "update_hall_s", "nodes"):
+                fig[f"{venue} (0.5 m): {key}"] = t[key]
+        named[label] = fig
+    rows = [(k, k.replace("_", " "), "{:.2f}" if "nodes" not in k else "{}") for k in named[rev]]
+    return _side_by_side(named, rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pairs", type=int, default=100)
+    ap.add_argument("--no-big", action="store_true", help="skip the 74,000-booth venue")
+    ap.add_argument("--no-anchor", action="store_true")
+    ap.add_argument("--tours", type=int, default=30, help="tours checked by brute force")
+    ap.add_argument("--compare", default=None, help="an older git revision to run beside")
+    ap.add_argument("--json-out", default=None, help=argparse.SUPPRESS)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    if args.json_out:  # the older revision's run for --compare
+        Path(args.json_out).write_text(json.dumps(measure(args), default=str))
+        return
+    before = run_older(args.compare, args) if args.compare else None
+    res = measure(args)
+    rows, named, notes = res["rows"], res["targets"], res["notes"]
     md = table(rows)
     tt = target_table(named) if named else ""
-    print(md)
-    print(tt)
-    print("\n".join(notes))
+    tours_named = {"this branch": res["tours"]}
+    if before is not None:
+        tours_named = {args.compare: before["tours"], **tours_named}
+    tours_md = tour_table(tours_named) if res["tours"] else ""
+    ba = before_after(before, res, args.compare) if before is not None else ""
+    print(md, tt, ba, tours_md, "\n".join(notes), sep="\n\n")
     if args.write:
-        cmd = "/root/fpenv/bin/python benchmarks/bench_routing.py " + " ".join(sys.argv[1:])
+        cmd = "python benchmarks/bench_routing.py " + " ".join(sys.argv[1:])
         (HERE / "results").mkdir(exist_ok=True)
-        (HERE / "results" / "routing.json").write_text(
-            json.dumps({"rows": rows, "targets": named, "notes": notes}, indent=1, default=str)
-        )
+        raw = {**res, "before": before, "compare": args.compare}
+        (HERE / "results" / "routing.json").write_text(json.dumps(raw, indent=1, default=str))
+        load = res["load"]
         body = (
-            f"Command: `{cmd}` ({dt.date.today().isoformat()}, Python "
+            f"Command: `{cmd.strip()}` ({dt.date.today().isoformat()}, Python "
             f"{sys.version.split()[0]}, shapely {shapely.__version__}, {os.cpu_count()} CPUs "
             f"shared with other developers; load average {load[0]:.1f} at the start and "
-            f"{load_after[0]:.1f} at the end, so absolute times are noisy).\n\n"
+            f"{load[1]:.1f} at the end, so absolute times are noisy).\n\n"
             "Peers on the same pairs of random points, lengths at clearance 0 against "
             "extremitypathfinder 2.8.0 (exact anchor, run in its own Python 3.12 venv). "
             "Speed-ups are the anchor's time over the peer's.\n\n"
@@ -410,6 +598,21 @@ def main() -> None:
             "takes one polygon, not halls joined by doors, and already needs minutes for one "
             "hall of 500 booths.\n\n" + tt + "\n"
         )
+        if ba:
+            body += (
+                f"\nOur router at {args.compare} and on this branch, the same measurements "
+                "run one after the other (same pairs; the older revision from a temporary "
+                "git worktree, without the anchor):\n\n" + ba + "\n"
+            )
+        if tours_md:
+            body += (
+                "\nTours on the bundled venue at clearance 0.5 m, from random kiosks (five "
+                "random sets of 8 and of 20 booths; then sets of 3-7 booths, half of them "
+                "from one hall, every third returning to its kiosk, each against brute force "
+                "over every order walked leg by leg as `route(..., via=...)` walks it):\n\n"
+                + tours_md
+                + "\n"
+            )
         write_section("Routing", body)
         print("written")
 
