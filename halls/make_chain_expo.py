@@ -1,6 +1,6 @@
 """Regenerate the bundled Chain Expo venue in halls/chain-expo/ (a GeoJSON folder).
 
-Run from the repository root after changing floorplan/generate.py:
+Run from the repository root after changing floorplan/generate/:
 
     python halls/make_chain_expo.py
 

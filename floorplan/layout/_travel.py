@@ -226,7 +226,7 @@ def _refine(
 ) -> tuple[float, tuple[float, float], int]:
     """Return the farthest point near the best samples: distance, point, nearest segment.
 
-    The same local search as :func:`floorplan.farthest.farthest_point` (a grid ten times
+    The same local search as :func:`floorplan.capacity.farthest.farthest_point` (a grid ten times
     finer around the 24 best distinct samples), on samples the caller has filtered.
     """
     picked: list[int] = []
