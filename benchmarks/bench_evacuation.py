@@ -56,7 +56,7 @@ def explain(c: HallCapacity, n: int, hyd: Evacuation, res: SimResult) -> str:
     sim = res.evacuation_s
     if sim is None:
         return f"{hall}: {res.stuck} agents were still inside when the simulation stopped."
-    area = c.net_area_m2
+    area = c.areas.net_m2
     lower = hyd.lower_s
     if abs(sim - lower) <= 0.1 * lower:
         return (
@@ -140,15 +140,15 @@ def extrapolate(probe: Row, full: Row | None) -> list[str]:
     c, n, hyd, res, _ = probe
     work = agent_seconds(res)
     per_ms = 1000 * res.wall_s / max(work, 1)
-    full_hyd = hydraulic_evacuation(c, c.capacity)
+    full_hyd = hydraulic_evacuation(c, c.load.capacity)
     # The work grows with the agents and with how long they stay: scale the probe's
     # agent-seconds by both ratios (the hydraulic time standing in for the simulated one).
-    scale = (c.capacity / max(n, 1)) * (full_hyd.evacuation_s / max(hyd.evacuation_s, 1e-9))
+    scale = (c.load.capacity / max(n, 1)) * (full_hyd.evacuation_s / max(hyd.evacuation_s, 1e-9))
     est_s = res.wall_s * scale
     done = full is not None and full[0].hall_id == c.hall_id
     lines = [
-        f"Probe: hall {c.hall_id} at {n / max(c.capacity, 1):.0%} of its capacity "
-        f"({n:,} of {c.capacity:,} agents): {res.wall_s:.0f} s wall for "
+        f"Probe: hall {c.hall_id} at {n / max(c.load.capacity, 1):.0%} of its capacity "
+        f"({n:,} of {c.load.capacity:,} agents): {res.wall_s:.0f} s wall for "
         f"{res.evacuation_s or 0:.0f} s simulated, {work:,.0f} agent-seconds, "
         f"{per_ms:.3f} ms wall per agent-second ({1000 * res.wall_s / max(n, 1):.0f} ms per "
         f"agent). At full capacity the hydraulic time grows from {hyd.evacuation_s:.0f} s to "
@@ -195,13 +195,13 @@ def main() -> int:
     for hid in (args.full, args.probe):
         if hid is not None and hid not in by_id:
             ap.error(f"no hall {hid!r} among {sorted(by_id)}")
-    rows = [run(venue, c, math.floor(c.capacity * args.fraction), args.seed) for c in caps]
+    rows = [run(venue, c, math.floor(c.load.capacity * args.fraction), args.seed) for c in caps]
     probe = full = None
     if args.probe is not None:
         c = by_id[args.probe]
-        probe = run(venue, c, math.floor(c.capacity * args.probe_fraction), args.seed)
+        probe = run(venue, c, math.floor(c.load.capacity * args.probe_fraction), args.seed)
     if args.full is not None:
-        full = run(venue, by_id[args.full], by_id[args.full].capacity, args.seed)
+        full = run(venue, by_id[args.full], by_id[args.full].load.capacity, args.seed)
     lines = [
         f"Command: `/root/fpenv/bin/python benchmarks/bench_evacuation.py "
         f"{' '.join(shlex.quote(a) for a in sys.argv[1:])}` ({dt.date.today().isoformat()}, Python "

@@ -102,27 +102,27 @@ def capacity_table_html(caps: Sequence[C.HallCapacity]) -> str:
     """Return the per-hall table with the binding limit's cell highlighted."""
     rows = []
     for c in caps:
-        load_cls = " class='binding'" if c.binding == "occupant_load" else ""
-        egress_cls = " class='binding'" if c.binding in {"egress_width", "no_exit"} else ""
+        load_cls = " class='binding'" if c.load.binding == "occupant_load" else ""
+        egress_cls = " class='binding'" if c.load.binding in {"egress_width", "no_exit"} else ""
         over = (
-            c.max_travel_straight_m is not None
-            and c.travel_measure == "straight"
-            and (c.max_travel_straight_m > c.travel_limit_m)
+            c.travel.straight_m is not None
+            and c.travel.measure == "straight"
+            and (c.travel.straight_m > c.travel.limit_m)
         )
         walk_over = (
-            c.max_travel_walk_m is not None
-            and c.travel_measure == "walk"
-            and (c.max_travel_walk_m > c.travel_limit_m)
+            c.travel.walk_m is not None
+            and c.travel.measure == "walk"
+            and (c.travel.walk_m > c.travel.limit_m)
         )
         rows.append(
             f"<tr data-hall='{_esc(c.hall_id)}'><td>{_esc(c.hall_id)}</td><td>{_esc(c.name)}</td>"
-            f"<td>{c.gross_area_m2:,.0f}</td><td>{c.booth_area_m2:,.0f}</td>"
-            f"<td>{c.circulation_area_m2:,.0f}</td><td>{c.exit_count}</td>"
-            f"<td>{c.exit_width_m:.1f}</td><td{load_cls}>{c.occupant_load:,}</td>"
-            f"<td{egress_cls}>{c.egress_capacity:,}</td><td><b>{c.capacity:,}</b></td>"
-            f"<td>{_esc(c.binding)}</td>"
-            f"<td{' class=over' if over else ''}>{_num(c.max_travel_straight_m)}</td>"
-            f"<td{' class=over' if walk_over else ''}>{_num(c.max_travel_walk_m)}</td>"
+            f"<td>{c.areas.gross_m2:,.0f}</td><td>{c.areas.booth_m2:,.0f}</td>"
+            f"<td>{c.areas.circulation_m2:,.0f}</td><td>{c.exit_count}</td>"
+            f"<td>{c.exit_width_m:.1f}</td><td{load_cls}>{c.load.occupant_load:,}</td>"
+            f"<td{egress_cls}>{c.load.egress_capacity:,}</td><td><b>{c.load.capacity:,}</b></td>"
+            f"<td>{_esc(c.load.binding)}</td>"
+            f"<td{' class=over' if over else ''}>{_num(c.travel.straight_m)}</td>"
+            f"<td{' class=over' if walk_over else ''}>{_num(c.travel.walk_m)}</td>"
             f"<td>{_num(c.evacuation_s, '{:.0f}')}</td></tr>"
         )
     head = (
@@ -184,17 +184,17 @@ def _svg_map(venue: Venue, caps: Sequence[C.HallCapacity], size: int = 900) -> s
     by_id = {c.hall_id: c for c in caps}
     for hid, g in zip(venue.halls[Col.HALL_ID].astype(str), venue.halls.geometry, strict=True):
         c = by_id.get(hid)
-        fill = "#ffe08a" if c and c.binding != "occupant_load" else "#e8f0fe"
+        fill = "#ffe08a" if c and c.load.binding != "occupant_load" else "#e8f0fe"
         pts = " ".join(tx(x, y) for x, y in np.asarray(g.exterior.coords))
         parts.append(f"<polygon points='{pts}' fill='{fill}' stroke='#333'/>")
         cx, cy = g.representative_point().coords[0]
-        label = f"{hid}: {c.capacity:,}" if c else hid
+        label = f"{hid}: {c.load.capacity:,}" if c else hid
         parts.append(
             f"<text x='{(cx - x0) * s:.1f}' y='{(y1 - cy) * s:.1f}' font-size='14' "
             f"text-anchor='middle'>{_esc(label)}</text>"
         )
-        if c and c.farthest_straight_xy:
-            fx, fy = c.farthest_straight_xy
+        if c and c.travel.straight_xy:
+            fx, fy = c.travel.straight_xy
             parts.append(
                 f"<circle cx='{(fx - x0) * s:.1f}' cy='{(y1 - fy) * s:.1f}' r='4' fill='#b00020'/>"
             )
@@ -393,8 +393,8 @@ class StaffPage:
             xs.append(tf.xy[:, 0])
             ys.append(tf.xy[:, 1])
             ds.append(tf.straight_m)
-            if c.past_limit_points:
-                arr = np.asarray(c.past_limit_points)
+            if c.travel.past_limit_points:
+                arr = np.asarray(c.travel.past_limit_points)
                 px.append(arr[:, 0])
                 py.append(arr[:, 1])
         cat = lambda a: np.concatenate(a) if a else np.zeros(0)  # noqa: E731

@@ -4,6 +4,7 @@ One module per computed quantity, as PedPy does:
 
 - :mod:`~floorplan.capacity.profiles`: fire-code profiles (GB 50016, IBC, UK) with clauses;
 - :mod:`~floorplan.capacity.hall`: per-hall occupant load, egress capacity, travel distance;
+- :mod:`~floorplan.capacity.results`: the frozen records those figures come in;
 - :mod:`~floorplan.capacity.farthest`: the open floor's point farthest from every exit;
 - :mod:`~floorplan.capacity.evacuation`: the SFPE hydraulic evacuation time;
 - :mod:`~floorplan.capacity.sim`: the JuPedSim agent simulation (the ``sim`` extra);
@@ -29,17 +30,7 @@ from floorplan.capacity.crowding import (
     read_counts_csv,
 )
 from floorplan.capacity.evacuation import SFPE_SPEED_MPS, Evacuation, hydraulic_evacuation
-from floorplan.capacity.hall import (
-    EXIT_KINDS,
-    HEAT_SPACING_M,
-    Binding,
-    CapacityTotal,
-    ExitInfo,
-    HallCapacity,
-    TravelField,
-    hall_capacity,
-    totals,
-)
+from floorplan.capacity.hall import EXIT_KINDS, HEAT_SPACING_M, hall_capacity, totals
 from floorplan.capacity.profiles import (
     DEFAULT_PROFILE,
     Measure,
@@ -47,6 +38,16 @@ from floorplan.capacity.profiles import (
     ProfileValue,
     known_profiles,
     load_profile,
+)
+from floorplan.capacity.results import (
+    Areas,
+    Binding,
+    CapacityTotal,
+    ExitInfo,
+    HallCapacity,
+    Load,
+    Travel,
+    TravelField,
 )
 from floorplan.capacity.sim import SimResult, jupedsim_available, simulate_evacuation
 from floorplan.errors import CountError, ProfileError
@@ -62,6 +63,7 @@ __all__ = [
     "HEAT_SPACING_M",
     "LOS",
     "SFPE_SPEED_MPS",
+    "Areas",
     "Binding",
     "CapacityTotal",
     "CountError",
@@ -69,12 +71,14 @@ __all__ = [
     "Evacuation",
     "ExitInfo",
     "HallCapacity",
+    "Load",
     "Measure",
     "PeakForecast",
     "Profile",
     "ProfileError",
     "ProfileValue",
     "SimResult",
+    "Travel",
     "TravelField",
     "crowding",
     "forecast_peak",

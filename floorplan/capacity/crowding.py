@@ -19,7 +19,7 @@ from floorplan.errors import (
 from floorplan.schema import Col
 
 if TYPE_CHECKING:
-    from floorplan.capacity.hall import HallCapacity
+    from floorplan.capacity.results import HallCapacity
 
 # --------------------------------------------------------------------------- crowding
 
@@ -111,16 +111,16 @@ def parse_count(value: Any, *, hall_id: str = "") -> int:
     return int(num)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Crowding:
     """People in a hall (or zone) now: density on the net floor, Fruin level, share of capacity."""
 
     name: str
-    hall_ids: list[str]
+    hall_ids: tuple[str, ...]
     count: int
     area_m2: float
     density_ppm2: float
-    los: str
+    los: LOS
     capacity: int
     share_of_capacity: float | None
 
@@ -132,6 +132,8 @@ class Crowding:
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict."""
         d = asdict(self)
+        d["hall_ids"] = list(self.hall_ids)
+        d["los"] = str(self.los)
         d["density_ppm2"] = round(self.density_ppm2, 4)
         d["area_m2"] = round(self.area_m2, 2)
         if self.share_of_capacity is not None:
@@ -141,16 +143,16 @@ class Crowding:
 
 
 def _crowd(name: str, cs: Sequence[HallCapacity], count: int) -> Crowding:
-    area = sum(c.net_area_m2 for c in cs)
+    area = sum(c.areas.net_m2 for c in cs)
     dens = count / area if area > 0 else (math.inf if count else 0.0)
-    cap = sum(c.capacity for c in cs)
+    cap = sum(c.load.capacity for c in cs)
     return Crowding(
         name,
-        [c.hall_id for c in cs],
+        tuple(c.hall_id for c in cs),
         count,
         area,
         dens,
-        (fruin_los(dens) if math.isfinite(dens) else LOS.F).value,
+        fruin_los(dens) if math.isfinite(dens) else LOS.F,
         cap,
         count / cap if cap > 0 else None,
     )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 from floorplan.capacity.crowding import parse_count
 
 if TYPE_CHECKING:
-    from floorplan.capacity.hall import HallCapacity
+    from floorplan.capacity.results import HallCapacity
 
 
 #: SFPE hydraulic model: free walking speed, maximum specific flow, boundary layer.
@@ -20,7 +20,7 @@ SFPE_BOUNDARY_M: Final = 0.15
 # --------------------------------------------------------------------------- evacuation
 
 
-@dataclass
+@dataclass(frozen=True)
 class Evacuation:
     """A hydraulic (SFPE) evacuation estimate for one hall.
 
@@ -96,7 +96,7 @@ def hydraulic_evacuation(
     CountError
         When ``occupants`` is negative or not a whole number.
     """
-    n = cap.capacity if occupants is None else parse_count(occupants, hall_id=cap.hall_id)
+    n = cap.load.capacity if occupants is None else parse_count(occupants, hall_id=cap.hall_id)
     per_exit: dict[str, float] = {}
     lower = 0.0
     travel = 0.0

@@ -27,8 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
@@ -39,12 +38,24 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from floorplan.capacity import farthest as _farthest
-from floorplan.capacity.evacuation import SFPE_BOUNDARY_M, Evacuation, hydraulic_evacuation
+from floorplan.capacity.evacuation import SFPE_BOUNDARY_M, hydraulic_evacuation
 from floorplan.capacity.profiles import DEFAULT_PROFILE, AreaBasis, Measure, Profile, load_profile
+from floorplan.capacity.results import (
+    Areas,
+    Binding,
+    CapacityTotal,
+    ExitInfo,
+    HallCapacity,
+    Load,
+    Travel,
+    TravelField,
+)
 from floorplan.errors import NoRouteError, OptionError, PlaceError
 from floorplan.problems import Problem, RuleCode
 from floorplan.schema import Col, OpeningKind
 from floorplan.venue import Venue
+
+__all__ = ["EXIT_KINDS", "HEAT_SPACING_M", "WALK_CLEARANCE_M", "WALK_SAMPLES", "hall_capacity"]
 
 #: Opening kinds that lead out of the building; connections lead to another hall.
 EXIT_KINDS: Final = frozenset(
@@ -63,154 +74,21 @@ HEAT_SPACING_M: Final = 2.0
 # --------------------------------------------------------------------------- halls
 
 
-class Binding(StrEnum):
-    """Which limit sets a hall's capacity."""
-
-    OCCUPANT_LOAD = "occupant_load"
-    EGRESS_WIDTH = "egress_width"
-    NO_EXIT = "no_exit"
-
-
-@dataclass
-class ExitInfo:
-    """One exit of a hall with its share of the occupants (by walking catchment)."""
-
-    opening_id: str
-    kind: str
-    width_m: float
-    effective_width_m: float
-    share: float = 0.0
-    min_walk_m: float = 0.0
-    max_walk_m: float = 0.0
-
-
-@dataclass
-class TravelField:
-    """Distances to the nearest exit over a hall, for the heat map (not in ``to_dict``).
-
-    Attributes
-    ----------
-    xy, straight_m
-        Grid points (``HEAT_SPACING_M``) of the open floor and their straight distance.
-    walk_xy, walk_m, walk_exit
-        The walking samples, their walking distance and the index of their nearest
-        exit (in :attr:`HallCapacity.exits`; -1 and ``inf`` when none is reachable).
-    n_grid
-        How many of the walking samples come from the even grid (the rest are the
-        farthest straight-line points, which would bias the catchment shares).
-    """
-
-    xy: NDArray[np.float64]
-    straight_m: NDArray[np.float64]
-    walk_xy: NDArray[np.float64]
-    walk_m: NDArray[np.float64]
-    walk_exit: NDArray[np.int64]
-    n_grid: int = 0
-
-
-@dataclass
-class HallCapacity:
-    """The capacity figures of one hall (see the module docstring for definitions)."""
-
-    hall_id: str
-    name: str
-    kind: str
-    zone: str
-    profile: str
-    gross_area_m2: float
-    net_area_m2: float
-    booth_area_m2: float
-    circulation_area_m2: float
-    exits: list[ExitInfo]
-    exit_width_m: float
-    occupant_load: int
-    egress_capacity: int
-    capacity: int
-    binding: str
-    travel_limit_m: float
-    travel_measure: str
-    max_travel_straight_m: float | None
-    farthest_straight_xy: tuple[float, float] | None
-    max_travel_walk_m: float | None
-    farthest_walk_xy: tuple[float, float] | None
-    past_limit_m2: float
-    past_limit_points: list[tuple[float, float]]
-    evacuation: Evacuation | None
-    findings: list[Problem] = field(default_factory=list)
-    travel_field: TravelField | None = None
-
-    @property
-    def exit_count(self) -> int:
-        """Return the number of exits counted."""
-        return len(self.exits)
-
-    @property
-    def evacuation_s(self) -> float | None:
-        """Return the hydraulic evacuation time at capacity."""
-        return self.evacuation.evacuation_s if self.evacuation else None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (the heat-map field is left out)."""
-
-        def r(x: float | None, n: int = 3) -> float | None:
-            return None if x is None or not math.isfinite(x) else round(x, n)
-
-        def pt(p: tuple[float, float] | None) -> list[float] | None:
-            return None if p is None else [round(p[0], 3), round(p[1], 3)]
-
-        return {
-            "hall_id": self.hall_id,
-            "name": self.name,
-            "kind": self.kind,
-            "zone": self.zone,
-            "profile": self.profile,
-            "gross_area_m2": r(self.gross_area_m2),
-            "net_area_m2": r(self.net_area_m2),
-            "booth_area_m2": r(self.booth_area_m2),
-            "circulation_area_m2": r(self.circulation_area_m2),
-            "exit_count": self.exit_count,
-            "exit_width_m": r(self.exit_width_m),
-            "exits": [
-                {
-                    "opening_id": e.opening_id,
-                    "kind": e.kind,
-                    "width_m": r(e.width_m),
-                    "effective_width_m": r(e.effective_width_m),
-                    "share": r(e.share, 4),
-                    "max_walk_m": r(e.max_walk_m, 2),
-                }
-                for e in self.exits
-            ],
-            "occupant_load": self.occupant_load,
-            "egress_capacity": self.egress_capacity,
-            "capacity": self.capacity,
-            "binding": self.binding,
-            "travel_limit_m": r(self.travel_limit_m),
-            "travel_measure": self.travel_measure,
-            "max_travel_straight_m": r(self.max_travel_straight_m, 2),
-            "farthest_straight_xy": pt(self.farthest_straight_xy),
-            "max_travel_walk_m": r(self.max_travel_walk_m, 2),
-            "farthest_walk_xy": pt(self.farthest_walk_xy),
-            "past_limit_m2": r(self.past_limit_m2, 2),
-            "past_limit_points": [pt(p) for p in self.past_limit_points],
-            "evacuation_s": r(self.evacuation_s, 1),
-            "evacuation": self.evacuation.to_dict() if self.evacuation else None,
-            "findings": [f.to_dict() for f in self.findings],
-        }
-
-
 def _area(x: float) -> float:
     return round(float(x), _AREA_DIGITS)
-
-
-def _ceil(q: Fraction) -> int:
-    return math.ceil(q)
 
 
 def _open_floor(hall: BaseGeometry, blocked: Sequence[BaseGeometry]) -> BaseGeometry:
     if not blocked:
         return hall
     return shapely.difference(hall, shapely.union_all(list(blocked)))
+
+
+def _in_hall(frame: Any, hall_id: str) -> list[BaseGeometry]:
+    """Return the geometries of ``frame``'s rows in hall ``hall_id``."""
+    if len(frame) == 0:
+        return []
+    return list(frame.geometry.values[(frame[Col.HALL_ID].astype(str) == hall_id).to_numpy()])
 
 
 def _hall_zone(venue: Venue, hall_id: str) -> str:
@@ -249,7 +127,7 @@ def _walk_distances(
     router: Any,
     floor: BaseGeometry,
     pts: NDArray[np.float64],
-    exits: list[ExitInfo],
+    exits: Sequence[ExitInfo],
     segs: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Return each point's walking distance to its nearest exit and that exit's index.
@@ -335,7 +213,7 @@ def hall_capacity(
     spacing_m
         Grid spacing of the straight-line farthest point search (≤ 0.5 m).
     with_field
-        Keep the heat-map grid and walking samples in :attr:`HallCapacity.field`.
+        Keep the heat-map grid and walking samples in :attr:`HallCapacity.travel_field`.
 
     Raises
     ------
@@ -350,257 +228,268 @@ def hall_capacity(
     if unknown:
         msg = f"unknown hall {unknown[0]!r}; halls: {', '.join(all_ids)}"
         raise OptionError(msg)
-    out = []
-    for hid in wanted:
-        k = all_ids.index(hid)
-        out.append(
-            _one_hall(
-                venue,
-                k,
-                prof=prof,
-                limit_m=limit_m,
-                measure=measure,
-                router=router,
-                walk_samples=walk_samples,
-                spacing_m=spacing_m,
-                with_field=with_field,
-            )
-        )
-    return out
+    how = _How(prof, limit_m, measure, router, walk_samples, spacing_m, with_field)
+    return [_one_hall(venue, all_ids.index(hid), how) for hid in wanted]
 
 
-def _one_hall(
-    venue: Venue,
-    k: int,
-    *,
-    prof: Profile,
-    limit_m: float,
-    measure: Measure,
-    router: Any,
-    walk_samples: int,
-    spacing_m: float,
-    with_field: bool,
-) -> HallCapacity:
+@dataclass(frozen=True)
+class _How:
+    """How every hall of one :func:`hall_capacity` call is measured."""
+
+    prof: Profile
+    limit_m: float
+    measure: Measure
+    router: Any
+    walk_samples: int
+    spacing_m: float
+    with_field: bool
+
+
+@dataclass(frozen=True, eq=False)
+class _Floor:
+    """One hall's open floor and exits: what the travel figures are measured over."""
+
+    hall_id: str
+    floor: BaseGeometry
+    exits: tuple[ExitInfo, ...]
+    #: The exits as ``(k, 2, 2)`` segments (first and last vertex of each opening).
+    segs: NDArray[np.float64]
+
+
+def _one_hall(venue: Venue, k: int, how: _How) -> HallCapacity:
     row = venue.halls.iloc[k]
     hid = str(row[Col.HALL_ID])
-    hall = row.geometry
-    name = str(row.get(Col.NAME, "") or hid)
-    kind = str(row.get(Col.KIND, "") or "hall")
+    booths, obstacles = _in_hall(venue.booths, hid), _in_hall(venue.obstacles, hid)
+    areas = _areas(row.geometry, booths, obstacles)
+    exits, segs = _exits(venue, hid)
+    where = _Floor(hid, _open_floor(row.geometry, booths + obstacles), exits, segs)
+    load, no_exit = _load(hid, areas, exits, how.prof)
+    travel, exits, field, found = _travel(venue, where, how)
+    cap = HallCapacity(
+        hall_id=hid,
+        name=str(row.get(Col.NAME, "") or hid),
+        kind=str(row.get(Col.KIND, "") or "hall"),
+        zone=_hall_zone(venue, hid),
+        profile=how.prof.name,
+        areas=areas,
+        exits=exits,
+        load=load,
+        travel=travel,
+        findings=(*no_exit, *found),
+        travel_field=field if how.with_field else None,
+    )
+    return replace(cap, evacuation=hydraulic_evacuation(cap)) if exits else cap
 
-    def mine(frame: Any) -> list[BaseGeometry]:
-        if len(frame) == 0:
-            return []
-        return list(frame.geometry.values[(frame[Col.HALL_ID].astype(str) == hid).to_numpy()])
 
-    booths, obstacles = mine(venue.booths), mine(venue.obstacles)
+def _areas(
+    hall: BaseGeometry, booths: Sequence[BaseGeometry], obstacles: Sequence[BaseGeometry]
+) -> Areas:
+    """Return the hall's gross, net (less fixed obstacles), booth and circulation areas."""
     gross = _area(hall.area)
     fixed = shapely.intersection(hall, shapely.union_all(obstacles)) if obstacles else None
     net = _area(gross - (fixed.area if fixed is not None else 0.0))
     booth_area = _area(shapely.union_all(booths).area) if booths else 0.0
-    circulation = _area(max(net - booth_area, 0.0))
-    floor = _open_floor(hall, booths + obstacles)
+    return Areas(gross, net, booth_area, _area(max(net - booth_area, 0.0)))
 
+
+def _exits(venue: Venue, hall_id: str) -> tuple[tuple[ExitInfo, ...], NDArray[np.float64]]:
+    """Return the hall's exits (connections to other halls do not count) and their segments."""
     exits: list[ExitInfo] = []
     seg_list = []
     ops = venue.openings
     if len(ops):
-        for _, o in ops[ops[Col.HALL_ID].astype(str) == hid].iterrows():
-            okind = str(o[Col.KIND])
-            if okind not in EXIT_KINDS:
+        for _, o in ops[ops[Col.HALL_ID].astype(str) == hall_id].iterrows():
+            kind = str(o[Col.KIND])
+            if kind not in EXIT_KINDS:
                 continue
             width = float(o[Col.WIDTH_M])
             eff = max(width - 2 * SFPE_BOUNDARY_M, 0.0)
-            exits.append(ExitInfo(str(o[Col.OPENING_ID]), okind, width, eff))
+            exits.append(ExitInfo(str(o[Col.OPENING_ID]), OpeningKind(kind), width, eff))
             co = shapely.get_coordinates(o.geometry)
             seg_list.append([co[0], co[-1]])
-    segs = np.asarray(seg_list, dtype=float).reshape(-1, 2, 2)
-    exit_width = float(sum(Fraction(str(e.width_m)) for e in exits))
+    return tuple(exits), np.asarray(seg_list, dtype=float).reshape(-1, 2, 2)
 
-    area_basis = gross if prof.area_basis is AreaBasis.GROSS else net
-    occupant_load = _ceil(Fraction(str(area_basis)) * prof.persons_per_m2)
-    egress = math.floor(Fraction(str(exit_width)) / prof.width_per_person_m) if exits else 0
-    findings: list[Problem] = []
+
+def _load(
+    hall_id: str, areas: Areas, exits: Sequence[ExitInfo], prof: Profile
+) -> tuple[Load, tuple[Problem, ...]]:
+    """Return the occupant load, egress capacity and the binding one (a finding: no exit)."""
+    basis = areas.gross_m2 if prof.area_basis is AreaBasis.GROSS else areas.net_m2
+    occupant_load = math.ceil(Fraction(str(basis)) * prof.persons_per_m2)
+    width = sum(Fraction(str(e.width_m)) for e in exits)
+    egress = math.floor(Fraction(str(float(width))) / prof.width_per_person_m) if exits else 0
     if not exits:
-        binding = Binding.NO_EXIT
-        capacity = 0
-        findings.append(
-            Problem(
-                "halls",
-                hid,
-                RuleCode.NO_EXIT,
-                f"hall {hid} has no entrance, exit or emergency exit (connections to other "
-                "halls do not count): capacity 0",
-            )
+        message = (
+            f"hall {hall_id} has no entrance, exit or emergency exit (connections to other "
+            "halls do not count): capacity 0"
         )
-    elif egress < occupant_load:
-        binding, capacity = Binding.EGRESS_WIDTH, egress
-    else:
-        binding, capacity = Binding.OCCUPANT_LOAD, occupant_load
+        finding = Problem("halls", hall_id, RuleCode.NO_EXIT, message)
+        return Load(occupant_load, egress, 0, Binding.NO_EXIT), (finding,)
+    if egress < occupant_load:
+        return Load(occupant_load, egress, egress, Binding.EGRESS_WIDTH), ()
+    return Load(occupant_load, egress, occupant_load, Binding.OCCUPANT_LOAD), ()
 
-    far = (
-        _farthest.farthest_point(floor, segs, spacing_m=spacing_m, limit_m=limit_m)
-        if exits
-        else None
+
+# --------------------------------------------------------------------------- travel
+
+
+@dataclass(frozen=True, eq=False)
+class _Walks:
+    """The walking samples of a hall: points, distance and nearest exit of each."""
+
+    pts: NDArray[np.float64]
+    dist_m: NDArray[np.float64]
+    exit: NDArray[np.int64]
+    n_grid: int
+
+
+def _travel(
+    venue: Venue, where: _Floor, how: _How
+) -> tuple[Travel, tuple[ExitInfo, ...], TravelField | None, tuple[Problem, ...]]:
+    """Return the travel figures, the exits with their catchments, the heat map, findings."""
+    travel = Travel(how.limit_m, how.measure)
+    if not where.exits:
+        return travel, where.exits, None, ()
+    far = _farthest.farthest_point(
+        where.floor, where.segs, spacing_m=how.spacing_m, limit_m=how.limit_m
     )
-    straight = far.distance_m if far else None
-    far_xy = far.xy if far else None
-
-    walk_m: float | None = None
-    walk_xy: tuple[float, float] | None = None
-    tf: TravelField | None = None
-    heat = _farthest.grid_points(floor, HEAT_SPACING_M) if exits else np.zeros((0, 2))
-    heat_d = _farthest.segment_distances(heat, segs).min(axis=1) if len(heat) else np.zeros(0)
-    past_points: list[tuple[float, float]] = []
-    if exits and walk_samples > 0 and far is not None:
-        sub = router
-        if sub is None:
-            from floorplan.routing import Router  # noqa: PLC0415 - routing is heavy
-
-            sub = Router(_hall_venue(venue, hid), clearance_m=WALK_CLEARANCE_M)
-        grid = _walk_samples(floor, walk_samples)
-        # The farthest straight-line points: the first is the maximum itself, which makes
-        # the walking maximum at least the straight-line one.
-        top = heat[np.argsort(-heat_d)[: _FAR_SAMPLES - 1]] if len(heat) else np.zeros((0, 2))
-        pts = np.concatenate([grid, np.asarray([far.xy]), top])
-        wd, we = _walk_distances(sub, floor, pts, exits, segs)
-        tf = TravelField(heat, heat_d, pts, wd, we, len(grid))
-        reach = np.isfinite(wd)
-        if reach.any():
-            j = int(np.argmax(np.where(reach, wd, -1)))
-            walk_m, walk_xy = float(wd[j]), (float(pts[j, 0]), float(pts[j, 1]))
-        if not reach.all():
-            bad = pts[~reach][0]
-            walk_m = None
-            findings.append(
-                Problem(
-                    "halls",
-                    hid,
-                    RuleCode.UNREACHABLE_FLOOR,
-                    f"hall {hid}: open floor at ({bad[0]:.1f}, {bad[1]:.1f}) and "
-                    f"{int((~reach).sum()) - 1} other sample(s) reach no exit on foot",
-                )
-            )
-        _catchments(exits, wd, we, len(grid))
-        if measure is Measure.WALK:
-            past_points = [(float(x), float(y)) for x, y in pts[wd > limit_m]]
-    elif exits:
-        tf = TravelField(heat, heat_d, np.zeros((0, 2)), np.zeros(0), np.zeros(0, np.int64))
-        _catchments_straight(exits, heat, heat_d, segs)
-    if measure is Measure.STRAIGHT and len(heat):
-        past_points = [(float(x), float(y)) for x, y in heat[heat_d > limit_m]]
-    if measure is Measure.STRAIGHT:
-        past_area = far.past_limit_m2 if far else 0.0
-        worst = straight
+    heat = _farthest.grid_points(where.floor, HEAT_SPACING_M)
+    heat_d = _farthest.segment_distances(heat, where.segs).min(axis=1) if len(heat) else np.zeros(0)
+    if far is not None:
+        travel = replace(travel, straight_m=far.distance_m, straight_xy=far.xy)
+    findings: list[Problem] = []
+    if how.walk_samples > 0 and far is not None:
+        walks = _walk(venue, where, how=how, heat=heat, heat_d=heat_d, far_xy=far.xy)
+        exits = _catchments(where.exits, walks)
+        travel, unreachable = _walk_extremes(travel, where.hall_id, walks)
+        findings += unreachable
     else:
-        cell = HEAT_SPACING_M**2
-        past_area = (
-            float(len(past_points)) * cell
-            if tf is None or tf.n_grid == 0
-            else (
-                float(np.count_nonzero(tf.walk_m[: tf.n_grid] > limit_m)) * floor.area / tf.n_grid
-            )
-        )
-        worst = walk_m
-    if worst is not None and worst > limit_m:
-        findings.append(
-            Problem(
-                "halls",
-                hid,
-                RuleCode.TRAVEL_LIMIT,
-                f"hall {hid}: the farthest point is {worst:.1f} m from an exit "
-                f"({measure.value}), over the {prof.name} limit of {limit_m:g} m; "
-                f"about {past_area:.0f} m² of floor is past it",
-            )
-        )
-    cap = HallCapacity(
-        hall_id=hid,
-        name=name,
-        kind=kind,
-        zone=_hall_zone(venue, hid),
-        profile=prof.name,
-        gross_area_m2=gross,
-        net_area_m2=net,
-        booth_area_m2=booth_area,
-        circulation_area_m2=circulation,
-        exits=exits,
-        exit_width_m=exit_width,
-        occupant_load=occupant_load,
-        egress_capacity=egress,
-        capacity=capacity,
-        binding=binding.value,
-        travel_limit_m=limit_m,
-        travel_measure=measure.value,
-        max_travel_straight_m=straight,
-        farthest_straight_xy=far_xy,
-        max_travel_walk_m=walk_m,
-        farthest_walk_xy=walk_xy,
-        past_limit_m2=past_area,
-        past_limit_points=past_points,
-        evacuation=None,
-        findings=findings,
-        travel_field=tf,
+        walks = _Walks(np.zeros((0, 2)), np.zeros(0), np.zeros(0, np.int64), 0)
+        exits = _catchments_straight(where.exits, heat, heat_d, where.segs)
+    field = TravelField(heat, heat_d, walks.pts, walks.dist_m, walks.exit, walks.n_grid)
+    travel = _past_limit(travel, where.floor, field, far.past_limit_m2 if far else 0.0)
+    if travel.over_limit:
+        findings.append(_travel_finding(where.hall_id, travel, how.prof.name))
+    return travel, exits, field, tuple(findings)
+
+
+def _walk(
+    venue: Venue,
+    where: _Floor,
+    *,
+    how: _How,
+    heat: NDArray[np.float64],
+    heat_d: NDArray[np.float64],
+    far_xy: tuple[float, float],
+) -> _Walks:
+    """Measure the walks to the nearest exit from an even grid and the farthest points."""
+    router = how.router
+    if router is None:
+        from floorplan.routing import Router  # noqa: PLC0415 - routing is heavy
+
+        router = Router(_hall_venue(venue, where.hall_id), clearance_m=WALK_CLEARANCE_M)
+    grid = _walk_samples(where.floor, how.walk_samples)
+    # The farthest straight-line points: the first is the maximum itself, which makes
+    # the walking maximum at least the straight-line one.
+    top = heat[np.argsort(-heat_d)[: _FAR_SAMPLES - 1]] if len(heat) else np.zeros((0, 2))
+    pts = np.concatenate([grid, np.asarray([far_xy]), top])
+    dist, nearest = _walk_distances(router, where.floor, pts, where.exits, where.segs)
+    return _Walks(pts, dist, nearest, len(grid))
+
+
+def _walk_extremes(
+    travel: Travel, hall_id: str, walks: _Walks
+) -> tuple[Travel, tuple[Problem, ...]]:
+    """Set the farthest walk; a sample that reaches no exit is a finding (and no maximum)."""
+    reach = np.isfinite(walks.dist_m)
+    if reach.any():
+        j = int(np.argmax(np.where(reach, walks.dist_m, -1)))
+        xy = (float(walks.pts[j, 0]), float(walks.pts[j, 1]))
+        travel = replace(travel, walk_m=float(walks.dist_m[j]), walk_xy=xy)
+    if reach.all():
+        return travel, ()
+    bad = walks.pts[~reach][0]
+    message = (
+        f"hall {hall_id}: open floor at ({bad[0]:.1f}, {bad[1]:.1f}) and "
+        f"{int((~reach).sum()) - 1} other sample(s) reach no exit on foot"
     )
-    if exits:
-        cap.evacuation = hydraulic_evacuation(cap)
-    if not with_field:
-        cap.travel_field = None
-    return cap
+    finding = Problem("halls", hall_id, RuleCode.UNREACHABLE_FLOOR, message)
+    return replace(travel, walk_m=None), (finding,)
 
 
-def _catchments(
-    exits: list[ExitInfo], wd: NDArray[np.float64], we: NDArray[np.int64], n_grid: int
-) -> None:
-    """Set each exit's share of the floor (even-grid samples) and its walking extremes."""
-    grid_e = we[:n_grid]
-    reach = grid_e >= 0
-    total = max(int(reach.sum()), 1)
+def _past_limit(
+    travel: Travel, floor: BaseGeometry, field: TravelField, straight_past_m2: float
+) -> Travel:
+    """Set the floor past the limit by the profile's measure, and sample points there."""
+    limit = travel.limit_m
+    if travel.measure is Measure.STRAIGHT:
+        pts = field.xy[field.straight_m > limit] if len(field.xy) else np.zeros((0, 2))
+        area = straight_past_m2
+    else:
+        pts = field.walk_xy[field.walk_m > limit]
+        n = field.n_grid
+        area = (
+            float(len(pts)) * HEAT_SPACING_M**2
+            if n == 0
+            else float(np.count_nonzero(field.walk_m[:n] > limit)) * floor.area / n
+        )
+    points = tuple((float(x), float(y)) for x, y in pts)
+    return replace(travel, past_limit_m2=area, past_limit_points=points)
+
+
+def _travel_finding(hall_id: str, travel: Travel, profile: str) -> Problem:
+    message = (
+        f"hall {hall_id}: the farthest point is {travel.worst_m:.1f} m from an exit "
+        f"({travel.measure.value}), over the {profile} limit of {travel.limit_m:g} m; "
+        f"about {travel.past_limit_m2:.0f} m² of floor is past it"
+    )
+    return Problem("halls", hall_id, RuleCode.TRAVEL_LIMIT, message)
+
+
+def _catchments(exits: Sequence[ExitInfo], walks: _Walks) -> tuple[ExitInfo, ...]:
+    """Return the exits with their share of the floor (even-grid samples) and walk extremes."""
+    wd, we = walks.dist_m, walks.exit
+    grid_e = we[: walks.n_grid]
+    total = max(int((grid_e >= 0).sum()), 1)
+    out = []
     for i, e in enumerate(exits):
-        e.share = float(np.count_nonzero(grid_e == i)) / total
         mine = wd[(we == i) & np.isfinite(wd)]
-        e.min_walk_m = float(mine.min()) if len(mine) else 0.0
-        e.max_walk_m = float(mine.max()) if len(mine) else 0.0
+        out.append(
+            replace(
+                e,
+                share=float(np.count_nonzero(grid_e == i)) / total,
+                min_walk_m=float(mine.min()) if len(mine) else 0.0,
+                max_walk_m=float(mine.max()) if len(mine) else 0.0,
+            )
+        )
+    return tuple(out)
 
 
 def _catchments_straight(
-    exits: list[ExitInfo],
+    exits: Sequence[ExitInfo],
     pts: NDArray[np.float64],
     d: NDArray[np.float64],
     segs: NDArray[np.float64],
-) -> None:
-    """Set the catchments by straight-line distance (when walking is not measured)."""
+) -> tuple[ExitInfo, ...]:
+    """Return the exits with catchments by straight-line distance (walks not measured)."""
     if len(pts) == 0:
-        return
+        return tuple(exits)
     near = np.argmin(_farthest.segment_distances(pts, segs), axis=1)
+    out = []
     for i, e in enumerate(exits):
         sel = near == i
-        e.share = float(np.count_nonzero(sel)) / len(pts)
-        e.min_walk_m = float(d[sel].min()) if sel.any() else 0.0
-        e.max_walk_m = float(d[sel].max()) if sel.any() else 0.0
+        out.append(
+            replace(
+                e,
+                share=float(np.count_nonzero(sel)) / len(pts),
+                min_walk_m=float(d[sel].min()) if sel.any() else 0.0,
+                max_walk_m=float(d[sel].max()) if sel.any() else 0.0,
+            )
+        )
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------- totals
-
-
-@dataclass
-class CapacityTotal:
-    """Sums over several halls: a zone (halls whose booth area is mostly that zone) or the venue."""
-
-    name: str
-    hall_ids: list[str]
-    gross_area_m2: float
-    booth_area_m2: float
-    circulation_area_m2: float
-    exit_width_m: float
-    occupant_load: int
-    egress_capacity: int
-    capacity: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict."""
-        d = asdict(self)
-        for k in ("gross_area_m2", "booth_area_m2", "circulation_area_m2", "exit_width_m"):
-            d[k] = round(d[k], 3)
-        return d
 
 
 def totals(caps: Sequence[HallCapacity], *, by: str = "zone") -> list[CapacityTotal]:
@@ -619,14 +508,14 @@ def totals(caps: Sequence[HallCapacity], *, by: str = "zone") -> list[CapacityTo
     return [
         CapacityTotal(
             name=key,
-            hall_ids=[c.hall_id for c in cs],
-            gross_area_m2=sum(c.gross_area_m2 for c in cs),
-            booth_area_m2=sum(c.booth_area_m2 for c in cs),
-            circulation_area_m2=sum(c.circulation_area_m2 for c in cs),
+            hall_ids=tuple(c.hall_id for c in cs),
+            gross_area_m2=sum(c.areas.gross_m2 for c in cs),
+            booth_area_m2=sum(c.areas.booth_m2 for c in cs),
+            circulation_area_m2=sum(c.areas.circulation_m2 for c in cs),
             exit_width_m=sum(c.exit_width_m for c in cs),
-            occupant_load=sum(c.occupant_load for c in cs),
-            egress_capacity=sum(c.egress_capacity for c in cs),
-            capacity=sum(c.capacity for c in cs),
+            occupant_load=sum(c.load.occupant_load for c in cs),
+            egress_capacity=sum(c.load.egress_capacity for c in cs),
+            capacity=sum(c.load.capacity for c in cs),
         )
         for key, cs in groups.items()
     ]

@@ -14,7 +14,7 @@ JuPedSim is imported lazily: without it :func:`simulate_evacuation` raises
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
@@ -50,7 +50,7 @@ def jupedsim_available() -> bool:
     return True
 
 
-@dataclass
+@dataclass(frozen=True)
 class SimResult:
     """The outcome of one simulated evacuation.
 
@@ -72,8 +72,8 @@ class SimResult:
     hall_id: str
     occupants: int
     evacuation_s: float | None
-    remaining: list[tuple[float, int]] = field(default_factory=list)
-    frames: list[tuple[float, NDArray[np.float64]]] = field(default_factory=list)
+    remaining: tuple[tuple[float, int], ...] = ()
+    frames: tuple[tuple[float, NDArray[np.float64]], ...] = ()
     stuck: int = 0
     wall_s: float = 0.0
 
@@ -165,6 +165,46 @@ def simulate_evacuation(
         msg = f"the evacuation simulation needs JuPedSim: {INSTALL_HINT}"
         raise SimUnavailableError(msg) from None
     t0 = time.perf_counter()
+    floor, strips = _floor_and_exits(venue, cap)
+    sim = jps.Simulation(model=jps.CollisionFreeSpeedModel(), geometry=floor, dt=DT_S)
+    stage: dict[int, tuple[int, int]] = {}
+    for i, strip in strips.items():
+        sid = sim.add_exit_stage(strip)
+        stage[i] = (sid, sim.add_journey(jps.JourneyDescription([sid])))
+    if n == 0:
+        return SimResult(cap.hall_id, 0, 0.0, wall_s=time.perf_counter() - t0)
+    pos = np.asarray(
+        jps.distribute_by_number(
+            polygon=floor,
+            number_of_agents=n,
+            distance_to_agents=2.2 * _RADIUS_M,
+            distance_to_polygon=_RADIUS_M + 0.05,
+            seed=seed,
+        )
+    )
+    for p, i in zip(pos, _assign_exits(pos, cap, strips), strict=True):
+        sid, jid = stage[int(i)]
+        sim.add_agent(
+            jps.CollisionFreeSpeedModelAgentParameters(
+                position=(float(p[0]), float(p[1])),
+                journey_id=jid,
+                stage_id=sid,
+                desired_speed=SFPE_SPEED_MPS,
+                radius=_RADIUS_M,
+            )
+        )
+    remaining, shots = _run(sim, max_time_s=max_time_s, progress=progress, frames=frames)
+    stuck = int(sim.agent_count())
+    # Agents leave within the last simulated second; refining with that second's steps is
+    # not worth it: report the end of that second (±1 s).
+    end_s = float(sim.elapsed_time()) if stuck == 0 else None
+    return SimResult(
+        cap.hall_id, n, end_s, remaining, shots, stuck, wall_s=time.perf_counter() - t0
+    )
+
+
+def _floor_and_exits(venue: Venue, cap: HallCapacity) -> tuple[BaseGeometry, dict[int, Any]]:
+    """Return the hall's walkable floor and an exit strip per usable exit (by exit index)."""
     floor = _floor(venue, cap.hall_id)
     if floor.is_empty:
         msg = f"hall {cap.hall_id} has no open floor to simulate"
@@ -179,56 +219,33 @@ def simulate_evacuation(
     if not strips:
         msg = f"hall {cap.hall_id} has no exit an agent can reach"
         raise FloorplanError(msg)
-    sim = jps.Simulation(model=jps.CollisionFreeSpeedModel(), geometry=floor, dt=DT_S)
-    stage: dict[int, tuple[int, int]] = {}
-    for i, strip in strips.items():
-        sid = sim.add_exit_stage(strip)
-        stage[i] = (sid, sim.add_journey(jps.JourneyDescription([sid])))
-    result = SimResult(cap.hall_id, n, None)
-    if n == 0:
-        result.evacuation_s = 0.0
-        return result
-    pos = np.asarray(
-        jps.distribute_by_number(
-            polygon=floor,
-            number_of_agents=n,
-            distance_to_agents=2.2 * _RADIUS_M,
-            distance_to_polygon=_RADIUS_M + 0.05,
-            seed=seed,
-        )
-    )
-    exit_of = _assign_exits(pos, cap, strips)
-    for p, i in zip(pos, exit_of, strict=True):
-        sid, jid = stage[int(i)]
-        sim.add_agent(
-            jps.CollisionFreeSpeedModelAgentParameters(
-                position=(float(p[0]), float(p[1])),
-                journey_id=jid,
-                stage_id=sid,
-                desired_speed=SFPE_SPEED_MPS,
-                radius=_RADIUS_M,
-            )
-        )
+    return floor, strips
+
+
+def _run(
+    sim: Any,
+    *,
+    max_time_s: float,
+    progress: Callable[[float, int], None] | None,
+    frames: bool,
+) -> tuple[tuple[tuple[float, int], ...], tuple[tuple[float, NDArray[np.float64]], ...]]:
+    """Step ``sim`` a simulated second at a time; return agents left per second and frames."""
+    remaining: list[tuple[float, int]] = []
+    shots: list[tuple[float, NDArray[np.float64]]] = []
     steps_per_s = round(1.0 / DT_S)
     next_frame = 0.0
     while sim.agent_count() > 0 and sim.elapsed_time() < max_time_s:
         t = sim.elapsed_time()
         if frames and t >= next_frame - DT_S / 2:  # elapsed time sums float steps
             xy = np.array([a.position for a in sim.agents()], dtype=float).reshape(-1, 2)
-            result.frames.append((t, xy))
+            shots.append((t, xy))
             next_frame += FRAME_EVERY_S
         sim.iterate(steps_per_s)
         left = sim.agent_count()
-        result.remaining.append((sim.elapsed_time(), left))
+        remaining.append((sim.elapsed_time(), left))
         if progress is not None:
             progress(sim.elapsed_time(), left)
-    result.stuck = sim.agent_count()
-    if result.stuck == 0:
-        # Agents leave within the last simulated second; refine with the last second's steps
-        # is not worth it: report the end of that second (±1 s).
-        result.evacuation_s = float(sim.elapsed_time())
-    result.wall_s = time.perf_counter() - t0
-    return result
+    return tuple(remaining), tuple(shots)
 
 
 def _assign_exits(

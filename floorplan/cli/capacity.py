@@ -86,11 +86,12 @@ def run(args: argparse.Namespace) -> int:
         return "-" if x is None else f"{x:.1f}"
 
     for c in caps:
+        a, load, t = c.areas, c.load, c.travel
         print(
-            f"{c.hall_id:<8} {c.gross_area_m2:>9.0f} {c.booth_area_m2:>9.0f} {c.exit_count:>5} "
-            f"{c.exit_width_m:>7.1f} {c.occupant_load:>7} {c.egress_capacity:>7} "
-            f"{c.capacity:>8} {c.binding:<13} {f(c.max_travel_straight_m):>8} "
-            f"{f(c.max_travel_walk_m):>7} {f(c.evacuation_s):>7}"
+            f"{c.hall_id:<8} {a.gross_m2:>9.0f} {a.booth_m2:>9.0f} {c.exit_count:>5} "
+            f"{c.exit_width_m:>7.1f} {load.occupant_load:>7} {load.egress_capacity:>7} "
+            f"{load.capacity:>8} {load.binding:<13} {f(t.straight_m):>8} "
+            f"{f(t.walk_m):>7} {f(c.evacuation_s):>7}"
         )
     for z in zones:
         print(f"zone {z.name or '(none)'}: capacity {z.capacity} ({', '.join(z.hall_ids)})")

@@ -106,20 +106,21 @@ def _table_highlights_binding_limit(page: Any, caps: list[C.HallCapacity]) -> No
     for c in caps:
         row = table.locator(f"tr[data-hall='{c.hall_id}']")
         expect(row).to_contain_text(c.name)
-        expect(row).to_contain_text(c.binding)
-        expect(row.locator("td b")).to_have_text(f"{c.capacity:,}")
+        expect(row).to_contain_text(c.load.binding)
+        expect(row.locator("td b")).to_have_text(f"{c.load.capacity:,}")
         binding = row.locator("td.binding")
         expect(binding).to_have_count(1)
         # The highlighted cell is the limit that binds, and it shows that limit's figure.
-        limit = c.occupant_load if c.binding == "occupant_load" else c.egress_capacity
+        load = c.load
+        limit = load.occupant_load if load.binding == "occupant_load" else load.egress_capacity
         expect(binding).to_have_text(f"{limit:,}")
         colour = binding.evaluate("e => getComputedStyle(e).backgroundColor")
         assert colour == BINDING_RGB
         # The other limit is not highlighted.
-        other = c.egress_capacity if c.binding == "occupant_load" else c.occupant_load
+        other = load.egress_capacity if load.binding == "occupant_load" else load.occupant_load
         plain = row.locator("td:not(.binding)", has_text=f"{other:,}")
         assert plain.count() >= 1
-    assert {c.binding for c in caps} >= {"egress_width"}  # hall A: the one entrance binds
+    assert {c.load.binding for c in caps} >= {"egress_width"}  # hall A: the one entrance binds
 
 
 def test_crowd_count_shows_density_and_level(server: Server, caps: list[C.HallCapacity]) -> None:

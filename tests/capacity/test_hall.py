@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -16,6 +17,7 @@ from floorplan.capacity import farthest
 from floorplan.cli import main
 from floorplan.errors import CountError, OptionError, ProfileError
 from floorplan.io import load_venue
+from floorplan.problems import RuleCode
 
 from conftest import ORIGIN, Spec, booth, door, write_spec
 
@@ -82,20 +84,20 @@ def shifted(geom: object) -> object:
 
 def test_gb50016_arithmetic(caps: dict[str, C.HallCapacity]) -> None:
     a, b = caps["A"], caps["B"]
-    assert a.gross_area_m2 == pytest.approx(1200.0)
-    assert a.occupant_load == 900  # 1200 × 0.75
+    assert a.areas.gross_m2 == pytest.approx(1200.0)
+    assert a.load.occupant_load == 900  # 1200 × 0.75
     # Connections AB and AN do not count: 4.0 + 2.6 m.
     assert a.exit_width_m == pytest.approx(6.6)
     assert {e.opening_id for e in a.exits} == {"A-EN", "A-EX"}
-    assert a.egress_capacity == 1015  # floor(6.6 / 0.65 × 100) = floor(1015.38)
-    assert (a.capacity, a.binding) == (900, "occupant_load")
-    assert a.booth_area_m2 == pytest.approx(36 + 192)
-    assert a.circulation_area_m2 == pytest.approx(1200 - 228)
+    assert a.load.egress_capacity == 1015  # floor(6.6 / 0.65 × 100) = floor(1015.38)
+    assert (a.load.capacity, a.load.binding) == (900, "occupant_load")
+    assert a.areas.booth_m2 == pytest.approx(36 + 192)
+    assert a.areas.circulation_m2 == pytest.approx(1200 - 228)
     # 900 × 0.75 = 675; 1.3 / 0.65 × 100 is exactly 200, which floats round to 199.99...
-    assert b.occupant_load == 675
-    assert b.egress_capacity == 200
-    assert (b.capacity, b.binding) == (200, "egress_width")
-    assert b.net_area_m2 == pytest.approx(896.0)  # the column is not floor
+    assert b.load.occupant_load == 675
+    assert b.load.egress_capacity == 200
+    assert (b.load.capacity, b.load.binding) == (200, "egress_width")
+    assert b.areas.net_m2 == pytest.approx(896.0)  # the column is not floor
 
 
 def test_ceil_of_occupant_load(tmp_path: Path) -> None:
@@ -106,15 +108,15 @@ def test_ceil_of_occupant_load(tmp_path: Path) -> None:
     spec.replace("openings", "AN", LineString([(5, 30.1), (8, 30.1)]))
     venue = load_venue(write_spec(spec, tmp_path / "v"))
     b = C.hall_capacity(venue, halls=["B"], walk_samples=0)[0]
-    assert b.occupant_load == 678
+    assert b.load.occupant_load == 678
 
 
 def test_hall_without_exit_is_capacity_zero_with_finding(caps: dict[str, C.HallCapacity]) -> None:
     n = caps["N"]
-    assert n.exits == []
-    assert n.capacity == 0
-    assert n.binding == "no_exit"
-    assert n.max_travel_straight_m is None
+    assert n.exits == ()
+    assert n.load.capacity == 0
+    assert n.load.binding == "no_exit"
+    assert n.travel.straight_m is None
     assert [f.rule for f in n.findings] == ["no_exit"]
     assert "N" in n.findings[0].message
     d = n.to_dict()
@@ -135,11 +137,11 @@ def test_straight_farthest_matches_brute_force(caps: dict[str, C.HallCapacity]) 
         floor = hall.difference(shapely.union_all(blocked))
         lines = [shifted(spec.find("openings", o)[1]) for o in exit_ids]
         brute = brute_farthest(floor, lines)
-        got = caps[hid].max_travel_straight_m
+        got = caps[hid].travel.straight_m
         assert got is not None
         assert abs(got - brute) <= 1.0, (hid, got, brute)
         # The reported point is on the floor and that far from the exits.
-        xy = shapely.Point(caps[hid].farthest_straight_xy)
+        xy = shapely.Point(caps[hid].travel.straight_xy)
         assert floor.buffer(1e-6).covers(xy)
         assert shapely.MultiLineString(lines).distance(xy) == pytest.approx(got, abs=1e-6)
 
@@ -147,9 +149,9 @@ def test_straight_farthest_matches_brute_force(caps: dict[str, C.HallCapacity]) 
 def test_walking_never_shorter_than_straight(caps: dict[str, C.HallCapacity]) -> None:
     for hid in ("A", "B"):
         c = caps[hid]
-        assert c.max_travel_walk_m is not None
-        assert c.max_travel_straight_m is not None
-        assert c.max_travel_walk_m >= c.max_travel_straight_m - 1e-9
+        assert c.travel.walk_m is not None
+        assert c.travel.straight_m is not None
+        assert c.travel.walk_m >= c.travel.straight_m - 1e-9
         tf = c.travel_field
         assert tf is not None
         straight = farthest.segment_distances(tf.walk_xy, _exit_segs(c)).min(axis=1)
@@ -176,22 +178,22 @@ def test_travel_limit_finding_and_sprinklers(venue_path: Path) -> None:
     venue = load_venue(venue_path)
     plain = C.hall_capacity(venue, halls=["A"], walk_samples=0)[0]
     sprink = C.hall_capacity(venue, halls=["A"], walk_samples=0, sprinklered=True)[0]
-    assert plain.travel_limit_m == 30.0
-    assert sprink.travel_limit_m == 37.5
-    far = plain.max_travel_straight_m
+    assert plain.travel.limit_m == 30.0
+    assert sprink.travel.limit_m == 37.5
+    far = plain.travel.straight_m
     assert far is not None
     assert ("travel_limit" in [f.rule for f in plain.findings]) == (far > 30.0)
-    assert sprink.past_limit_m2 <= plain.past_limit_m2
+    assert sprink.travel.past_limit_m2 <= plain.travel.past_limit_m2
 
 
 def test_ibc_units(venue_path: Path) -> None:
     venue = load_venue(venue_path)
     a = C.hall_capacity(venue, profile="ibc", halls=["A"], walk_samples=0)[0]
     # 1200 m² / (30 ft² = 2.7870912 m²) = 430.56 → 431; 6.6 m / 0.2 in (5.08 mm) = 1299.2
-    assert a.occupant_load == 431
-    assert a.egress_capacity == 1299
-    assert a.travel_limit_m == pytest.approx(200 * 0.3048)
-    assert a.travel_measure == "walk"
+    assert a.load.occupant_load == 431
+    assert a.load.egress_capacity == 1299
+    assert a.travel.limit_m == pytest.approx(200 * 0.3048)
+    assert a.travel.measure == "walk"
 
 
 def test_unknown_profile_lists_known_ones(venue_path: Path) -> None:
@@ -223,9 +225,9 @@ def test_user_profile_file(tmp_path: Path, venue_path: Path) -> None:
     venue = load_venue(venue_path)
     a = C.hall_capacity(venue, profile=f, halls=["A"], walk_samples=0)[0]
     assert a.profile == "mine"
-    assert a.occupant_load == 600  # 1200 / 2
-    assert a.egress_capacity == 660  # 6.6 m / 10 mm
-    assert a.capacity == 600
+    assert a.load.occupant_load == 600  # 1200 / 2
+    assert a.load.egress_capacity == 660  # 6.6 m / 10 mm
+    assert a.load.capacity == 600
 
 
 def test_broken_profile_file(tmp_path: Path) -> None:
@@ -327,7 +329,7 @@ def test_totals(caps: dict[str, C.HallCapacity]) -> None:
     assert v.capacity == 900 + 200 + 0
     assert v.occupant_load == 900 + 675 + 300
     zones = {z.name: z for z in C.totals(allc)}
-    assert zones["energy"].hall_ids == ["A"]
+    assert zones["energy"].hall_ids == ("A",)
     with pytest.raises(OptionError, match="valid: zone, venue"):
         C.totals(allc, by="planet")
 
@@ -379,3 +381,73 @@ def test_cli_text_and_unknown_profile(venue_path: Path, capsys: pytest.CaptureFi
     code, _, err = _cli(["capacity", "--venue", str(venue_path / "missing")], capsys)
     assert code == 2
     assert "Traceback" not in err
+
+
+#: The keys of ``floorplan capacity --json``'s hall records: other tools read them.
+HALL_KEYS = [
+    "hall_id",
+    "name",
+    "kind",
+    "zone",
+    "profile",
+    "gross_area_m2",
+    "net_area_m2",
+    "booth_area_m2",
+    "circulation_area_m2",
+    "exit_count",
+    "exit_width_m",
+    "exits",
+    "occupant_load",
+    "egress_capacity",
+    "capacity",
+    "binding",
+    "travel_limit_m",
+    "travel_measure",
+    "max_travel_straight_m",
+    "farthest_straight_xy",
+    "max_travel_walk_m",
+    "farthest_walk_xy",
+    "past_limit_m2",
+    "past_limit_points",
+    "evacuation_s",
+    "evacuation",
+    "findings",
+]
+
+
+def test_results_are_frozen_nested_records(caps: dict[str, C.HallCapacity]) -> None:
+    a, n = caps["A"], caps["N"]
+    assert isinstance(a.load.binding, C.Binding)
+    assert isinstance(a.exits, tuple)
+    assert isinstance(n.findings, tuple)
+    assert all(isinstance(f.rule, RuleCode) for f in n.findings)
+    for record in (a, a.areas, a.load, a.travel, a.exits[0], a.evacuation):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.hall_id = "X"  # type: ignore[misc,union-attr]
+    # The flat JSON record keeps the keys (and order) it had before the nesting.
+    d = a.to_dict()
+    assert list(d) == HALL_KEYS
+    assert list(d["exits"][0]) == [
+        "opening_id",
+        "kind",
+        "width_m",
+        "effective_width_m",
+        "share",
+        "max_walk_m",
+    ]
+    assert (d["binding"], d["travel_measure"]) == ("occupant_load", "straight")
+    assert d["max_travel_straight_m"] == round(a.travel.straight_m or 0, 2)
+    assert d["farthest_walk_xy"] == [round(v, 3) for v in a.travel.walk_xy or ()]
+    assert d["exit_width_m"] == pytest.approx(6.6)
+    json.dumps(d)
+
+
+def test_travel_over_limit_follows_the_measure() -> None:
+    straight = C.Travel(30.0, C.Measure.STRAIGHT, straight_m=31.0, walk_m=20.0)
+    assert straight.worst_m == 31.0
+    assert straight.over_limit
+    walk = C.Travel(30.0, C.Measure.WALK, straight_m=31.0, walk_m=29.0)
+    assert walk.worst_m == 29.0
+    assert not walk.over_limit
+    # Walks not measured (or some floor reaches no exit): no maximum to hold to the limit.
+    assert not C.Travel(30.0, C.Measure.WALK, straight_m=31.0).over_limit

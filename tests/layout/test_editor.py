@@ -557,9 +557,9 @@ def test_bundled_venue_shows_one_travel_problem_per_hall_as_capacity_measures() 
     found = {str(p.id): p for p in travel}
     assert len(found) == len(travel)  # one problem per hall, not one per far point
     caps = {c.hall_id: c for c in hall_capacity(venue, walk_samples=0)}
-    over = {h for h, c in caps.items() if (c.max_travel_straight_m or 0) > c.travel_limit_m}
+    over = {h for h, c in caps.items() if (c.travel.straight_m or 0) > c.travel.limit_m}
     assert set(found) == over
     for hall, p in found.items():
         assert f"hall {hall}:" in p.message
         shown = float(p.message.split(" m from the nearest exit")[0].rsplit(" ", 1)[1])
-        assert shown == pytest.approx(caps[hall].max_travel_straight_m, abs=0.1)
+        assert shown == pytest.approx(caps[hall].travel.straight_m, abs=0.1)
