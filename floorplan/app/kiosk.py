@@ -8,7 +8,6 @@ data: it reaches the page as widget labels (text) or HTML-escaped, never as mark
 
 from __future__ import annotations
 
-import html
 import math
 import time
 from collections.abc import Mapping
@@ -28,6 +27,8 @@ from panel.io.document import unlocked
 from floorplan import i18n
 from floorplan.app.context import VenueContext
 from floorplan.app.mapview import MapFrame, MapView
+from floorplan.app.resources import css, custom_js, macro
+from floorplan.app.theme import variables_css
 from floorplan.errors import FloorplanError
 from floorplan.i18n import Lang
 from floorplan.schema import Col, Zone
@@ -343,98 +344,23 @@ class KioskState(param.Parameterized):
 # The Panel page
 # ---------------------------------------------------------------------------------------
 
-_BUTTON_CSS = """
-:host { width: 100%; }
-.bk-btn { min-height: 56px; font-size: 20px; text-align: left; white-space: normal;
-  line-height: 1.25; padding: 8px 14px; touch-action: manipulation; }
-"""
-_SMALL_BUTTON_CSS = """
-.bk-btn { min-height: 56px; min-width: 56px; font-size: 20px; touch-action: manipulation; }
-"""
-# The page's two parts are children in the root row's shadow root: lay them out from there.
-_ROOT_CSS = """
-:host { width: 100vw; height: 100vh; overflow: hidden; }
-.kiosk-map { flex: 1 1 auto !important; min-width: 0 !important; height: 100vh !important;
-  width: auto !important; }
-.kiosk-side { flex: 0 0 auto !important; width: 36vw !important; max-width: 760px !important;
-  height: 100vh !important; overflow-y: auto !important; overscroll-behavior: contain;
-  padding: 8px 14px !important; box-sizing: border-box; }
-:host(.high-contrast) { background: #000000; }
-:host(.high-contrast) .kiosk-side { background: #000000 !important; color: #ffffff !important; }
-@media (orientation: portrait) {
-  :host { flex-direction: column !important; }
-  .kiosk-map { width: 100vw !important; height: 52vh !important; flex: 0 0 auto !important; }
-  .kiosk-side { width: 100vw !important; max-width: none !important; height: 48vh !important; }
-}
-"""
-_CARD_CSS = """
-:host { width: 100%; font-size: 20px; }
-h2 { font-size: 28px; margin: 4px 0; overflow-wrap: anywhere; }
-.sub { color: #495057; margin: 0 0 8px 0; }
-table { border-collapse: collapse; } td { padding: 4px 10px 4px 0; vertical-align: top; }
-td.k { color: #495057; white-space: nowrap; }
-.dist { font-size: 24px; font-weight: bold; margin: 10px 0; }
-.err { color: #b00020; font-weight: bold; }
-ol { padding-left: 28px; } li { margin: 6px 0; }
-"""
-# High contrast (WCAG AAA, over 7:1): white or yellow on black, black on yellow. The page
-# root gets the class ``high-contrast`` and every widget ``hc``; each widget lives in its
-# own shadow root, so each carries these rules, keyed on its own host's class.
+# Style sheets (floorplan/app/static), by URL: each widget lives in its own shadow root,
+# so each carries the sheets it needs; the browser loads each file once.
+_BUTTON_CSS = css("kiosk-button")
+_SMALL_BUTTON_CSS = css("kiosk-small-button")
+_ROOT_CSS = css("kiosk-root")
+_CARD_CSS = css("kiosk-card")
+_TEXT_CSS = css("kiosk-text")
+# High contrast (WCAG AAA): the page root gets the class ``high-contrast`` and every
+# widget ``hc``; static/high-contrast.css keys its rules on each widget's own host.
 HC_CLASS = "hc"
 ROOT_HC_CLASS = "high-contrast"
-_HC_CSS = """
-:host(.hc) { color: #ffffff !important; background: #000000 !important; }
-:host(.hc) .bk-btn, :host(.hc) .bk-btn-default, :host(.hc) .bk-btn-primary {
-  background: #000000 !important; color: #ffffff !important; border: 3px solid #ffff00 !important;
-  box-shadow: none !important; background-image: none !important; }
-:host(.hc) .bk-btn.bk-active, :host(.hc) .bk-btn.bk-btn-primary {
-  background: #ffff00 !important; color: #000000 !important; border-color: #ffffff !important; }
-:host(.hc) .bk-btn:hover { text-decoration: underline; }
-:host(.hc) .bk-btn:focus-visible, :host(.hc) .bk-input:focus {
-  outline: 4px solid #ffffff !important; outline-offset: 2px; }
-:host(.hc) .bk-input { background: #000000 !important; color: #ffffff !important;
-  border: 3px solid #ffff00 !important; }
-:host(.hc) .bk-input::placeholder { color: #ffffff !important; opacity: 1; }
-:host(.hc) .sub, :host(.hc) td.k, :host(.hc) .err, :host(.hc) h3 {
-  color: #ffff00 !important; opacity: 1 !important; }
-:host(.hc) a { color: #ffff00 !important; }
-:host(.hc) img { background: #ffffff; }
-"""
+_HC_CSS = css("high-contrast")
 
 
 def _idle_js(idle_s: float, home_url: str) -> CustomJS:
     """Return the browser-side guard: no accidental zoom or scroll, and the idle reset."""
-    return CustomJS(
-        args={"idle_ms": int(idle_s * 1000), "home": home_url},
-        code="""
-        const meta = document.querySelector('meta[name=viewport]')
-          || document.createElement('meta');
-        meta.name = 'viewport';
-        meta.content = 'width=device-width, initial-scale=1, maximum-scale=1, user-scalable=no';
-        document.head.appendChild(meta);
-        document.documentElement.style.overflow = 'hidden';
-        document.documentElement.style.overscrollBehavior = 'none';
-        document.body.style.overflow = 'hidden';
-        document.body.style.touchAction = 'manipulation';
-        document.addEventListener('gesturestart', (e) => e.preventDefault());
-        document.addEventListener('wheel', (e) => { if (e.ctrlKey) e.preventDefault(); },
-                                  {passive: false});
-        document.addEventListener('keydown', (e) => {
-          if ((e.ctrlKey || e.metaKey) && ['+', '-', '=', '0'].includes(e.key)) e.preventDefault();
-        });
-        if (idle_ms <= 0) { return; }
-        let touched = new URLSearchParams(location.search).has('to');
-        let last = Date.now();
-        const poke = () => { touched = true; last = Date.now(); };
-        for (const ev of ['pointerdown', 'keydown', 'wheel', 'touchstart']) {
-          document.addEventListener(ev, poke, {capture: true, passive: true});
-        }
-        window.__idle_home = home;
-        setInterval(() => {
-          if (touched && Date.now() - last >= idle_ms) { touched = false; location.replace(home); }
-        }, 500);
-        """,
-    )
+    return custom_js("idle-guard", idle_ms=int(idle_s * 1000), home=home_url)
 
 
 class KioskPage:
@@ -472,10 +398,7 @@ class KioskPage:
 
         self.search = pn.widgets.TextInput(
             sizing_mode="stretch_width",
-            stylesheets=[
-                ".bk-input { font-size: 22px; height: 60px; } :host { width: 100%; }",
-                _HC_CSS,
-            ],
+            stylesheets=[css("kiosk-search"), _HC_CSS],
         )
         self.search.param.watch(lambda e: state.set_query(e.new or ""), "value_input")
         small = [_SMALL_BUTTON_CSS, _HC_CSS]
@@ -491,9 +414,7 @@ class KioskPage:
         self.contrast.param.watch(lambda e: setattr(state, "high_contrast", e.new), "value")
         self.accessible = pn.widgets.Toggle(stylesheets=[_BUTTON_CSS, _HC_CSS])
         self.accessible.param.watch(lambda e: state.set_accessible(e.new), "value")
-        self.notice = pn.pane.HTML(
-            "", stylesheets=[":host { color: #b00020; font-size: 18px; }", _HC_CSS]
-        )
+        self.notice = pn.pane.HTML("", stylesheets=[css("kiosk-notice"), _HC_CSS])
         self.body = pn.Column(sizing_mode="stretch_width", css_classes=["kiosk-body"])
         bar = pn.FlexBox(
             self.home_btn,
@@ -515,7 +436,7 @@ class KioskPage:
             self.map_pane,
             self.side,
             sizing_mode="stretch_both",
-            stylesheets=[_ROOT_CSS],
+            stylesheets=[variables_css(), _ROOT_CSS],
             css_classes=["kiosk-root"],
         )
 
@@ -638,7 +559,7 @@ class KioskPage:
     def _render(self, *_: object) -> None:
         s = self.state
         lang = Lang(s.lang)
-        self.notice.object = html.escape(s.notice)
+        self.notice.object = macro("kiosk.html", "text", s.notice)
         items: list[Any] = []
         if s.mode == "search":
             items = self._render_hits(lang)
@@ -656,11 +577,7 @@ class KioskPage:
     def _render_hits(self, lang: Lang) -> list[Any]:
         s = self.state
         # Names the query these hits answer, so that a test can wait for the last one.
-        marker = pn.pane.HTML(
-            f"<span class='hits-for' data-q='{html.escape(s.query, quote=True)}'></span>",
-            margin=0,
-            height=0,
-        )
+        marker = pn.pane.HTML(macro("kiosk.html", "hits_for", s.query), margin=0, height=0)
         if not s.hits:
             return [marker, _para(i18n.text("search.none", lang, query=s.query))]
         items: list[Any] = [marker]
@@ -683,25 +600,9 @@ class KioskPage:
         card = s.card()
         if card is None:
             return []
-        e = html.escape
-        parts = ["<div class='card-body'>", f"<h2 class='title'>{e(card.title)}</h2>"]
-        if card.subtitle:
-            parts.append(f"<p class='sub'>{e(card.subtitle)}</p>")
-        parts.append("<table>")
-        parts += [f"<tr><td class='k'>{e(k)}</td><td>{e(v)}</td></tr>" for k, v in card.rows]
-        parts.append("</table>")
-        if card.distance:
-            parts.append(f"<p class='dist'>{e(card.distance)}</p>")
-        if card.error:
-            parts.append(f"<p class='err'>{e(card.error)}</p>")
-        if card.steps:
-            parts.append(f"<b>{e(i18n.text('card.steps', lang))}</b><ol class='steps'>")
-            parts += [f"<li>{e(step)}</li>" for step in card.steps]
-            parts.append("</ol>")
-        parts.append("</div>")
         items: list[Any] = [
             pn.pane.HTML(
-                "".join(parts),
+                macro("kiosk.html", "card", card, i18n.text("card.steps", lang)),
                 stylesheets=[_CARD_CSS, _HC_CSS],
                 css_classes=["card"],
                 sizing_mode="stretch_width",
@@ -714,12 +615,9 @@ class KioskPage:
         qr = segno.make(link, error="m").svg_data_uri(scale=4, border=2)
         items.append(
             pn.pane.HTML(
-                f"<figure style='margin:8px 0'>"
-                f"<img alt='QR' src='{e(qr)}' width='180' height='180'>"
-                f"<figcaption style='font-size:16px'>{e(i18n.text('card.qr', lang))}</figcaption>"
-                f"<a class='deeplink' href='{e(link)}' style='display:none'>{e(link)}</a></figure>",
+                macro("kiosk.html", "qr", qr, i18n.text("card.qr", lang), link),
                 css_classes=["qr"],
-                stylesheets=[_HC_CSS],
+                stylesheets=[css("kiosk-qr"), _HC_CSS],
             )
         )
         return items
@@ -782,21 +680,14 @@ class KioskPage:
 
 
 def _heading(label: str) -> pn.pane.HTML:
-    return pn.pane.HTML(
-        f"<h3>{html.escape(label)}</h3>",
-        stylesheets=[
-            "h3 { font-size: 18px; font-weight: bold; color: inherit; opacity: 0.8;"
-            " margin: 10px 0 2px; }",
-            _HC_CSS,
-        ],
-    )
+    return pn.pane.HTML(macro("kiosk.html", "heading", label), stylesheets=[_TEXT_CSS, _HC_CSS])
 
 
 def _para(text: str) -> pn.pane.HTML:
     return pn.pane.HTML(
-        f"<p>{html.escape(text)}</p>",
+        macro("kiosk.html", "para", text),
         sizing_mode="stretch_width",
-        stylesheets=["p { font-size: 20px; margin: 8px 0; }", _HC_CSS],
+        stylesheets=[_TEXT_CSS, _HC_CSS],
     )
 
 

@@ -29,6 +29,9 @@ from bokeh.models.renderers import GlyphRenderer
 from bokeh.plotting import figure
 
 from floorplan import i18n
+from floorplan.app import theme
+from floorplan.app.resources import custom_js
+from floorplan.app.theme import ZONE_COLOURS
 from floorplan.schema import Col, Zone
 
 if TYPE_CHECKING:
@@ -49,15 +52,6 @@ __all__ = [
     "floor_figure",
 ]
 
-#: Okabe-Ito: told apart with every common colour-vision deficiency.
-ZONE_COLOURS: dict[str, str] = {
-    Zone.AUTOMOBILE: "#0072B2",
-    Zone.AGRICULTURE: "#009E73",
-    Zone.ENERGY: "#E69F00",
-    Zone.DIGITAL: "#56B4E9",
-    Zone.HEALTH: "#CC79A7",
-    Zone.SERVICES: "#F0E442",
-}
 #: Below these view widths (metres) booth numbers, then exhibitor names are drawn.
 BOOTH_ID_SPAN_M = 220.0
 EXHIBITOR_SPAN_M = 110.0
@@ -263,7 +257,7 @@ def floor_figure(
     )
     fig.axis.visible = False
     fig.grid.visible = False
-    fig.background_fill_color = "#e9ecef"
+    fig.background_fill_color = theme.MAP_GROUND
     return fig, x_range, y_range
 
 
@@ -278,25 +272,10 @@ def fit_view_js(
     """Return a callback that fits the view to ``src``'s box, keeping the map's aspect.
 
     ``src`` holds ``x = [x0, x1]``, ``y = [y0, y1]`` and ``pad`` (a share of the box added
-    on each side). The fit is done in the browser, where the plot's pixel size is known.
+    on each side). The fit is done in the browser, where the plot's pixel size is known
+    (``static/fit-view.mjs``).
     """
-    return CustomJS(
-        args={"src": src, "xr": x_range, "yr": y_range, "fig": fig, "min_span": min_span_m},
-        code="""
-        const [x0, x1] = src.data.x, [y0, y1] = src.data.y;
-        if (x0 === undefined) { return; }
-        const pad = 1 + 2 * src.data.pad[0];
-        let w = Math.max(x1 - x0, min_span) * pad, h = Math.max(y1 - y0, min_span) * pad;
-        const W = fig.inner_width || 1, H = fig.inner_height || 1;
-        if (w / h < W / H) { w = h * W / H; } else { h = w * H / W; }
-        const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-        // As Bokeh's own zoom does: else the next redraw re-fits the data range.
-        xr.have_updated_interactively = true;
-        yr.have_updated_interactively = true;
-        xr.setv({start: cx - w / 2, end: cx + w / 2});
-        yr.setv({start: cy - h / 2, end: cy + h / 2});
-        """,
-    )
+    return custom_js("fit-view", src=src, xr=x_range, yr=y_range, fig=fig, min_span=min_span_m)
 
 
 class MapView:
@@ -341,15 +320,47 @@ class MapView:
         fig, self.x_range, self.y_range = floor_figure(toolbar_location=None)
         fig.outline_line_color = None
         self.figure: Figure = fig
-
-        hx, hy = _rings(list(venue.halls.geometry), frame)
-        self.halls = fig.patches(
-            hx, hy, fill_color="#ffffff", line_color="#495057", line_width=2, name="halls"
+        # Drawn bottom to top: floor, booths (and their legend), labels, icons, the route.
+        self._draw_floor()
+        initial = (
+            {z.value: dict(_EMPTY_BOOTHS) for z in Zone}
+            if self.windowed
+            else booth_data(venue, frame)
         )
-        if len(venue.obstacles):
-            ox, oy = _rings(list(venue.obstacles.geometry), frame)
-            fig.patches(ox, oy, fill_color="#adb5bd", line_color="#6c757d")
+        self._draw_booths(initial)
+        self._add_legend(lang)
+        self._draw_labels(initial)
+        self._follow_view()
+        self._draw_amenities(icon_url)
+        self._draw_route()
+        self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
+        self._fit_source.js_on_change("data", self._fit_callback())
+        self.here_source = ColumnDataSource({"x": [], "y": [], "label": [], "url": []})
+        if here is not None:
+            self._draw_here(here, lang=lang, icon_url=icon_url)
+        self.home()
 
+    # --- building the figure -------------------------------------------------------------
+    def _draw_floor(self) -> None:
+        """Draw the halls and the obstacles in them."""
+        hx, hy = _rings(list(self.venue.halls.geometry), self.frame)
+        self.halls = self.figure.patches(
+            hx,
+            hy,
+            fill_color=theme.HALL_FILL,
+            line_color=theme.HALL_LINE,
+            line_width=2,
+            name="halls",
+        )
+        if len(self.venue.obstacles):
+            ox, oy = _rings(list(self.venue.obstacles.geometry), self.frame)
+            self.figure.patches(
+                ox, oy, fill_color=theme.OBSTACLE_FILL, line_color=theme.OBSTACLE_LINE
+            )
+
+    def _draw_booths(self, initial: dict[str, dict[str, Any]]) -> None:
+        """Draw the booths, one renderer per zone (and halls by zone for a windowed venue)."""
+        fig = self.figure
         # Windowed: halls filled by their dominant zone while no booths are sent, one
         # renderer per zone so that the legend hides a zone's halls with its booths.
         self.hall_zone_renderers: dict[str, GlyphRenderer] = {}
@@ -361,28 +372,25 @@ class MapView:
                     source=ColumnDataSource({"xs": [], "ys": []}),
                     fill_color=ZONE_COLOURS[z.value],
                     fill_alpha=0.6,
-                    line_color="#495057",
+                    line_color=theme.HALL_LINE,
                     line_width=2,
                     name=f"hall-zone-{z.value}",
                 )
-        initial = (
-            {z.value: dict(_EMPTY_BOOTHS) for z in Zone}
-            if self.windowed
-            else booth_data(venue, frame)
-        )
         self.zone_renderers: dict[str, GlyphRenderer] = {}
         for zone, data in initial.items():
-            src = ColumnDataSource(data)
             self.zone_renderers[zone] = fig.patches(
                 "xs",
                 "ys",
-                source=src,
+                source=ColumnDataSource(data),
                 fill_color=ZONE_COLOURS[zone],
                 fill_alpha=0.85,
-                line_color="#212529",
+                line_color=theme.BOOTH_LINE,
                 line_width=1,
                 name=f"zone-{zone}",
             )
+
+    def _add_legend(self, lang: i18n.Lang) -> None:
+        """Add the zone legend; a tap on a zone hides its booths."""
         self.legend = Legend(
             items=[
                 LegendItem(
@@ -404,14 +412,16 @@ class MapView:
             border_line_color=None,
             background_fill_alpha=1.0,
             inactive_fill_alpha=0.6,
-            inactive_fill_color="#dee2e6",
+            inactive_fill_color=theme.LEGEND_HIDDEN,
         )
         # Below the plot area, not in it: a route fitted to the view is never under it.
-        fig.add_layout(self.legend, "below")
+        self.figure.add_layout(self.legend, "below")
 
-        # Hall names always; booth ids and exhibitor names once zoomed in enough.
+    def _draw_labels(self, initial: dict[str, dict[str, Any]]) -> None:
+        """Label the halls always; booth ids and exhibitor names once zoomed in enough."""
+        fig, venue = self.figure, self.venue
         hall_pts = venue.halls.geometry.representative_point()
-        hlx, hly = frame.to_view(hall_pts.x.to_numpy(), hall_pts.y.to_numpy())
+        hlx, hly = self.frame.to_view(hall_pts.x.to_numpy(), hall_pts.y.to_numpy())
         names = [
             str(n) or str(h)
             for n, h in zip(venue.halls[Col.NAME], venue.halls[Col.HALL_ID], strict=True)
@@ -424,87 +434,79 @@ class MapView:
             text_baseline="middle",
             text_font_size="20px",
             text_font_style="bold",
-            text_color="#343a40",
+            text_color=theme.HALL_LABEL,
             text_alpha=0.6,
         )
         # One label source for all zones: fewer models to send and for the browser to build.
         self.labels = labels = ColumnDataSource(_label_data(list(initial.values())))
-        # The zoom toggle below takes lists of renderers: one of each kind today.
-        id_labels = [
+        common: dict[str, Any] = {"source": labels, "text_align": "center", "visible": False}
+        # The zoom toggle takes lists of renderers: one of each kind today.
+        ids = [
             fig.text(
-                "cx",
-                "cy",
-                text="booth_id",
-                source=labels,
-                text_align="center",
-                text_baseline="bottom",
-                text_font_size="13px",
-                visible=False,
+                "cx", "cy", text="booth_id", text_baseline="bottom", text_font_size="13px", **common
             )
         ]
-        name_labels = [
+        names_r = [
             fig.text(
-                "cx",
-                "cy",
-                text="exhibitor",
-                source=labels,
-                text_align="center",
-                text_baseline="top",
-                text_font_size="12px",
-                visible=False,
+                "cx", "cy", text="exhibitor", text_baseline="top", text_font_size="12px", **common
             )
         ]
-        toggle = CustomJS(
-            args={
-                "xr": self.x_range,
-                "ids": id_labels,
-                "names": name_labels,
-                "id_span": BOOTH_ID_SPAN_M,
-                "name_span": EXHIBITOR_SPAN_M,
-            },
-            code="""
-            const span = Math.abs(xr.end - xr.start);
-            for (const r of ids) { r.visible = span < id_span; }
-            for (const r of names) { r.visible = span < name_span; }
-            """,
+        toggle = custom_js(
+            "label-zoom",
+            xr=self.x_range,
+            ids=ids,
+            names=names_r,
+            id_span=BOOTH_ID_SPAN_M,
+            name_span=EXHIBITOR_SPAN_M,
         )
         self.x_range.js_on_change("start", toggle)
         self.x_range.js_on_change("end", toggle)
+
+    def _follow_view(self) -> None:
+        """Have the browser report its settled view (windowed venues only)."""
         #: The browser's settled view ``x0, x1, y0, y1`` (windowed venues only).
         self.view_source = ColumnDataSource({"x0": [], "x1": [], "y0": [], "y1": []})
-        if self.windowed:
-            report = self._view_callback()
-            for rng in (self.x_range, self.y_range):
-                rng.js_on_change("start", report)
-                rng.js_on_change("end", report)
-            self.view_source.on_change("data", self._on_view)
+        if not self.windowed:
+            return
+        # Debounced in the browser: one message when a pan or zoom settles, not per frame.
+        report = custom_js("view-report", src=self.view_source, xr=self.x_range, yr=self.y_range)
+        for rng in (self.x_range, self.y_range):
+            rng.js_on_change("start", report)
+            rng.js_on_change("end", report)
+        self.view_source.on_change("data", self._on_view)
 
-        if len(venue.amenities):
-            am = venue.amenities
-            ax, ay = frame.to_view(am.geometry.x.to_numpy(), am.geometry.y.to_numpy())
-            self.amenity_source = ColumnDataSource(
-                {"x": ax, "y": ay, "url": [icon_url(str(k)) for k in am[Col.KIND]]}
-            )
-            fig.image_url(
-                url="url",
-                x="x",
-                y="y",
-                w=36,
-                h=36,
-                w_units="screen",
-                h_units="screen",
-                anchor="center",
-                source=self.amenity_source,
-            )
+    def _draw_amenities(self, icon_url: Callable[[str], str]) -> None:
+        """Draw an icon for each amenity (restroom, café, ...)."""
+        am = self.venue.amenities
+        if not len(am):
+            return
+        ax, ay = self.frame.to_view(am.geometry.x.to_numpy(), am.geometry.y.to_numpy())
+        self.amenity_source = ColumnDataSource(
+            {"x": ax, "y": ay, "url": [icon_url(str(k)) for k in am[Col.KIND]]}
+        )
+        self.figure.image_url(
+            url="url",
+            x="x",
+            y="y",
+            w=36,
+            h=36,
+            w_units="screen",
+            h_units="screen",
+            anchor="center",
+            source=self.amenity_source,
+        )
 
+    def _draw_route(self) -> None:
+        """Add the (empty) chosen-booth outline, the route line and the route's end."""
+        fig = self.figure
         self.highlight_source = ColumnDataSource({"xs": [], "ys": []})
         self.highlight_renderer = fig.patches(
             "xs",
             "ys",
             source=self.highlight_source,
-            fill_color="#d00000",
+            fill_color=theme.ROUTE,
             fill_alpha=0.35,
-            line_color="#d00000",
+            line_color=theme.ROUTE,
             line_width=5,
             name="highlight",
         )
@@ -513,7 +515,7 @@ class MapView:
             "x",
             "y",
             source=self.route_source,
-            line_color="#d00000",
+            line_color=theme.ROUTE,
             line_width=7,
             line_alpha=0.9,
             line_cap="round",
@@ -526,48 +528,47 @@ class MapView:
             "y",
             source=self.route_ends,
             size=18,
-            fill_color="#d00000",
-            line_color="#ffffff",
+            fill_color=theme.ROUTE,
+            line_color=theme.WHITE,
             line_width=3,
         )
 
-        self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
-        self._fit_source.js_on_change("data", self._fit_callback())
-        self.here_source = ColumnDataSource({"x": [], "y": [], "label": [], "url": []})
-        if here is not None:
-            kx, ky = frame.to_view(np.array([here[0]]), np.array([here[1]]))
-            self.here_source.data = {
-                "x": kx,
-                "y": ky,
-                "label": [i18n.text("you_are_here", lang)],
-                "url": [icon_url("you_are_here")],
-            }
-            fig.image_url(
-                url="url",
-                x="x",
-                y="y",
-                w=44,
-                h=44,
-                w_units="screen",
-                h_units="screen",
-                anchor="center",
-                source=self.here_source,
-            )
-            fig.text(
-                "x",
-                "y",
-                text="label",
-                source=self.here_source,
-                y_offset=26,
-                text_align="center",
-                text_baseline="top",
-                text_font_size="18px",
-                text_font_style="bold",
-                text_color="#d00000",
-                background_fill_color="#ffffff",
-                background_fill_alpha=0.85,
-            )  # type: ignore[call-arg]  # Text has them; the stub lags
-        self.home()
+    def _draw_here(
+        self, here: tuple[float, float], *, lang: i18n.Lang, icon_url: Callable[[str], str]
+    ) -> None:
+        """Mark the kiosk's own place: an icon and "You are here"."""
+        kx, ky = self.frame.to_view(np.array([here[0]]), np.array([here[1]]))
+        self.here_source.data = {
+            "x": kx,
+            "y": ky,
+            "label": [i18n.text("you_are_here", lang)],
+            "url": [icon_url("you_are_here")],
+        }
+        self.figure.image_url(
+            url="url",
+            x="x",
+            y="y",
+            w=44,
+            h=44,
+            w_units="screen",
+            h_units="screen",
+            anchor="center",
+            source=self.here_source,
+        )
+        self.figure.text(
+            "x",
+            "y",
+            text="label",
+            source=self.here_source,
+            y_offset=26,
+            text_align="center",
+            text_baseline="top",
+            text_font_size="18px",
+            text_font_style="bold",
+            text_color=theme.ROUTE,
+            background_fill_color=theme.WHITE,
+            background_fill_alpha=0.85,
+        )  # type: ignore[call-arg]  # Text has them; the stub lags
 
     def set_lang(self, lang: i18n.Lang) -> None:
         """Relabel the legend and "You are here" in ``lang``."""
@@ -579,38 +580,25 @@ class MapView:
 
     def set_contrast(self, *, high: bool) -> None:
         """Draw for a high-contrast display (black outlines, white ground) or normally."""
-        self.figure.background_fill_color = "#ffffff" if high else "#e9ecef"
-        self.figure.border_fill_color = "#000000" if high else "#ffffff"
-        self.legend.background_fill_color = "#000000" if high else "#ffffff"
-        self.legend.label_text_color = "#ffffff" if high else "#444444"
-        self.legend.inactive_fill_color = "#000000" if high else "#dee2e6"
+        line = theme.HC_MAP_LINE
+        self.figure.background_fill_color = theme.HC_MAP_GROUND if high else theme.MAP_GROUND
+        self.figure.border_fill_color = theme.HC_BG if high else theme.WHITE
+        self.legend.background_fill_color = theme.HC_BG if high else theme.WHITE
+        self.legend.label_text_color = theme.HC_FG if high else theme.LEGEND_TEXT
+        self.legend.inactive_fill_color = theme.HC_BG if high else theme.LEGEND_HIDDEN
         for r in self.hall_zone_renderers.values():
-            r.glyph.line_color = "#000000" if high else "#495057"
+            r.glyph.line_color = line if high else theme.HALL_LINE
             r.glyph.line_width = 4 if high else 2
         for r in self.zone_renderers.values():
-            r.glyph.line_color = "#000000" if high else "#212529"
+            r.glyph.line_color = line if high else theme.BOOTH_LINE
             r.glyph.line_width = 3 if high else 1
             r.glyph.fill_alpha = 1.0 if high else 0.85
         self.halls.glyph.line_width = 4 if high else 2
-        self.hall_labels.glyph.text_color = "#000000" if high else "#343a40"
+        self.hall_labels.glyph.text_color = line if high else theme.HALL_LABEL
         self.hall_labels.glyph.text_alpha = 1.0 if high else 0.6
-        self.halls.glyph.line_color = "#000000" if high else "#495057"
+        self.halls.glyph.line_color = line if high else theme.HALL_LINE
 
     # --- windowed drawing of large venues ------------------------------------------------
-    def _view_callback(self) -> CustomJS:
-        # Debounced in the browser: one message when a pan or zoom settles, not per frame.
-        return CustomJS(
-            args={"src": self.view_source, "xr": self.x_range, "yr": self.y_range},
-            code="""
-            if (src._fp_timer) { clearTimeout(src._fp_timer); }
-            src._fp_timer = setTimeout(() => {
-              const v = [xr.start, xr.end, yr.start, yr.end];
-              if (!v.every(Number.isFinite)) { return; }
-              src.data = {x0: [v[0]], x1: [v[1]], y0: [v[2]], y1: [v[3]]};
-            }, 150);
-            """,
-        )
-
     def _on_view(self, _attr: str, _old: object, new: dict[str, Any]) -> None:
         try:
             box = (

@@ -18,7 +18,6 @@ labels or HTML-escaped, never as markup.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -35,40 +34,20 @@ from bokeh.models import (
 from panel.io.document import unlocked
 
 from floorplan import i18n
+from floorplan.app import theme
 from floorplan.app.context import VenueContext
-from floorplan.app.mapview import ZONE_COLOURS, fit_view_js, floor_figure
+from floorplan.app.mapview import fit_view_js, floor_figure
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
+from floorplan.app.resources import css, macro
+from floorplan.app.theme import DIFF_COLOURS, ZONE_COLOURS
 from floorplan.schema import Col, Zone
 
 __all__ = ["PlannerPage", "planner_page"]
 
-_BUTTON_CSS = """
-.bk-btn { min-height: 48px; font-size: 16px; padding: 6px 12px; touch-action: manipulation;
-  white-space: normal; line-height: 1.2; }
-"""
-_INPUT_CSS = ".bk-input { min-height: 48px; font-size: 16px; }"
-_SIDE_CSS = """
-:host { height: 100%; overflow-y: auto; padding: 6px 10px;
-  background: #f8f9fa; border-left: 1px solid #dee2e6; }
-"""
-_STATS_CSS = """
-.stats { font-size: 15px; line-height: 1.5; padding: 4px 8px; }
-.stats b { font-size: 16px; }
-.chip { display: inline-block; margin-right: 12px; white-space: nowrap; }
-.sw { display: inline-block; width: 14px; height: 14px; vertical-align: -2px;
-  border: 1px solid #212529; margin-right: 4px; }
-"""
-_MSG_CSS = """
-.ok { color: #14532d; font-size: 15px; } .err { color: #b00020; font-size: 15px; }
-"""
-#: Colours of the diff overlay (Okabe-Ito, told apart with colour-vision deficiencies).
-DIFF_COLOURS = {
-    "added": "#009E73",
-    "removed": "#D55E00",
-    "moved": "#0072B2",
-    "moved_from": "#0072B2",
-    "changed": "#E69F00",
-}
+# Style sheets (floorplan/app/static), by URL.
+_BUTTON_CSS = css("planner-button")
+_INPUT_CSS = css("planner-input")
+_MSG_CSS = css("planner-message")
 _EMPTY: dict[str, Any] = {"xs": [], "ys": []}
 
 
@@ -112,14 +91,16 @@ class PlannerPage:
         self._updating = False
         self._build_map()
         self._build_side()
-        self.stats = pn.pane.HTML("", stylesheets=[_STATS_CSS], sizing_mode="stretch_width")
+        self.stats = pn.pane.HTML(
+            "", stylesheets=[css("planner-stats")], sizing_mode="stretch_width"
+        )
         self.stats.css_classes = ["planner-stats"]
         self.root = pn.Row(
             pn.Column(self.stats, self.map_pane, sizing_mode="stretch_both"),
             self.side,
             sizing_mode="stretch_both",
             css_classes=["planner-root"],
-            stylesheets=[":host { height: 100vh; }"],
+            stylesheets=[theme.variables_css(), css("planner-root")],
         )
         state.param.watch(self._on_revision, "revision")
         state.param.watch(self._on_selected, "selected")
@@ -137,39 +118,10 @@ class PlannerPage:
     # ------------------------------------------------------------------ the map
 
     def _build_map(self) -> None:
-        venue = self.ctx.venue
         fig, self.x_range, self.y_range = floor_figure(toolbar_location="above")
         self.figure = fig
-        self.halls = fig.patches(
-            "xs",
-            "ys",
-            source=ColumnDataSource(_rings(list(venue.halls.geometry))),
-            fill_color="#ffffff",
-            line_color="#495057",
-            line_width=2,
-            name="halls",
-        )
-        if len(venue.obstacles):
-            fig.patches(
-                "xs",
-                "ys",
-                source=ColumnDataSource(_rings(list(venue.obstacles.geometry))),
-                fill_color="#adb5bd",
-                line_color="#6c757d",
-            )
-        pts = venue.halls.geometry.representative_point()
-        fig.text(
-            pts.x.to_numpy(),
-            pts.y.to_numpy(),
-            text=[
-                str(n or h)
-                for n, h in zip(venue.halls[Col.NAME], venue.halls[Col.HALL_ID], strict=True)
-            ],
-            text_align="center",
-            text_font_size="18px",
-            text_color="#343a40",
-            text_alpha=0.4,
-        )
+        # Drawn bottom to top: floor, old places of a diff, booths, new places, problems.
+        self._draw_floor()
         self.diff_sources = {k: ColumnDataSource(dict(_EMPTY)) for k in DIFF_COLOURS}
         for kind in ("moved_from", "removed"):
             fig.patches(
@@ -183,35 +135,7 @@ class PlannerPage:
                 line_width=2,
                 name=f"diff-{kind}",
             )
-        self.source = ColumnDataSource(
-            {"xs": [], "ys": [], "booth_id": [], "exhibitor": [], "fill": [], "cx": [], "cy": []},
-            name="planner-booths",
-        )
-        self.booths = fig.patches(
-            "xs",
-            "ys",
-            source=self.source,
-            fill_color="fill",
-            fill_alpha=0.85,
-            line_color="#212529",
-            line_width=1,
-            selection_fill_alpha=0.95,
-            selection_line_color="#1d4ed8",
-            selection_line_width=4,  # type: ignore[call-arg]  # Patches has it; the stub lags
-            nonselection_fill_alpha=0.85,
-            nonselection_line_alpha=1.0,
-            name="booths",
-        )
-        fig.text(
-            "cx",
-            "cy",
-            text="booth_id",
-            source=self.source,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="12px",
-            name="booth-labels",
-        )
+        self._draw_booth_layer()
         for kind in ("added", "moved", "changed"):
             fig.patches(
                 "xs",
@@ -228,11 +152,90 @@ class PlannerPage:
             "ys",
             source=self.problem_source,
             fill_alpha=0.0,
-            line_color="#d00000",
+            line_color=theme.ROUTE,
             line_width=4,
             line_dash=[6, 3],
             name="problems",
         )
+        self._add_tools()
+        self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
+        # Only a renderer puts the source into the document; without one its changes never
+        # reach the browser. Its points lie inside the booths it zooms to.
+        fig.scatter("x", "y", source=self._fit_source, size=0, visible=False, name="fit")
+        self._fit_source.js_on_change(
+            "data", fit_view_js(self._fit_source, fig, self.x_range, self.y_range, min_span_m=10.0)
+        )
+        self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_both")
+
+    def _draw_floor(self) -> None:
+        """Draw the halls, their obstacles and their names."""
+        venue, fig = self.ctx.venue, self.figure
+        self.halls = fig.patches(
+            "xs",
+            "ys",
+            source=ColumnDataSource(_rings(list(venue.halls.geometry))),
+            fill_color=theme.HALL_FILL,
+            line_color=theme.HALL_LINE,
+            line_width=2,
+            name="halls",
+        )
+        if len(venue.obstacles):
+            fig.patches(
+                "xs",
+                "ys",
+                source=ColumnDataSource(_rings(list(venue.obstacles.geometry))),
+                fill_color=theme.OBSTACLE_FILL,
+                line_color=theme.OBSTACLE_LINE,
+            )
+        pts = venue.halls.geometry.representative_point()
+        fig.text(
+            pts.x.to_numpy(),
+            pts.y.to_numpy(),
+            text=[
+                str(n or h)
+                for n, h in zip(venue.halls[Col.NAME], venue.halls[Col.HALL_ID], strict=True)
+            ],
+            text_align="center",
+            text_font_size="18px",
+            text_color=theme.HALL_LABEL,
+            text_alpha=0.4,
+        )
+
+    def _draw_booth_layer(self) -> None:
+        """Add the editable booths (the source the tools change) and their labels."""
+        self.source = ColumnDataSource(
+            {"xs": [], "ys": [], "booth_id": [], "exhibitor": [], "fill": [], "cx": [], "cy": []},
+            name="planner-booths",
+        )
+        self.booths = self.figure.patches(
+            "xs",
+            "ys",
+            source=self.source,
+            fill_color="fill",
+            fill_alpha=0.85,
+            line_color=theme.BOOTH_LINE,
+            line_width=1,
+            selection_fill_alpha=0.95,
+            selection_line_color=theme.SELECTION,
+            selection_line_width=4,  # type: ignore[call-arg]  # Patches has it; the stub lags
+            nonselection_fill_alpha=0.85,
+            nonselection_line_alpha=1.0,
+            name="booths",
+        )
+        self.figure.text(
+            "cx",
+            "cy",
+            text="booth_id",
+            source=self.source,
+            text_align="center",
+            text_baseline="middle",
+            text_font_size="12px",
+            name="booth-labels",
+        )
+
+    def _add_tools(self) -> None:
+        """Add the move, vertex and rectangle tools and listen to what they change."""
+        fig = self.figure
         self.draw_tool = PolyDrawTool(
             renderers=[cast(Any, self.booths)], drag=True, empty_value="", description="Move booths"
         )
@@ -242,8 +245,8 @@ class PlannerPage:
             "y",
             source=self.vertex_source,
             size=16,
-            fill_color="#ffffff",
-            line_color="#1d4ed8",
+            fill_color=theme.WHITE,
+            line_color=theme.SELECTION,
             line_width=3,
             name="vertices",
         )
@@ -265,14 +268,6 @@ class PlannerPage:
         fig.toolbar.active_tap = self.draw_tool
         self.source.on_change("data", self._on_source_data)
         self.source.selected.on_change("indices", self._on_indices)
-        self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
-        # Only a renderer puts the source into the document; without one its changes never
-        # reach the browser. Its points lie inside the booths it zooms to.
-        fig.scatter("x", "y", source=self._fit_source, size=0, visible=False, name="fit")
-        self._fit_source.js_on_change(
-            "data", fit_view_js(self._fit_source, fig, self.x_range, self.y_range, min_span_m=10.0)
-        )
-        self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_both")
 
     def _draw_booths(self) -> None:
         """Send the open layout's booths to the browser (the source the tool edits)."""
@@ -284,7 +279,7 @@ class PlannerPage:
             **rings,
             "booth_id": ids,
             "exhibitor": b[Col.EXHIBITOR].fillna("").astype(str).tolist(),
-            "fill": [ZONE_COLOURS.get(str(z), "#ced4da") for z in b[Col.ZONE]],
+            "fill": [ZONE_COLOURS.get(str(z), theme.UNZONED) for z in b[Col.ZONE]],
             "cx": cent.x.tolist(),
             "cy": cent.y.tolist(),
         }
@@ -328,23 +323,7 @@ class PlannerPage:
         xs, ys = new.get("xs", []), new.get("ys", [])
         drawn = [i for i, b in enumerate(ids) if not b]
         gone = [b for b in self._sent if b not in set(ids)]
-        moved: dict[str, tuple[float, float]] = {}
-        reshaped: dict[str, list[tuple[float, float]]] = {}
-        for i, bid in enumerate(ids):
-            if not bid or bid not in self._sent:
-                continue
-            ox, oy = self._sent[bid]
-            nx, ny = np.asarray(xs[i], dtype=float), np.asarray(ys[i], dtype=float)
-            if nx.shape != ox.shape:
-                reshaped[bid] = list(zip(nx.tolist(), ny.tolist(), strict=True))
-                continue
-            ddx, ddy = nx - ox, ny - oy
-            if not (np.abs(ddx).max(initial=0) > 1e-9 or np.abs(ddy).max(initial=0) > 1e-9):
-                continue
-            if np.ptp(ddx) > 1e-6 or np.ptp(ddy) > 1e-6:  # vertices moved apart: a new outline
-                reshaped[bid] = list(zip(nx.tolist(), ny.tolist(), strict=True))
-            else:
-                moved[bid] = (float(np.mean(ddx)), float(np.mean(ddy)))
+        moved, reshaped = self._changes(ids, xs, ys)
         s = self.state
         if reshaped:
             bid, coords = next(iter(reshaped.items()))
@@ -362,6 +341,29 @@ class PlannerPage:
             s.remove()
         else:
             s.revision += 1
+
+    def _changes(
+        self, ids: list[str], xs: Sequence[Any], ys: Sequence[Any]
+    ) -> tuple[dict[str, tuple[float, float]], dict[str, list[tuple[float, float]]]]:
+        """Return the booths moved whole (by how much) and those given a new outline."""
+        moved: dict[str, tuple[float, float]] = {}
+        reshaped: dict[str, list[tuple[float, float]]] = {}
+        for i, bid in enumerate(ids):
+            if not bid or bid not in self._sent:
+                continue
+            ox, oy = self._sent[bid]
+            nx, ny = np.asarray(xs[i], dtype=float), np.asarray(ys[i], dtype=float)
+            if nx.shape != ox.shape:
+                reshaped[bid] = list(zip(nx.tolist(), ny.tolist(), strict=True))
+                continue
+            ddx, ddy = nx - ox, ny - oy
+            if not (np.abs(ddx).max(initial=0) > 1e-9 or np.abs(ddy).max(initial=0) > 1e-9):
+                continue
+            if np.ptp(ddx) > 1e-6 or np.ptp(ddy) > 1e-6:  # vertices moved apart: a new outline
+                reshaped[bid] = list(zip(nx.tolist(), ny.tolist(), strict=True))
+            else:
+                moved[bid] = (float(np.mean(ddx)), float(np.mean(ddy)))
+        return moved, reshaped
 
     def _on_box(self, event: Event) -> None:
         """Add a booth over the box dragged with the rectangle tool."""
@@ -404,9 +406,7 @@ class PlannerPage:
             self.exhibitor.value = str(row.get(Col.EXHIBITOR) or "")
             self.zone.value = str(row.get(Col.ZONE) or Zone.SERVICES.value)
         names = ", ".join(s.selected[:6]) + (" …" if len(s.selected) > 6 else "")
-        self.selection.object = (
-            f"<b>Selected:</b> {html.escape(names)}" if s.selected else "<i>Nothing selected</i>"
-        )
+        self.selection.object = macro("planner.html", "selection", names if s.selected else "")
 
     def _on_focus(self, *_: object) -> None:
         f = self.state.focus
@@ -424,12 +424,7 @@ class PlannerPage:
 
     def _on_message(self, *_: object) -> None:
         s = self.state
-        parts = []
-        if s.notice:
-            parts.append(f"<p class='ok'>{html.escape(s.notice)}</p>")
-        if s.error:
-            parts.append(f"<p class='err'>{html.escape(s.error)}</p>")
-        self.message.object = "".join(parts)
+        self.message.object = macro("planner.html", "message", s.notice, s.error)
         self.stale_row.visible = s.stale
 
     def _on_versions(self, *_: object) -> None:
@@ -447,22 +442,11 @@ class PlannerPage:
         self.publish_btn.name = f"Publish version {s.base} to kiosks"
         if len(s.versions) > 1 and self.version_a.value == self.version_b.value:
             self.version_a.value = s.versions[-2].version
-        rows = "".join(
-            f"<tr><td>v{v.version}</td><td>{html.escape(v.author)}</td>"
-            f"<td>{html.escape(v.saved_at[:16].replace('T', ' '))}</td>"
-            f"<td>{html.escape(v.message)}</td>"
-            f"<td>{'●' if v.version == s.published else ''}</td></tr>"
-            for v in reversed(s.versions)
+        self.history.object = macro(
+            "planner.html", "history", list(reversed(s.versions)), s.published
         )
-        self.history.object = (
-            "<table class='history'><tr><th>ver.</th><th>by</th><th>saved (UTC)</th>"
-            f"<th>message</th><th>live</th></tr>{rows}</table>"
-        )
-        unsaved = f", {s.unsaved} unsaved edit(s)" if s.unsaved else ""
-        live = f"; kiosks show v{s.published}" if s.published is not None else ""
-        self.version_info.object = (
-            f"<span class='version-info' data-base='{s.base}' data-published='{s.published}'>"
-            f"Editing version {s.base}{unsaved}{live}</span>"
+        self.version_info.object = macro(
+            "planner.html", "version_info", s.base, s.unsaved, s.published
         )
 
     def _on_hits(self, *_: object) -> None:
@@ -476,7 +460,7 @@ class PlannerPage:
         self.tabs[1] = (f"Problems ({len(s.problems)})", self.problem_list)
         items: list[Any] = []
         if not s.problems:
-            items.append(pn.pane.HTML("<p class='ok'>No problems: the floor is safe.</p>"))
+            items.append(pn.pane.HTML(macro("planner.html", "no_problems")))
         for i, p in enumerate(s.problems[:80]):
             items.append(
                 self._button(
@@ -491,18 +475,11 @@ class PlannerPage:
         st = self.state.stats
         if st is None:
             return
-        chips = "".join(
-            f"<span class='chip'><span class='sw' style='background:{ZONE_COLOURS.get(z, '#ccc')}'>"
-            f"</span>{html.escape(i18n.zone_name(z, i18n.Lang.EN))}: {int(v['booths'])} booths, "
-            f"{int(v['sold'])} sold, {v['sold_m2']:.0f} / {v['unsold_m2']:.0f} m²</span>"
+        zones = [
+            (ZONE_COLOURS.get(z, theme.UNZONED), i18n.zone_name(z, i18n.Lang.EN), v)
             for z, v in st.zones.items()
-        )
-        self.stats.object = (
-            f"<div class='stats' data-booths='{st.booths}'><b>{st.booths} booths</b> · "
-            f"sold {st.sold} ({st.sold_m2:.0f} m²) · unsold {st.unsold} ({st.unsold_m2:.0f} m²) · "
-            f"net {st.net_m2:.0f} m² of gross {st.gross_m2:.0f} m² "
-            f"({st.net_share:.0%})<br>{chips}</div>"
-        )
+        ]
+        self.stats.object = macro("planner.html", "stats", st, zones)
 
     # ------------------------------------------------------------------ the side
 
@@ -518,16 +495,38 @@ class PlannerPage:
         return b
 
     def _build_side(self) -> None:
-        s = self.state
-        btn = self._button
         self.version_info = pn.pane.HTML("")
         self.message = pn.pane.HTML("", stylesheets=[_MSG_CSS], sizing_mode="stretch_width")
+        self.problem_list = pn.Column(sizing_mode="stretch_width")
+        self.tabs = pn.Tabs(
+            ("Edit", self._edit_tab()),
+            ("Problems", self.problem_list),
+            ("Versions", self._versions_tab()),
+            sizing_mode="stretch_width",
+            stylesheets=[css("planner-tabs")],
+        )
+        user = str(pn.state.user or "") if pn.state.curdoc is not None else ""
+        logout = i18n.text("logout", i18n.Lang.EN)
+        self.side = pn.Column(
+            pn.pane.HTML(macro("planner.html", "header", user, logout)),
+            self.version_info,
+            self.message,
+            self.tabs,
+            stylesheets=[css("planner-side")],
+            css_classes=["planner-side"],
+            width=480,
+            sizing_mode="stretch_height",
+        )
+
+    def _edit_tab(self) -> pn.Column:
+        """Return the tab that finds, selects and edits booths."""
+        s, btn = self.state, self._button
         self.search = pn.widgets.TextInput(
             placeholder="Search booth id or exhibitor", stylesheets=[_INPUT_CSS]
         )
         self.search.param.watch(lambda e: s.search(e.new or ""), "value_input")
         self.hits = pn.Column(sizing_mode="stretch_width")
-        self.selection = pn.pane.HTML("<i>Nothing selected</i>")
+        self.selection = pn.pane.HTML(macro("planner.html", "selection", ""))
         num = {"stylesheets": [_INPUT_CSS], "sizing_mode": "stretch_width"}
         self.angle = pn.widgets.FloatInput(name="Angle °", value=ROTATE_STEP_DEG, **num)
         self.width = pn.widgets.FloatInput(name="Width m", value=3.0, start=0.5, step=0.5, **num)
@@ -539,21 +538,22 @@ class PlannerPage:
         self.undo_btn = btn("Undo", s.undo, css="undo")
         self.redo_btn = btn("Redo", s.redo, css="redo")
         self.undo_btn.disabled = self.redo_btn.disabled = True
-        edit = pn.Column(
+        row = {"sizing_mode": "stretch_width"}
+        return pn.Column(
             self.search,
             self.hits,
             self.selection,
             pn.Row(
                 btn(f"⟲ {ROTATE_STEP_DEG:g}°", lambda: s.rotate(ROTATE_STEP_DEG), css="rot-l"),
                 btn(f"⟳ {ROTATE_STEP_DEG:g}°", lambda: s.rotate(-ROTATE_STEP_DEG), css="rot-r"),
-                sizing_mode="stretch_width",
+                **row,
             ),
             pn.Row(
                 self.angle,
                 btn("Rotate by angle", lambda: s.rotate(float(self.angle.value or 0))),
-                sizing_mode="stretch_width",
+                **row,
             ),
-            pn.Row(self.width, self.depth, sizing_mode="stretch_width"),
+            pn.Row(self.width, self.depth, **row),
             pn.Row(
                 btn(
                     "Resize",
@@ -561,9 +561,9 @@ class PlannerPage:
                     css="resize",
                 ),
                 btn("Add booth here", self._add_here, css="add"),
-                sizing_mode="stretch_width",
+                **row,
             ),
-            pn.Row(self.exhibitor, self.zone, sizing_mode="stretch_width"),
+            pn.Row(self.exhibitor, self.zone, **row),
             btn(
                 "Assign exhibitor and zone",
                 lambda: s.assign(self.exhibitor.value or "", self.zone.value),
@@ -572,19 +572,17 @@ class PlannerPage:
             pn.Row(
                 btn("Duplicate", s.duplicate, css="duplicate"),
                 btn("Delete", s.remove, css="delete", button_type="danger"),
-                sizing_mode="stretch_width",
+                **row,
             ),
-            pn.Row(self.undo_btn, self.redo_btn, sizing_mode="stretch_width"),
-            pn.pane.HTML(
-                "<small>Tap a booth to select it (shift-tap adds); drag to move the "
-                "selection (snaps to 0.5 m and to neighbours' edges); double-tap to draw a "
-                "new booth, double-tap again to finish. Toolbar: <i>Edit vertices</i> "
-                "(double-tap a booth, drag a corner), <i>Draw a booth rectangle</i> (drag "
-                "a box; it snaps to 0.5 m), pan.</small>"
-            ),
-            sizing_mode="stretch_width",
+            pn.Row(self.undo_btn, self.redo_btn, **row),
+            pn.pane.HTML(macro("planner.html", "help")),
+            **row,
         )
-        self.problem_list = pn.Column(sizing_mode="stretch_width")
+
+    def _versions_tab(self) -> pn.Column:
+        """Return the tab that saves, opens, publishes and compares versions."""
+        s, btn = self.state, self._button
+        num = {"stylesheets": [_INPUT_CSS], "sizing_mode": "stretch_width"}
         self.save_msg = pn.widgets.TextInput(placeholder="What changed?", **num)
         self.save_btn = btn("Save", self._save, css="save", button_type="primary")
         self.stale_row = pn.Row(
@@ -599,18 +597,10 @@ class PlannerPage:
         self.version_b = pn.widgets.Select(name="with", options={}, **num)
         self.clear_diff_btn = btn("Hide diff", s.clear_diff, css="hide-diff", visible=False)
         self.history = pn.pane.HTML(
-            "",
-            sizing_mode="stretch_width",
-            stylesheets=[
-                "table { font-size: 14px; border-collapse: collapse; width: 100%; }"
-                "td, th { border-bottom: 1px solid #dee2e6; padding: 2px 4px; text-align: left; }"
-            ],
+            "", sizing_mode="stretch_width", stylesheets=[css("planner-history")]
         )
-        legend = "".join(
-            f"<span style='color:{DIFF_COLOURS[k]};font-weight:bold'>■ {k}</span> "
-            for k in ("added", "removed", "moved", "changed")
-        )
-        versions = pn.Column(
+        legend = macro("planner.html", "diff_legend", ["added", "removed", "moved", "changed"])
+        return pn.Column(
             self.save_msg,
             self.save_btn,
             self.stale_row,
@@ -626,30 +616,9 @@ class PlannerPage:
                 self.clear_diff_btn,
                 sizing_mode="stretch_width",
             ),
-            pn.pane.HTML(f"<small>{legend}</small>"),
+            pn.pane.HTML(legend, stylesheets=[_MSG_CSS]),
             self.history,
             sizing_mode="stretch_width",
-        )
-        self.tabs = pn.Tabs(
-            ("Edit", edit),
-            ("Problems", self.problem_list),
-            ("Versions", versions),
-            sizing_mode="stretch_width",
-            stylesheets=[".bk-tab { min-height: 48px; font-size: 16px; padding: 12px; }"],
-        )
-        user = html.escape(pn.state.user or "") if pn.state.curdoc is not None else ""
-        self.side = pn.Column(
-            pn.pane.HTML(
-                f"<b>Floor planner</b> · {user} · <a href='/logout'>"
-                f"{html.escape(i18n.text('logout', i18n.Lang.EN))}</a>"
-            ),
-            self.version_info,
-            self.message,
-            self.tabs,
-            stylesheets=[_SIDE_CSS],
-            css_classes=["planner-side"],
-            width=480,
-            sizing_mode="stretch_height",
         )
 
     # ------------------------------------------------------------------ actions

@@ -28,6 +28,7 @@ import tornado.web
 from panel.auth import BasicAuthProvider, BasicLoginHandler
 
 from floorplan.app.context import VenueContext, assets_path
+from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
 from floorplan.io.store import LayoutStore, default_store_path
 from floorplan.users import Role, default_users_path, load_users, verify_user
@@ -48,7 +49,14 @@ PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
     "planner": frozenset({Role.PLANNER, Role.ADMIN}),
     "staff": frozenset({Role.STAFF, Role.ADMIN}),
 }
-_PUBLIC_PREFIXES: Final = ("/kiosk", "/assets/", "/static/", "/liveness", "/favicon.ico")
+_PUBLIC_PREFIXES: Final = (
+    "/kiosk",
+    "/assets/",
+    f"/{STATIC_ROUTE}/",
+    "/static/",
+    "/liveness",
+    "/favicon.ico",
+)
 
 
 def _is_public(uri: str) -> bool:
@@ -214,7 +222,7 @@ def serve(
         show=show,
         start=start,
         title={"kiosk": "Chain Expo", "planner": "Planner", "staff": "Staff"},
-        static_dirs={"assets": str(assets_path())},
+        static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
         auth_provider=RoleAuthProvider(users),
         cookie_secret=os.environ.get(COOKIE_SECRET_ENV) or secrets.token_urlsafe(32),
         extra_patterns=[(r"/", _RootRedirect)],

@@ -1,0 +1,130 @@
+"""Name every colour the pages draw with: the one place a colour is written.
+
+Bokeh glyphs take these constants directly. Style sheets (``floorplan/app/static/*.css``)
+and templates never spell a colour: they use CSS custom properties (``var(--fp-error)``)
+that :func:`variables_css` defines from :data:`CSS_VARIABLES` on each page's root, and
+custom properties inherit into every widget's shadow root. ``tests/app/test_theme.py``
+checks that no other module of ``floorplan.app`` and no style sheet holds a colour
+literal, and that every variable a style sheet uses is defined here.
+
+>>> variables_css().startswith(":host, :root {")
+True
+>>> CSS_VARIABLES["error"] == ERROR
+True
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from floorplan.schema import Zone
+
+__all__ = [
+    "CSS_VARIABLES",
+    "DIFF_COLOURS",
+    "LOS_COLOURS",
+    "ZONE_COLOURS",
+    "variables_css",
+]
+
+# --- plain --------------------------------------------------------------------------
+WHITE: Final = "#ffffff"
+BLACK: Final = "#000000"
+#: Errors and warnings in text: a dark red that keeps 7:1 on white.
+ERROR: Final = "#b00020"
+#: "Saved", "no problems": a dark green.
+OK: Final = "#14532d"
+#: Secondary text (a card's subtitle, row keys), hall outlines.
+MUTED: Final = "#495057"
+#: Lines between table rows, panel borders, a legend's hidden zones.
+RULE: Final = "#dee2e6"
+#: The planner's side panel.
+PANEL: Final = "#f8f9fa"
+
+# --- the floor map ------------------------------------------------------------------
+#: Okabe-Ito: told apart with every common colour-vision deficiency.
+ZONE_COLOURS: Final[dict[str, str]] = {
+    Zone.AUTOMOBILE: "#0072B2",
+    Zone.AGRICULTURE: "#009E73",
+    Zone.ENERGY: "#E69F00",
+    Zone.DIGITAL: "#56B4E9",
+    Zone.HEALTH: "#CC79A7",
+    Zone.SERVICES: "#F0E442",
+}
+#: A booth whose zone the palette does not know (the planner draws it so).
+UNZONED: Final = "#ced4da"
+MAP_GROUND: Final = "#e9ecef"
+HALL_FILL: Final = WHITE
+HALL_LINE: Final = MUTED
+HALL_LABEL: Final = "#343a40"
+OBSTACLE_FILL: Final = "#adb5bd"
+OBSTACLE_LINE: Final = "#6c757d"
+BOOTH_LINE: Final = "#212529"
+LEGEND_TEXT: Final = "#444444"
+LEGEND_HIDDEN: Final = RULE
+#: The chosen booth, the route, its end, "You are here", a planner's problem outlines.
+ROUTE: Final = "#d00000"
+#: The planner's selected booths and the corners being edited.
+SELECTION: Final = "#1d4ed8"
+#: Colours of the planner's diff overlay (Okabe-Ito, as the zones).
+DIFF_COLOURS: Final[dict[str, str]] = {
+    "added": "#009E73",
+    "removed": "#D55E00",
+    "moved": "#0072B2",
+    "moved_from": "#0072B2",
+    "changed": "#E69F00",
+}
+
+# --- high contrast (WCAG AAA, over 7:1): white or yellow on black, black on yellow ---
+HC_FG: Final = WHITE
+HC_BG: Final = BLACK
+HC_ACCENT: Final = "#ffff00"
+#: The map in high contrast: black outlines on a white ground.
+HC_MAP_GROUND: Final = WHITE
+HC_MAP_LINE: Final = BLACK
+
+# --- the staff page -----------------------------------------------------------------
+#: The limit that binds a hall's capacity, and halls whose exits bind it on the map.
+BINDING: Final = "#ffe08a"
+#: Halls whose occupant load binds, on the printable report's map.
+UNBOUND_HALL: Final = "#e8f0fe"
+#: Table cell borders.
+TABLE_LINE: Final = "#cccccc"
+#: Outlines on the staff page's plots and the report's map.
+OUTLINE: Final = "#333333"
+#: Booths under a staff plot.
+STAFF_BOOTH_FILL: Final = "#cccccc"
+STAFF_BOOTH_LINE: Final = "#999999"
+#: The simulated agents.
+AGENT: Final = "#d7301f"
+#: Fruin's levels of service, green (A) to red (F) (ColorBrewer RdYlGn).
+LOS_COLOURS: Final[dict[str, str]] = {
+    "A": "#1a9850",
+    "B": "#91cf60",
+    "C": "#d9ef8b",
+    "D": "#fee08b",
+    "E": "#fc8d59",
+    "F": "#d73027",
+}
+
+#: The colours style sheets and templates use, as ``var(--fp-NAME)``.
+CSS_VARIABLES: Final[dict[str, str]] = {
+    "error": ERROR,
+    "ok": OK,
+    "muted": MUTED,
+    "rule": RULE,
+    "panel": PANEL,
+    "outline": BOOTH_LINE,
+    "hc-fg": HC_FG,
+    "hc-bg": HC_BG,
+    "hc-accent": HC_ACCENT,
+    "binding": BINDING,
+    "table-line": TABLE_LINE,
+    **{f"diff-{kind}": colour for kind, colour in DIFF_COLOURS.items()},
+}
+
+
+def variables_css() -> str:
+    """Return the style rule that defines :data:`CSS_VARIABLES` for a page and its widgets."""
+    body = " ".join(f"--fp-{name}: {colour};" for name, colour in CSS_VARIABLES.items())
+    return f":host, :root {{ {body} }}"
