@@ -54,9 +54,9 @@ def custom_js(name: str, **args: Any) -> CustomJS:
     return CustomJS(code=_module(name), args=args, module=True)
 
 
-def _grouped(x: float) -> str:
-    """Format a count with thousands separators: ``12,345``."""
-    return f"{x:,}"
+def _grouped(x: float, digits: int | None = None) -> str:
+    """Format a figure with thousands separators (``12,345``), to ``digits`` decimals."""
+    return f"{x:,}" if digits is None else f"{x:,.{digits}f}"
 
 
 def _fixed(x: float | None, digits: int = 1) -> str:

@@ -1,18 +1,22 @@
-"""The staff page's views over floorplan.capacity (no browser: the log-in is in test_app_kiosk)."""
+"""The staff page and its state over floorplan.capacity, without a browser."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import threading
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import numpy as np
 import pytest
 
 from floorplan import capacity as C
-from floorplan.app import staff
+from floorplan.app import staff_state
 from floorplan.app.context import VenueContext
 from floorplan.app.staff import StaffPage, report_csv, report_html
+from floorplan.app.staff_state import StaffState
 from floorplan.capacity.sim import SimResult
 
 from _browser import kiosk_venue
@@ -49,43 +53,111 @@ def test_staff_page_tables_and_bad_counts() -> None:
 def test_page_shows_at_once_and_fills_in_when_computed(monkeypatch: pytest.MonkeyPatch) -> None:
     gate = threading.Event()
     calls: list[str] = []
-    real = staff._compute
+    real = staff_state._compute
 
     def slow(*args: object) -> tuple[C.HallCapacity, ...]:
         calls.append("compute")
         assert gate.wait(60)
         return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(staff, "_compute", slow)
+    monkeypatch.setattr(staff_state, "_compute", slow)
     venue = kiosk_venue()
-    page = StaffPage(VenueContext(venue), background=True)
+    scheduled: list[Callable[[], Coroutine[Any, Any, None]]] = []
+    page = StaffPage(VenueContext(venue), schedule=scheduled.append)
     page.view()
     assert "capacity-computing" in page.table.object
     assert page.caps == ()
     assert page.sim_button.disabled
     assert page.csv_download.disabled
     assert page.crowd_button.disabled
+    # One coroutine awaits the figures: no periodic callback polls them.
+    assert scheduled == [page.state.wait_capacity]
     # Input while computing is kept, not an error.
     page.count_inputs["A"].value = "100"
     page._update_crowding()
-    page._poll_caps()
     assert "capacity-computing" in page.table.object
     # A second session of the same venue waits on the same computation.
-    other = StaffPage(VenueContext(venue), background=True)
-    assert other._cap_future is page._cap_future
+    other = StaffPage(VenueContext(venue), schedule=scheduled.append)
+    assert other.state._future is page.state._future
     gate.set()
-    assert page._cap_future is not None
-    page._cap_future.result(timeout=120)
-    page._poll_caps()
+    asyncio.run(asyncio.wait_for(page.state.wait_capacity(), timeout=120))
     assert "class='binding'>615<" in page.table.object
     assert not page.sim_button.disabled
     assert not page.csv_download.disabled
     assert "crowding-table" in page.crowd_out.object
     assert ">100<" in page.crowd_out.object
     # A session opened now is filled at once, from the one computation.
-    third = StaffPage(VenueContext(venue), background=True)
+    third = StaffPage(VenueContext(venue), schedule=scheduled.append)
     assert "class='binding'>615<" in third.table.object
+    assert len(scheduled) == 2
     assert calls == ["compute"]
+
+
+def test_a_replaced_computation_is_not_shown(monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    real = staff_state._compute
+
+    def slow(*args: object) -> tuple[C.HallCapacity, ...]:
+        assert gate.wait(60)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(staff_state, "_compute", slow)
+    monkeypatch.setattr(staff_state, "CLOCK_S", 0.05)
+    scheduled: list[Callable[[], Coroutine[Any, Any, None]]] = []
+    state = StaffState(kiosk_venue(), schedule=scheduled.append)
+    first = state._future
+
+    async def scenario() -> None:
+        waiting = asyncio.ensure_future(state.wait_capacity())
+        # The clock ticks while the figures are computed.
+        while state.elapsed_s == 0:
+            await asyncio.sleep(0.01)
+        state.sprinklered = True  # a new request: the first one's figures must not show
+        assert state._future is not first
+        gate.set()
+        await asyncio.wait_for(waiting, timeout=120)
+        assert state.caps == ()
+        assert state.status == "computing"
+        await asyncio.wait_for(state.wait_capacity(), timeout=120)
+
+    asyncio.run(scenario())
+    assert state.status == "ready"
+    assert state.caps[0].travel.limit_m == C.load_profile("gb50016").travel(sprinklered=True)[0]
+    assert first is not None
+    assert first.done()
+    assert not first.cancelled()  # shared by sessions: never cancelled by one of them
+
+
+def test_simulation_is_awaited_with_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    state = StaffState(kiosk_venue())
+    reported = threading.Event()
+    state.param.watch(lambda e: e.new == 7 and reported.set(), "sim_left")
+
+    def fake(venue: object, cap: C.HallCapacity, *, occupants: int, progress: Any) -> SimResult:
+        # Report until the page has shown it (the coroutine may not be waiting yet).
+        while not reported.is_set():
+            progress(1.0, 7)
+            if reported.wait(0.05):
+                break
+        return SimResult(cap.hall_id, occupants, 12.0, frames=((0.0, np.zeros((occupants, 2))),))
+
+    monkeypatch.setattr("floorplan.capacity.sim.simulate_evacuation", fake)
+    monkeypatch.setattr("floorplan.capacity.sim.jupedsim_available", lambda: True)
+    state.sim_count = "abc"
+    assert state.start_simulation() is None
+    assert "not a number" in state.sim_error
+    state.sim_count = "10"
+    fut = state.start_simulation()
+    assert fut is not None
+    assert state.sim_running
+    assert state.start_simulation() is None  # one run at a time
+    asyncio.run(asyncio.wait_for(state.run_simulation(), timeout=60))
+    assert reported.is_set()
+    assert not state.sim_running
+    assert state.sim_result is not None
+    assert state.sim_result.evacuation_s == 12.0
+    assert state.sim_hydraulic is not None
+    assert state.sim_hydraulic.occupants == 10
 
 
 def test_failed_computation_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -93,14 +165,14 @@ def test_failed_computation_is_a_message(monkeypatch: pytest.MonkeyPatch) -> Non
         msg = "hall A: no floor"
         raise C.CountError(msg)
 
-    monkeypatch.setattr(staff, "_compute", broken)
-    page = StaffPage(VenueContext(kiosk_venue()), background=False)
+    monkeypatch.setattr(staff_state, "_compute", broken)
+    page = StaffPage(VenueContext(kiosk_venue()), schedule=None)
     assert "Capacity figures failed: hall A: no floor" in page.table.object
     assert page.sim_button.disabled
 
 
 def test_animation_steps_through_recorded_frames() -> None:
-    page = StaffPage(VenueContext(kiosk_venue()), background=False)
+    page = StaffPage(VenueContext(kiosk_venue()), schedule=None)
     assert not page.anim_player.visible
     rng = np.random.default_rng(3)
     frames = [(float(t), rng.uniform((1, 1), (59, 39), size=(30 - 10 * t, 2))) for t in range(3)]
