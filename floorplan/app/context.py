@@ -1,27 +1,30 @@
 """Hold what every page session of one server shares read-only: the venue and its indexes.
 
-The venue is loaded once per server; the search index, the booth lookup tree and the
-routers are built on first use and then shared by all sessions (Panel runs sessions on
-one event loop thread, so nothing here is written after it is built).
-
-With a layout store, :meth:`VenueContext.poll_published` swaps in a newly published
-layout: it reads the published version number (one SELECT, at most every ``poll_s``),
-builds the new venue's lookups and router in a worker thread, and swaps them in whole on
-the event loop thread at a later poll, bumping ``generation`` so that sessions redraw.
+A :class:`VenueSnapshot` is one venue with every lookup the pages need (search index,
+router, booth lookups), built together and never changed. The server's
+:class:`VenueContext` holds the current snapshot and swaps it as a whole when a planner
+publishes a layout: one :class:`PublishWatcher` thread per server notices the new
+published version (one SELECT every ``poll_s``), builds its snapshot off the event loop,
+once, and the context pushes it to every open session that subscribed
+(:meth:`VenueContext.subscribe`), on that session's own loop through its document's
+``add_next_tick_callback``. No session polls.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import math
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import shapely
@@ -33,11 +36,9 @@ from floorplan.venue import Venue
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["VenueContext", "assets_path"]
+__all__ = ["PublishWatcher", "VenueContext", "VenueSnapshot", "assets_path"]
 
 _log = logging.getLogger(__name__)
-#: The lookups built per venue, swapped in together on a publish.
-_CACHED = ("search", "booths", "_booth_tree", "places")
 
 
 def assets_path() -> Path:
@@ -48,138 +49,86 @@ def assets_path() -> Path:
     return Path(__file__).resolve().parents[2] / "assets"
 
 
-@dataclass(eq=False)
-class VenueContext:
-    """A venue with the lookups the pages need, built once and shared.
+def _places(venue: Venue) -> dict[str, tuple[str, float, float]]:
+    """Return every routable place id with its layer and a representative point."""
+    out: dict[str, tuple[str, float, float]] = {}
+    for layer, col in (("openings", Col.OPENING_ID), ("amenities", Col.AMENITY_ID)):
+        frame = getattr(venue, layer)
+        for pid, geom in zip(frame[col], frame.geometry, strict=True):
+            pt = geom.centroid
+            out[str(pid)] = (layer, float(pt.x), float(pt.y))
+    booths = venue.booths
+    for pid, geom in zip(booths[Col.BOOTH_ID], booths.geometry, strict=True):
+        pt = geom.centroid
+        out[str(pid)] = ("booths", float(pt.x), float(pt.y))
+    for pid, geom in zip(venue.kiosks[Col.KIOSK_ID], venue.kiosks.geometry, strict=True):
+        out[str(pid)] = ("kiosks", float(geom.x), float(geom.y))
+    return out
 
-    Parameters
+
+@dataclass(frozen=True, eq=False)
+class VenueSnapshot:
+    """One venue with the lookups the pages need, built together and never changed.
+
+    Attributes
     ----------
     venue
-        The loaded venue.
-    idle_s
-        Seconds without input after which a kiosk returns to its home view (0: never).
-    public_url
-        The address phones reach the server at, for QR codes; empty: the request's host.
-    store
-        The :class:`~floorplan.store.LayoutStore` planners save to and kiosks follow
-        (``None``: the venue never changes).
-    served_version
-        The store's version ``venue`` is (``None``: the venue file as loaded).
-    poll_s
-        Look for a newly published version at most this often (seconds).
+        The venue.
+    version
+        The layout store's version this venue is (``None``: the venue file as loaded).
+    search
+        Its search index.
+    router
+        Its router (``None`` when :mod:`floorplan.routing` cannot be imported: kiosks say
+        so per route).
+    booths
+        The booths indexed by booth id.
+    booth_tree
+        An STRtree of the booth polygons, in the order of ``venue.booths``.
+    places
+        Every routable place id: its layer and a representative point.
     """
 
     venue: Venue
-    idle_s: float = 90.0
-    public_url: str = ""
-    store: Any = None
-    served_version: int | None = None
-    poll_s: float = 2.0
-    #: Bumped each time a published layout is swapped in.
-    generation: int = 0
-    _routers: dict[bool, Any] = field(default_factory=dict, repr=False)
-    _pending: Future[VenueContext] | None = field(default=None, repr=False)
-    _pending_version: int | None = field(default=None, repr=False)
-    _last_poll: float = field(default=-math.inf, repr=False)
-    _pool: ThreadPoolExecutor | None = field(default=None, repr=False)
+    version: int | None
+    search: SearchIndex
+    router: Any
+    booths: gpd.GeoDataFrame = field(repr=False)
+    booth_tree: shapely.STRtree = field(repr=False)
+    places: Mapping[str, tuple[str, float, float]] = field(repr=False)
 
-    def poll_published(self, *, now: bool = False) -> bool:
-        """Follow the store's published layout; return whether it was swapped in just now.
+    @classmethod
+    def build(
+        cls, venue: Venue, *, version: int | None = None, timings: dict[str, float] | None = None
+    ) -> VenueSnapshot:
+        """Build every lookup of ``venue`` (seconds taken per lookup into ``timings``)."""
+        times = timings if timings is not None else {}
+        t0 = time.perf_counter()
+        search = SearchIndex(venue)
+        times["search_index_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        router = None
+        with contextlib.suppress(ImportError):
+            from floorplan.routing import Router  # noqa: PLC0415 - heavy, optional here
 
-        Call it from the event loop thread (a periodic callback): the check is one SELECT
-        at most every ``poll_s`` (``now``: regardless), the build of the new layout's
-        lookups runs in a worker thread, and the swap happens at the first poll after the
-        build finished. A layout that fails to load is logged and skipped.
-        """
-        if self.store is None:
-            return False
-        if self._pending is not None:
-            if not self._pending.done():
-                return False
-            pending, version = self._pending, self._pending_version
-            self._pending = self._pending_version = None
-            try:
-                fresh = pending.result()
-            except Exception:  # a broken version must not stop the kiosks
-                _log.exception("published layout version %s could not be loaded", version)
-                self.served_version = version  # do not retry it on every poll
-                return False
-            self._swap(fresh, version)
-            return True
-        t = time.monotonic()
-        if not now and t - self._last_poll < self.poll_s:
-            return False
-        self._last_poll = t
-        try:
-            version = self.store.published_version()
-        except Exception:  # a store being replaced or locked: try again next poll
-            _log.exception("cannot read the published version of %s", self.store.path)
-            return False
-        if version is None or version == self.served_version:
-            return False
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fp-publish")
-        self._pending_version = version
-        self._pending = self._pool.submit(self._build, version)
-        return False
-
-    def _build(self, version: int) -> VenueContext:
-        """Load ``version`` and build every lookup of it (in the worker thread)."""
-        fresh = VenueContext(self.store.load(version), idle_s=self.idle_s)
-        for name in _CACHED:
-            getattr(fresh, name)
-        with contextlib.suppress(ImportError):  # no router: kiosks say so per route
-            fresh.router(accessible=False)
-        return fresh
-
-    def _swap(self, fresh: VenueContext, version: int | None) -> None:
-        """Serve ``fresh``'s venue and lookups from now on (on the event loop thread)."""
-        self.venue = fresh.venue
-        for name in _CACHED:
-            self.__dict__[name] = fresh.__dict__[name]
-        self._routers = fresh._routers
-        self.served_version = version
-        self.generation += 1
-
-    @cached_property
-    def search(self) -> SearchIndex:
-        """Return the venue's search index."""
-        return SearchIndex(self.venue)
-
-    @cached_property
-    def booths(self) -> gpd.GeoDataFrame:
-        """Return the booths indexed by booth id."""
-        return self.venue.booths.set_index(Col.BOOTH_ID, drop=False)
-
-    @cached_property
-    def _booth_tree(self) -> shapely.STRtree:
-        return shapely.STRtree(self.venue.booths.geometry.values)
+            router = Router(venue)
+        times["router_s"] = time.perf_counter() - t0
+        return cls(
+            venue=venue,
+            version=version,
+            search=search,
+            router=router,
+            booths=venue.booths.set_index(Col.BOOTH_ID, drop=False),
+            booth_tree=shapely.STRtree(venue.booths.geometry.values),
+            places=MappingProxyType(_places(venue)),
+        )
 
     def booth_at(self, x: float, y: float) -> str | None:
         """Return the id of the booth containing venue point ``(x, y)``, if any."""
-        idx = self._booth_tree.query(shapely.Point(x, y), predicate="intersects")
+        idx = self.booth_tree.query(shapely.Point(x, y), predicate="intersects")
         if not len(idx):
             return None
         return str(self.venue.booths[Col.BOOTH_ID].iloc[int(np.min(idx))])
-
-    @cached_property
-    def places(self) -> dict[str, tuple[str, float, float]]:
-        """Return every routable place id with its layer and a representative point."""
-        out: dict[str, tuple[str, float, float]] = {}
-        for layer, col in (("openings", Col.OPENING_ID), ("amenities", Col.AMENITY_ID)):
-            frame = getattr(self.venue, layer)
-            for pid, geom in zip(frame[col], frame.geometry, strict=True):
-                pt = geom.centroid
-                out[str(pid)] = (layer, float(pt.x), float(pt.y))
-        booths = self.venue.booths
-        for pid, geom in zip(booths[Col.BOOTH_ID], booths.geometry, strict=True):
-            pt = geom.centroid
-            out[str(pid)] = ("booths", float(pt.x), float(pt.y))
-        for pid, geom in zip(
-            self.venue.kiosks[Col.KIOSK_ID], self.venue.kiosks.geometry, strict=True
-        ):
-            out[str(pid)] = ("kiosks", float(geom.x), float(geom.y))
-        return out
 
     def kiosk(self, kiosk_id: str) -> tuple[float, float, float] | None:
         """Return ``(x, y, heading_deg)`` of kiosk ``kiosk_id``, or ``None`` if unknown."""
@@ -195,17 +144,216 @@ class VenueContext:
             heading if math.isfinite(heading) else 0.0,
         )
 
+
+class SessionDocument(Protocol):
+    """What the context needs of a session's Bokeh document."""
+
+    def add_next_tick_callback(self, callback: Callable[[], None]) -> Any:
+        """Run ``callback`` on the session's loop, holding its lock (thread-safe)."""
+
+
+#: Called on the session's loop with the new snapshot.
+OnSnapshot = Callable[[VenueSnapshot], None]
+
+
+class VenueContext:
+    """The server's current :class:`VenueSnapshot`, and the sessions that follow it.
+
+    Parameters
+    ----------
+    venue
+        The loaded venue (built into the first snapshot); or pass ``snapshot``.
+    idle_s
+        Seconds without input after which a kiosk returns to its home view (0: never).
+    public_url
+        The address phones reach the server at, for QR codes; empty: the request's host.
+    store
+        The :class:`~floorplan.io.store.LayoutStore` planners save to and kiosks follow
+        (``None``: the venue never changes).
+    served_version
+        The store's version ``venue`` is (``None``: the venue file as loaded).
+    poll_s
+        How often the server's :class:`PublishWatcher` reads the published version.
+    snapshot
+        The first snapshot, already built (then ``venue`` and ``served_version`` are
+        taken from it).
+    """
+
+    def __init__(
+        self,
+        venue: Venue | None = None,
+        *,
+        idle_s: float = 90.0,
+        public_url: str = "",
+        store: Any = None,
+        served_version: int | None = None,
+        poll_s: float = 2.0,
+        snapshot: VenueSnapshot | None = None,
+    ) -> None:
+        if snapshot is None:
+            if venue is None:
+                msg = "VenueContext needs a venue or a snapshot"
+                raise TypeError(msg)
+            snapshot = VenueSnapshot.build(venue, version=served_version)
+        self.idle_s = idle_s
+        self.public_url = public_url
+        self.store = store
+        self.poll_s = poll_s
+        self.watcher: PublishWatcher | None = None
+        self._lock = threading.Lock()
+        self._snapshot = snapshot
+        self._subscribers: dict[int, tuple[SessionDocument, OnSnapshot]] = {}
+        self._tokens = itertools.count()
+
+    # --- the current snapshot ----------------------------------------------------------
+    @property
+    def snapshot(self) -> VenueSnapshot:
+        """Return the snapshot served now (swapped whole on a publish, never changed)."""
+        return self._snapshot
+
+    @property
+    def venue(self) -> Venue:
+        """Return the venue served now."""
+        return self._snapshot.venue
+
+    @property
+    def served_version(self) -> int | None:
+        """Return the store's version served now (``None``: the venue file)."""
+        return self._snapshot.version
+
+    # --- sessions ----------------------------------------------------------------------
+    def subscribe(self, doc: SessionDocument, on_snapshot: OnSnapshot) -> tuple[int, VenueSnapshot]:
+        """Push every later snapshot to ``on_snapshot`` on ``doc``'s loop.
+
+        Returns a token for :meth:`unsubscribe` and the snapshot current at subscription
+        (taken under the same lock as a publish, so no publish falls in between).
+        """
+        with self._lock:
+            token = next(self._tokens)
+            self._subscribers[token] = (doc, on_snapshot)
+            return token, self._snapshot
+
+    def unsubscribe(self, token: int) -> None:
+        """Stop pushing snapshots to the session of ``token`` (a closed session)."""
+        with self._lock:
+            self._subscribers.pop(token, None)
+
+    @property
+    def sessions(self) -> int:
+        """Return how many sessions follow the published layout."""
+        with self._lock:
+            return len(self._subscribers)
+
+    def publish(self, snapshot: VenueSnapshot) -> int:
+        """Serve ``snapshot`` from now on and push it to every subscribed session.
+
+        Safe from any thread: each session gets it on its own loop, holding its own
+        document lock. Returns how many sessions it was pushed to.
+        """
+        with self._lock:
+            self._snapshot = snapshot
+            targets = list(self._subscribers.values())
+        for doc, on_snapshot in targets:
+            doc.add_next_tick_callback(partial(on_snapshot, snapshot))
+        return len(targets)
+
+    def check_published(self) -> None:
+        """Have the watcher look for a new published version now (after a publish here)."""
+        if self.watcher is not None:
+            self.watcher.wake()
+
+    # --- lookups of the current snapshot, for callers that take no snapshot of their own
+    @property
+    def search(self) -> SearchIndex:
+        """Return the current search index."""
+        return self._snapshot.search
+
+    @property
+    def places(self) -> Mapping[str, tuple[str, float, float]]:
+        """Return the current routable places."""
+        return self._snapshot.places
+
     def router(self, *, accessible: bool) -> Any:
-        """Return the shared router (built on first use).
+        """Return the current router (one answers both kinds of route).
 
         Raises
         ------
         ImportError
             When :mod:`floorplan.routing` is not available.
         """
-        del accessible  # one router answers both kinds of route (``route(accessible=)``)
-        if False not in self._routers:
-            from floorplan.routing import Router  # noqa: PLC0415 - heavy, built on demand
+        del accessible
+        router = self._snapshot.router
+        if router is None:
+            msg = "floorplan.routing is not available"
+            raise ImportError(msg)
+        return router
 
-            self._routers[False] = Router(self.venue)
-        return self._routers[False]
+
+class PublishWatcher:
+    """Follow a layout store's published version for a whole server: one thread.
+
+    Every ``poll_s`` (or at once after :meth:`wake`) the thread reads the published
+    version; when it differs from the one served, it loads that version, builds its
+    :class:`VenueSnapshot` (off the event loop) and hands it to
+    :meth:`VenueContext.publish`. A version that fails to load is logged and skipped.
+
+    Parameters
+    ----------
+    ctx
+        The server's context (its ``store`` is followed).
+    """
+
+    def __init__(self, ctx: VenueContext) -> None:
+        self.ctx = ctx
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._failed: int | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> PublishWatcher:
+        """Start the thread (a daemon: it never holds the server up on exit)."""
+        if self.ctx.store is not None and self._thread is None:
+            self.ctx.watcher = self
+            self._thread = threading.Thread(
+                target=self._run, name="floorplan-publish-watcher", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Stop the thread and wait for it."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    def wake(self) -> None:
+        """Look for a new published version now rather than at the next period."""
+        self._wake.set()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.ctx.poll_s)
+            self._wake.clear()
+            if not self._stop.is_set():
+                self.check()
+
+    def check(self) -> bool:
+        """Serve the published version if it is new; return whether it was swapped in."""
+        store = self.ctx.store
+        try:
+            version = store.published_version()
+        except Exception:  # a store being replaced or locked: try again next time
+            _log.exception("cannot read the published version of %s", store.path)
+            return False
+        if version is None or version in {self.ctx.served_version, self._failed}:
+            return False
+        try:
+            snapshot = VenueSnapshot.build(store.load(version), version=version)
+        except Exception:  # a broken version must not stop the kiosks
+            _log.exception("published layout version %s could not be loaded", version)
+            self._failed = version  # do not retry it on every poll
+            return False
+        self.ctx.publish(snapshot)
+        return True

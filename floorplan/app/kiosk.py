@@ -25,7 +25,7 @@ from bokeh.models import CustomJS
 from panel.io.document import unlocked
 
 from floorplan import i18n
-from floorplan.app.context import VenueContext
+from floorplan.app.context import VenueContext, VenueSnapshot
 from floorplan.app.mapview import MapFrame, MapView
 from floorplan.app.resources import css, custom_js, macro
 from floorplan.app.theme import variables_css
@@ -97,6 +97,8 @@ class KioskState(param.Parameterized):
 
     def __init__(self, ctx: VenueContext, **params: Any) -> None:
         self.ctx = ctx
+        #: The venue and lookups this session shows; replaced whole by :meth:`follow`.
+        self.snap: VenueSnapshot = ctx.snapshot
         super().__init__(**params)
 
     # --- entering the page -------------------------------------------------------------
@@ -107,19 +109,19 @@ class KioskState(param.Parameterized):
         except FloorplanError:
             self.lang = Lang.EN.value
         kiosk = args.get("kiosk", "")
-        if kiosk and self.ctx.kiosk(kiosk) is None:
+        if kiosk and self.snap.kiosk(kiosk) is None:
             self.notice = i18n.text("kiosk.unknown", self.lang, kiosk=kiosk)
             kiosk = ""
         self.kiosk_id = kiosk
         origin = args.get("from", "")
-        if origin and origin not in self.ctx.places:
+        if origin and origin not in self.snap.places:
             self.notice = i18n.text("place.unknown", self.lang, place=origin)
             origin = ""
         self.origin = origin
         self.accessible = args.get("accessible", "") in {"1", "true", "yes"}
         target = args.get("to", "")
         if target:
-            if target in self.ctx.places:
+            if target in self.snap.places:
                 self.choose(target)
             else:
                 self.notice = i18n.text("place.unknown", self.lang, place=target)
@@ -132,14 +134,16 @@ class KioskState(param.Parameterized):
     @property
     def start_point(self) -> tuple[float, float] | None:
         """Return the venue point routes start at, if any."""
-        place = self.ctx.places.get(self.route_start)
+        place = self.snap.places.get(self.route_start)
         return (place[1], place[2]) if place else None
 
     # --- actions ------------------------------------------------------------------------
     def set_query(self, text: str) -> list[SearchHit]:
         """Search for ``text`` and show the hits (the home view for an empty box)."""
         t0 = time.perf_counter()
-        hits = self.ctx.search.search(text, limit=20, near=self.start_point) if text.strip() else []
+        hits = (
+            self.snap.search.search(text, limit=20, near=self.start_point) if text.strip() else []
+        )
         self.search_ms = (time.perf_counter() - t0) * 1000
         self.param.update(query=text, hits=hits, mode="search" if text.strip() else "home")
         return hits
@@ -148,14 +152,14 @@ class KioskState(param.Parameterized):
         """Act on a search hit: browse a zone, or route to the hit's place."""
         if hit.kind is HitKind.ZONE:
             self.browse_zone(hit.key)
-        elif hit.target in self.ctx.places:
+        elif hit.target in self.snap.places:
             self.choose(hit.target)
         else:
             self.notice = i18n.text("place.unknown", self.lang, place=hit.target)
 
     def choose(self, place_id: str) -> None:
         """Select ``place_id`` (booth, amenity, opening), route to it and show its card."""
-        if place_id not in self.ctx.places:
+        if place_id not in self.snap.places:
             self.notice = i18n.text("place.unknown", self.lang, place=place_id)
             return
         route, error = self._route_to(place_id, accessible=self.accessible)
@@ -163,7 +167,7 @@ class KioskState(param.Parameterized):
 
     def tap(self, x: float, y: float) -> str | None:
         """Choose the booth at venue point ``(x, y)``; return its id (``None``: no booth)."""
-        booth = self.ctx.booth_at(x, y)
+        booth = self.snap.booth_at(x, y)
         if booth is not None:
             self.choose(booth)
         return booth
@@ -203,13 +207,28 @@ class KioskState(param.Parameterized):
             high_contrast=False,
         )
 
+    def follow(self, snap: VenueSnapshot) -> bool:
+        """Show ``snap`` (a newly published layout) from now on; route the chosen place again.
+
+        A chosen place the new layout no longer has sends the kiosk to its home view.
+        Returns whether the home view was shown for that reason.
+        """
+        self.snap = snap
+        if not self.selected:
+            return False
+        if self.selected not in snap.places:  # removed by the planner: back to the home view
+            self.param.update(selected="", route=None, route_error="", mode="home")
+            return True
+        if self.mode == "card":
+            self.choose(self.selected)  # a new route on the new layout; redraws via watchers
+        return False
+
     def _route_to(self, place_id: str, *, accessible: bool) -> tuple[Any, str]:
         start = self.route_start
         if not start or start == place_id:
             return None, ""
-        try:
-            router = self.ctx.router(accessible=accessible)
-        except ImportError:
+        router = self.snap.router
+        if router is None:  # floorplan.routing could not be imported
             return None, i18n.text("card.no_router", self.lang)
         try:
             return router.route(start, place_id, accessible=accessible), ""
@@ -219,7 +238,7 @@ class KioskState(param.Parameterized):
     # --- what to show -------------------------------------------------------------------
     def zone_exhibitors(self, zone: str) -> list[tuple[str, str]]:
         """Return ``(booth_id, exhibitor)`` of the let booths of ``zone``, by name."""
-        b = self.ctx.venue.booths
+        b = self.snap.venue.booths
         sub = b[(b[Col.ZONE] == zone) & (b[Col.EXHIBITOR].fillna("") != "")]
         pairs = zip(sub[Col.BOOTH_ID].astype(str), sub[Col.EXHIBITOR].astype(str), strict=True)
         return sorted(pairs, key=lambda p: (p[1].casefold(), p[0]))
@@ -232,7 +251,7 @@ class KioskState(param.Parameterized):
         Outside the fair's days (a demo, a test) "now" is the first event's start, so
         that the list shows the programme rather than nothing.
         """
-        ev = self.ctx.venue.events
+        ev = self.snap.venue.events
         if ev.empty:
             return ev, ev
         starts = pd.to_datetime(ev[Col.STARTS])
@@ -248,7 +267,7 @@ class KioskState(param.Parameterized):
 
     def place_name(self, place_id: str) -> str:
         """Return a short plain-text name for a place id."""
-        place = self.ctx.places.get(place_id)
+        place = self.snap.places.get(place_id)
         if place is None:
             return place_id
         layer = place[0]
@@ -256,7 +275,7 @@ class KioskState(param.Parameterized):
             name = self.exhibitor_name(place_id)
             return f"{name} · {place_id}" if name else place_id
         if layer == "amenities":
-            am = self.ctx.venue.amenities
+            am = self.snap.venue.amenities
             row = am[am[Col.AMENITY_ID].astype(str) == place_id].iloc[0]
             kind = i18n.amenity_name(str(row[Col.KIND]), self.lang)
             return f"{kind} · {row[Col.NAME]}" if row[Col.NAME] else kind
@@ -264,9 +283,9 @@ class KioskState(param.Parameterized):
 
     def exhibitor_name(self, booth_id: str) -> str:
         """Return the exhibitor of ``booth_id`` in the page language ('' for none)."""
-        if booth_id not in self.ctx.booths.index:
+        if booth_id not in self.snap.booths.index:
             return ""
-        b = self.ctx.booths.loc[booth_id]
+        b = self.snap.booths.loc[booth_id]
         en = str(b[Col.EXHIBITOR] or "")
         zh = str(b.get(Col.EXHIBITOR_ZH, "") or "")
         return (zh or en) if self.lang == Lang.ZH.value else (en or zh)
@@ -293,10 +312,10 @@ class KioskState(param.Parameterized):
         if not pid:
             return None
         lang = Lang(self.lang)
-        place = self.ctx.places[pid]
+        place = self.snap.places[pid]
         rows: list[tuple[str, str]] = []
         if place[0] == "booths":
-            b = self.ctx.booths.loc[pid]
+            b = self.snap.booths.loc[pid]
             name = str(b[Col.EXHIBITOR] or "")
             zh = str(b.get(Col.EXHIBITOR_ZH, "") or "")
             title = (zh or name) if lang is Lang.ZH else (name or zh)
@@ -325,7 +344,7 @@ class KioskState(param.Parameterized):
         return Card(title, subtitle, tuple(rows), distance, steps, self.route_error)
 
     def _hall_name(self, hall_id: str) -> str:
-        h = self.ctx.venue.halls
+        h = self.snap.venue.halls
         row = h[h[Col.HALL_ID].astype(str) == hall_id]
         return str(row.iloc[0][Col.NAME] or hall_id) if len(row) else hall_id
 
@@ -380,12 +399,40 @@ class KioskPage:
         self.ctx = ctx
         self.base_url = base_url
         self.state = state = KioskState(ctx)
-        kiosk = ctx.kiosk(args.get("kiosk", ""))
+        self._build_map(args)
+        self._build_side()
+        self.root = pn.Row(
+            self.map_pane,
+            self.side,
+            sizing_mode="stretch_both",
+            stylesheets=[variables_css(), _ROOT_CSS],
+            css_classes=["kiosk-root"],
+        )
+        state.param.watch(self._on_lang, "lang")
+        state.param.watch(self._on_contrast, "high_contrast")
+        state.param.watch(self._render, ["mode", "hits", "selected", "route", "zone", "notice"])
+        state.param.watch(self._on_selected, ["selected", "route"])
+        state.apply_args(args)
+        self._on_lang()
+        self._render()
+        try:
+            idle_s = float(args.get("idle", ctx.idle_s))
+        except ValueError:
+            idle_s = ctx.idle_s
+        home = "/kiosk?" + urlencode({"kiosk": state.kiosk_id} if state.kiosk_id else {})
+        self.idle_s = idle_s
+        self.home_url = home
+        self.idle_js = _idle_js(idle_s if math.isfinite(idle_s) else 0, home)
+
+    def _build_map(self, args: Mapping[str, str]) -> None:
+        """Build the map turned to the kiosk's heading, with "You are here"."""
+        snap = self.state.snap
+        kiosk = snap.kiosk(args.get("kiosk", ""))
         heading = kiosk[2] if kiosk else 0.0
-        self.frame = MapFrame.facing(ctx.venue, heading)
+        self.frame = MapFrame.facing(snap.venue, heading)
         lang = i18n.parse_lang(args.get("lang")) if args.get("lang") in {"en", "zh"} else Lang.EN
         self.map = MapView(
-            ctx.venue,
+            snap.venue,
             self.frame,
             lang=lang,
             icon_url=lambda kind: f"/assets/icons/{kind if _known_icon(kind) else 'other'}.svg",
@@ -396,6 +443,9 @@ class KioskPage:
         self.map.figure.css_classes = ["kiosk-map"]
         self.map_pane = pn.pane.Bokeh(self.map.figure, sizing_mode="stretch_both")
 
+    def _build_side(self) -> None:
+        """Build the side panel: the top bar, the search box, the notice and the body."""
+        state = self.state
         self.search = pn.widgets.TextInput(
             sizing_mode="stretch_width",
             stylesheets=[css("kiosk-search"), _HC_CSS],
@@ -425,36 +475,15 @@ class KioskPage:
             gap="8px",
             sizing_mode="stretch_width",
         )
-        self.side = pn.Column(
-            bar,
-            self.search,
-            self.notice,
-            self.body,
-            css_classes=["kiosk-side"],
-        )
-        self.root = pn.Row(
-            self.map_pane,
-            self.side,
-            sizing_mode="stretch_both",
-            stylesheets=[variables_css(), _ROOT_CSS],
-            css_classes=["kiosk-root"],
-        )
+        self.side = pn.Column(bar, self.search, self.notice, self.body, css_classes=["kiosk-side"])
 
-        state.param.watch(self._on_lang, "lang")
-        state.param.watch(self._on_contrast, "high_contrast")
-        state.param.watch(self._render, ["mode", "hits", "selected", "route", "zone", "notice"])
-        state.param.watch(self._on_selected, ["selected", "route"])
-        state.apply_args(args)
-        self._on_lang()
-        self._render()
-        try:
-            idle_s = float(args.get("idle", ctx.idle_s))
-        except ValueError:
-            idle_s = ctx.idle_s
-        home = "/kiosk?" + urlencode({"kiosk": state.kiosk_id} if state.kiosk_id else {})
-        self.idle_s = idle_s
-        self.home_url = home
-        self.idle_js = _idle_js(idle_s if math.isfinite(idle_s) else 0, home)
+    def follow(self, snap: VenueSnapshot) -> None:
+        """Draw ``snap`` (a newly published layout) and route the chosen place again."""
+        with unlocked():
+            self.map.set_venue(snap.venue)
+        if self.state.follow(snap):
+            with unlocked():
+                self.map.home()
 
     # --- event handlers -----------------------------------------------------------------
     def _zones(self) -> None:
@@ -534,9 +563,9 @@ class KioskPage:
         if not s.selected:
             self.map.home()
             return
-        place = self.ctx.places[s.selected]
+        place = self.state.snap.places[s.selected]
         if place[0] == "booths":
-            self.map.highlight([self.ctx.booths.loc[s.selected].geometry])
+            self.map.highlight([self.state.snap.booths.loc[s.selected].geometry])
         else:
             self.map.highlight([])
         if s.route is not None and len(s.route.coords):

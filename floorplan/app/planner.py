@@ -646,8 +646,8 @@ class PlannerPage:
         )
 
     def _published(self, _version: int) -> None:
-        # Kiosks of this server follow at once; other servers poll the store.
-        self.ctx.poll_published(now=True)
+        # Kiosks of this server follow at once; other servers' watchers read the store.
+        self.ctx.check_published()
 
     def _save(self, *, as_copy: bool = False) -> None:
         if self.state.save(self.save_msg.value or "", as_copy=as_copy) is not None:

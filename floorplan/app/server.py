@@ -13,10 +13,8 @@ is published) and follow each new publish without a restart (:mod:`floorplan.app
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
-import time
 from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
@@ -27,7 +25,7 @@ import panel as pn
 import tornado.web
 from panel.auth import BasicAuthProvider, BasicLoginHandler
 
-from floorplan.app.context import VenueContext, assets_path
+from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot, assets_path
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
 from floorplan.io.store import LayoutStore, default_store_path
@@ -134,17 +132,42 @@ def make_apps(ctx: VenueContext) -> dict[str, Callable[[], Any]]:
     return {"kiosk": kiosk, "planner": planner, "staff": staff}
 
 
-def warm(ctx: VenueContext) -> dict[str, float]:
-    """Build the shared search index and router now, not in the first visitor's session."""
-    timings = {}
-    t0 = time.perf_counter()
-    _ = ctx.search
-    timings["search_index_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with contextlib.suppress(ImportError):
-        ctx.router(accessible=False)
-    timings["router_s"] = time.perf_counter() - t0
-    return timings
+def make_context(
+    venue: Venue, store: LayoutStore, *, idle_s: float, public_url: str
+) -> tuple[VenueContext, dict[str, float]]:
+    """Return the server's context (the store's published layout if any) and build timings.
+
+    The search index and the router are built here, not in the first visitor's session.
+
+    Raises
+    ------
+    StoreError
+        When the store publishes a layout of another venue.
+    """
+    served = store.published_version()
+    if served is not None:
+        published = store.load(served)
+        if published.name != venue.name:
+            msg = (
+                f"layout store {store.path} publishes venue {published.name!r}, not "
+                f"{venue.name!r}; pass --store with this venue's store"
+            )
+            raise StoreError(msg)
+        venue = published
+    timings: dict[str, float] = {}
+    snapshot = VenueSnapshot.build(venue, version=served, timings=timings)
+    ctx = VenueContext(snapshot=snapshot, idle_s=idle_s, public_url=public_url, store=store)
+    return ctx, timings
+
+
+def _origins(port: int, address: str | None, public_url: str, extra: tuple[str, ...]) -> list[str]:
+    """Return the ``host[:port]`` the pages' websockets may be opened from."""
+    origins = {f"localhost:{port}", f"127.0.0.1:{port}", *extra}
+    if address and address not in {"127.0.0.1", "localhost", "0.0.0.0"}:
+        origins.add(f"{address}:{port}")
+    if public_url:
+        origins.add(urlsplit(public_url).netloc)
+    return sorted(origins)
 
 
 def serve(
@@ -187,34 +210,19 @@ def serve(
     """
     users = users_path or default_users_path()
     store = LayoutStore(store_path or default_store_path(users))
-    served = store.published_version()
-    if served is not None:
-        published = store.load(served)
-        if published.name != venue.name:
-            msg = (
-                f"layout store {store.path} publishes venue {published.name!r}, not "
-                f"{venue.name!r}; pass --store with this venue's store"
-            )
-            raise StoreError(msg)
-        venue = published
-    ctx = VenueContext(
-        venue, idle_s=idle_s, public_url=public_url, store=store, served_version=served
-    )
-    timings = warm(ctx)
+    ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=public_url)
+    served = ctx.served_version
     shown = f"published version {served}" if served is not None else "the venue file"
     print(
-        f"floorplan: {len(venue.booths)} booths ({shown}); search index "
+        f"floorplan: {len(ctx.venue.booths)} booths ({shown}); search index "
         f"{timings['search_index_s']:.1f} s, router {timings['router_s']:.1f} s; "
         f"users from {users}; layouts in {store.path}",
         flush=True,
     )
+    # One thread for the whole server follows the store and pushes publishes to sessions.
+    PublishWatcher(ctx).start()
     pn.extension(notifications=False)
     pn.config.authorize_callback = partial(authorize, users)
-    origins = {f"localhost:{port}", f"127.0.0.1:{port}", *allow_origins}
-    if address and address not in {"127.0.0.1", "localhost", "0.0.0.0"}:
-        origins.add(f"{address}:{port}")
-    if public_url:
-        origins.add(urlsplit(public_url).netloc)
     return pn.serve(
         make_apps(ctx),
         port=port,
@@ -226,7 +234,7 @@ def serve(
         auth_provider=RoleAuthProvider(users),
         cookie_secret=os.environ.get(COOKIE_SECRET_ENV) or secrets.token_urlsafe(32),
         extra_patterns=[(r"/", _RootRedirect)],
-        websocket_origin=sorted(origins),
+        websocket_origin=_origins(port, address, public_url, allow_origins),
         liveness=True,
         # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.
         check_unused_sessions_milliseconds=5000,

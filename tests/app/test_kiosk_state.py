@@ -291,7 +291,7 @@ def test_large_venue_tap_routes_and_highlights(large_ctx: VenueContext) -> None:
     kiosk = str(large_ctx.venue.kiosks["kiosk_id"].iloc[0])
     page = KioskPage(large_ctx, {"kiosk": kiosk}, base_url="http://x")
     assert page.map.booths_shown() == []
-    k = large_ctx.kiosk(kiosk)
+    k = large_ctx.snapshot.kiosk(kiosk)
     assert k is not None
     # The kiosk's own hall: a booth a route reaches.
     b = large_ctx.venue.booths
