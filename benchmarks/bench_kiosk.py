@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from _results import write_section
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 from floorplan.app.mapview import MapFrame
 from floorplan.generate import generate_venue
@@ -47,6 +47,7 @@ from _browser import (
     route_length,
     wait_map,
     wait_route,
+    wait_settled,
 )
 
 
@@ -61,7 +62,7 @@ def load_average() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def visible_booths(page: object, venue: Venue, n: int) -> list[tuple[str, float, float]]:
+def visible_booths(page: Page, venue: Venue, n: int) -> list[tuple[str, float, float]]:
     """Return up to ``n`` let booths on screen: id and map-frame centre."""
     out = []
     kiosks = venue.kiosks
@@ -74,8 +75,8 @@ def visible_booths(page: object, venue: Venue, n: int) -> list[tuple[str, float,
     for bid, x, y in zip(let["booth_id"].astype(str), vx, vy, strict=True):
         pos = map_screen_point(page, float(x), float(y))
         f = pos["frame"]
-        fx = (pos["x"] - f["left"]) / f["width"]  # type: ignore[index,operator]
-        fy = (pos["y"] - f["top"]) / f["height"]  # type: ignore[index,operator]
+        fx = (pos["x"] - f["left"]) / f["width"]
+        fy = (pos["y"] - f["top"]) / f["height"]
         if pos["inside"] and 0.1 < fx < 0.9 and 0.1 < fy < 0.9:
             out.append((bid, float(x), float(y)))
         if len(out) >= n:
@@ -113,11 +114,10 @@ def bench_browser(server: Server, venue: Venue, loads: int, taps: int) -> dict[s
         wait_map(page, timeout_ms=600_000)
         res["rss_1_session_mb"] = rss_mb(server.proc.pid)
         tap_times = []
-        page.wait_for_timeout(500)
+        wait_settled(page, timeout_ms=600_000)
         for _bid, x, y in visible_booths(page, venue, taps):
             page.goto(url)
-            wait_map(page, timeout_ms=600_000)
-            page.wait_for_timeout(300)
+            wait_settled(page, timeout_ms=600_000)
             pos = map_screen_point(page, x, y)
             page.evaluate("() => { window.__t0 = performance.now(); }")
             page.mouse.click(pos["x"], pos["y"])

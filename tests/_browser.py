@@ -9,15 +9,15 @@ import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from playwright.sync_api import Browser, FloatRect, Page, Playwright
 from shapely.geometry import LineString, Point, box
 
 from floorplan import schema as S
@@ -184,37 +184,52 @@ def serve_command() -> list[str]:
 
 
 class Server:
-    """A ``floorplan serve`` subprocess on 127.0.0.1 and a free port."""
+    """A ``floorplan serve`` subprocess on 127.0.0.1 and a free port.
+
+    Ready when the server says it listens (its sockets are bound before it prints
+    "Launching server at") and answers its liveness URL: no polling loop, no sleep.
+    """
 
     def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [*serve_command(), "--port", str(self.port), "--address", "127.0.0.1", *args]
         self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"floorplan-serve-{self.port}.log"
-        self._log = self.log.open("w")
         self.proc = subprocess.Popen(
-            cmd, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
+        self._listening = threading.Event()
+        self._copier = threading.Thread(target=self._copy_output, name="serve-log", daemon=True)
+        self._copier.start()
         self._wait()
 
-    def _wait(self, timeout_s: float = 90.0) -> None:
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                msg = f"floorplan serve exited {self.proc.returncode}:\n{self.log.read_text()}"
-                raise RuntimeError(msg)
-            try:
-                with urllib.request.urlopen(self.url + "/liveness", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.3)
-        self.stop()
-        msg = f"floorplan serve did not answer within {timeout_s} s:\n{self.log.read_text()}"
-        raise RuntimeError(msg)
+    def _copy_output(self) -> None:
+        """Copy the server's output to its log file; note when it listens (or exits)."""
+        assert self.proc.stdout is not None
+        with self.log.open("w", encoding="utf-8") as log:
+            for line in self.proc.stdout:
+                log.write(line)
+                log.flush()
+                if line.startswith("Launching server at"):
+                    self._listening.set()
+        self._listening.set()  # the output ended: the process is gone
+
+    def _wait(self, timeout_s: float = 120.0) -> None:
+        if not self._listening.wait(timeout_s) or self.proc.poll() is not None:
+            code = self.proc.poll()
+            self.stop()
+            said = f"exited {code}" if code is not None else f"did not listen in {timeout_s} s"
+            msg = f"floorplan serve {said}:\n{self.log.read_text()}"
+            raise RuntimeError(msg)
+        with urllib.request.urlopen(self.url + "/liveness", timeout=timeout_s) as r:
+            assert r.status == 200, r.status
 
     def stop(self) -> None:
-        """Stop the server and close its log."""
+        """Stop the server and wait for its log to be written."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -222,7 +237,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        self._log.close()
+        self._copier.join(timeout=15)
 
 
 ZONES = ("automobile", "agriculture", "energy", "digital", "health", "services")
@@ -256,63 +271,84 @@ _BOOTH_JS = """([bid, zones]) => {
 }"""
 
 
-def launch_chromium(playwright: object) -> object:
+def launch_chromium(playwright: Playwright) -> Browser:
     """Launch Debian's Chromium headless with the project's flags."""
-    return playwright.chromium.launch(  # type: ignore[attr-defined]
-        executable_path=chromium_or_skip(), args=CHROMIUM_ARGS
-    )
+    return playwright.chromium.launch(executable_path=chromium_or_skip(), args=CHROMIUM_ARGS)
 
 
-def wait_map(page: object, timeout_ms: float = 30_000) -> None:
+def wait_map(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until the Bokeh floor map exists in the page and has a drawn size."""
-    page.wait_for_function(_MAP_READY_JS, timeout=timeout_ms)  # type: ignore[attr-defined]
+    page.wait_for_function(_MAP_READY_JS, timeout=timeout_ms)
 
 
-def route_length(page: object) -> int:
+#: True once the map's view box and plot frame were the same for 5 animation frames.
+_SETTLED_JS = """() => {
+  const d = window.Bokeh && Bokeh.documents && Bokeh.documents[0];
+  const fig = d && d.get_model_by_name('floormap');
+  const pv = fig && Bokeh.index.find_one(fig);
+  if (!pv) return false;
+  const b = pv.frame.bbox, xr = fig.x_range, yr = fig.y_range;
+  const now = [xr.start, xr.end, yr.start, yr.end, b.left, b.top, b.width, b.height].join();
+  const s = window.__fp_settle || (window.__fp_settle = {last: '', same: 0});
+  s.same = now === s.last ? s.same + 1 : 0;
+  s.last = now;
+  return s.same >= 5;
+}"""
+
+
+def wait_settled(page: Page, timeout_ms: float = 30_000) -> None:
+    """Wait until the map has stopped moving: its view and frame still for 5 frames.
+
+    The first fit and the late style sheets can move the map just after it is drawn;
+    a tap needs it still. Checked on every animation frame (Playwright's ``raf``).
+    """
+    wait_map(page, timeout_ms)
+    page.evaluate("() => { window.__fp_settle = null; }")
+    page.wait_for_function(_SETTLED_JS, timeout=timeout_ms, polling="raf")
+
+
+def route_length(page: Page) -> int:
     """Return how many points the drawn route has in the browser (-1: no map)."""
-    return int(page.evaluate(_ROUTE_JS))  # type: ignore[attr-defined]
+    return int(page.evaluate(_ROUTE_JS))
 
 
-def wait_route(page: object, timeout_ms: float = 30_000) -> None:
+def wait_route(page: Page, timeout_ms: float = 30_000) -> None:
     """Wait until a route of at least two points is drawn."""
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "(js) => eval(js)() >= 2", arg=_ROUTE_JS, timeout=timeout_ms
-    )
+    page.wait_for_function("(js) => eval(js)() >= 2", arg=_ROUTE_JS, timeout=timeout_ms)
 
 
-def map_canvas_box(page: object) -> dict[str, float]:
+def map_canvas_box(page: Page) -> FloatRect:
     """Return the bounding box of the map's largest canvas."""
-    canvases = page.locator(".kiosk-map canvas")  # type: ignore[attr-defined]
-    boxes = [canvases.nth(i).bounding_box() for i in range(canvases.count())]
-    boxes = [b for b in boxes if b]
+    canvases = page.locator(".kiosk-map canvas")
+    boxes = [b for i in range(canvases.count()) if (b := canvases.nth(i).bounding_box())]
     return max(boxes, key=lambda b: b["width"] * b["height"])
 
 
-def tap_booth(page: object, booth_id: str) -> None:
+def tap_booth(page: Page, booth_id: str) -> None:
     """Click the map at the centre of ``booth_id`` as the browser draws it."""
-    pos = page.evaluate(_BOOTH_JS, [booth_id, list(ZONES)])  # type: ignore[attr-defined]
+    pos = page.evaluate(_BOOTH_JS, [booth_id, list(ZONES)])
     box = map_canvas_box(page)
     x = box["x"] + pos["fx"] * box["width"]
     y = box["y"] + pos["fy"] * box["height"]
-    page.mouse.click(x, y)  # type: ignore[attr-defined]
+    page.mouse.click(x, y)
 
 
-def search(page: object, text: str) -> None:
+def search(page: Page, text: str) -> None:
     """Type ``text`` into the kiosk's search box key by key and wait for its hits."""
-    box = page.locator(".kiosk-side input").first  # type: ignore[attr-defined]
+    box = page.locator(".kiosk-side input").first
     box.fill("")
     box.press_sequentially(text, delay=30)
     marker = f".hits-for[data-q={json.dumps(text)}]"
-    page.locator(marker).wait_for(state="attached", timeout=20_000)  # type: ignore[attr-defined]
+    page.locator(marker).wait_for(state="attached", timeout=20_000)
 
 
-def log_in(page: object, url: str, user: str, password: str, *, next_path: str) -> None:
+def log_in(page: Page, url: str, user: str, password: str, *, next_path: str) -> None:
     """Log in through Panel's form and open ``next_path`` as ``user``."""
-    page.goto(f"{url}/login?next={next_path}")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", user)  # type: ignore[attr-defined]
-    page.fill("input[name=password]", password)  # type: ignore[attr-defined]
-    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
-    page.wait_for_url(f"{url}{next_path}", timeout=30_000)  # type: ignore[attr-defined]
+    page.goto(f"{url}/login?next={next_path}")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.locator("button, input[type=submit]").first.click()
+    page.wait_for_url(f"{url}{next_path}", timeout=30_000)
 
 
 _SCREEN_POINT_JS = """([x, y]) => {
@@ -338,41 +374,51 @@ _BOOTH_CENTRE_JS = """([bid, zones]) => {
 }"""
 
 
-def map_screen_point(page: object, x: float, y: float) -> dict[str, object]:
+class ScreenPoint(TypedDict):
+    """Where a map point is on the page (see :func:`map_screen_point`)."""
+
+    x: float
+    y: float
+    inside: bool
+    frame: dict[str, float]
+
+
+def map_screen_point(page: Page, x: float, y: float) -> ScreenPoint:
     """Return where map point ``(x, y)`` (map frame) is on the page, from the plot's scales.
 
     Unlike :func:`tap_booth` this holds with anything drawn around the plot area (the
     legend below it): ``x, y`` page pixels, ``inside`` the plot area, its ``frame`` box.
     """
-    return dict(page.evaluate(_SCREEN_POINT_JS, [x, y]))  # type: ignore[attr-defined]
+    out: ScreenPoint = page.evaluate(_SCREEN_POINT_JS, [x, y])
+    return out
 
 
-def tap_map(page: object, x: float, y: float) -> None:
+def tap_map(page: Page, x: float, y: float) -> None:
     """Click the map at map point ``(x, y)`` (map frame coordinates)."""
     pos = map_screen_point(page, x, y)
     assert pos["inside"], f"map point {(x, y)} is outside the plot area: {pos}"
-    page.mouse.click(pos["x"], pos["y"])  # type: ignore[attr-defined]
+    page.mouse.click(pos["x"], pos["y"])
 
 
-def tap_drawn_booth(page: object, booth_id: str) -> None:
+def tap_drawn_booth(page: Page, booth_id: str) -> None:
     """Click the centre of ``booth_id`` as the browser holds it (it must have been sent)."""
-    centre = page.evaluate(_BOOTH_CENTRE_JS, [booth_id, list(ZONES)])  # type: ignore[attr-defined]
+    centre = page.evaluate(_BOOTH_CENTRE_JS, [booth_id, list(ZONES)])
     assert centre is not None, f"booth {booth_id} is not drawn in the page"
     tap_map(page, float(centre[0]), float(centre[1]))
 
 
-def booths_in_page(page: object) -> int:
+def booths_in_page(page: Page) -> int:
     """Return how many booth polygons the browser holds, over all zones."""
     js = """(zones) => zones.reduce((n, z) => {
       const r = Bokeh.documents[0].get_model_by_name('zone-' + z);
       return n + (r ? r.data_source.data.booth_id.length : 0);
     }, 0)"""
-    return int(page.evaluate(js, list(ZONES)))  # type: ignore[attr-defined]
+    return int(page.evaluate(js, list(ZONES)))
 
 
-def screenshot(page: object, path: Path) -> Path:
+def screenshot(page: Page, path: Path) -> Path:
     """Save a screenshot of the page to ``path`` (for a person to look at)."""
-    page.screenshot(path=str(path))  # type: ignore[attr-defined]
+    page.screenshot(path=str(path))
     return path
 
 

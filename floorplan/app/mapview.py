@@ -465,7 +465,9 @@ class MapView:
     def _follow_view(self) -> None:
         """Have the browser report its settled view (windowed venues only)."""
         #: The browser's settled view ``x0, x1, y0, y1`` (windowed venues only).
-        self.view_source = ColumnDataSource({"x0": [], "x1": [], "y0": [], "y1": []})
+        self.view_source = ColumnDataSource(
+            {"x0": [], "x1": [], "y0": [], "y1": []}, name="view-report"
+        )
         if not self.windowed:
             return
         # Debounced in the browser: one message when a pan or zoom settles, not per frame.

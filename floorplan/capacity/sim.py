@@ -167,12 +167,34 @@ def simulate_evacuation(
     t0 = time.perf_counter()
     floor, strips = _floor_and_exits(venue, cap)
     sim = jps.Simulation(model=jps.CollisionFreeSpeedModel(), geometry=floor, dt=DT_S)
+    if n == 0:
+        return SimResult(cap.hall_id, 0, 0.0, wall_s=time.perf_counter() - t0)
+    _add_agents(jps, sim, floor, cap=cap, strips=strips, n=n, seed=seed)
+    remaining, shots = _run(sim, max_time_s=max_time_s, progress=progress, frames=frames)
+    stuck = int(sim.agent_count())
+    # Agents leave within the last simulated second; refining with that second's steps is
+    # not worth it: report the end of that second (±1 s).
+    end_s = float(sim.elapsed_time()) if stuck == 0 else None
+    return SimResult(
+        cap.hall_id, n, end_s, remaining, shots, stuck, wall_s=time.perf_counter() - t0
+    )
+
+
+def _add_agents(
+    jps: Any,
+    sim: Any,
+    floor: BaseGeometry,
+    *,
+    cap: HallCapacity,
+    strips: dict[int, Any],
+    n: int,
+    seed: int,
+) -> None:
+    """Spread ``n`` agents over the floor, each heading for its exit's strip."""
     stage: dict[int, tuple[int, int]] = {}
     for i, strip in strips.items():
         sid = sim.add_exit_stage(strip)
         stage[i] = (sid, sim.add_journey(jps.JourneyDescription([sid])))
-    if n == 0:
-        return SimResult(cap.hall_id, 0, 0.0, wall_s=time.perf_counter() - t0)
     pos = np.asarray(
         jps.distribute_by_number(
             polygon=floor,
@@ -193,14 +215,6 @@ def simulate_evacuation(
                 radius=_RADIUS_M,
             )
         )
-    remaining, shots = _run(sim, max_time_s=max_time_s, progress=progress, frames=frames)
-    stuck = int(sim.agent_count())
-    # Agents leave within the last simulated second; refining with that second's steps is
-    # not worth it: report the end of that second (±1 s).
-    end_s = float(sim.elapsed_time()) if stuck == 0 else None
-    return SimResult(
-        cap.hall_id, n, end_s, remaining, shots, stuck, wall_s=time.perf_counter() - t0
-    )
 
 
 def _floor_and_exits(venue: Venue, cap: HallCapacity) -> tuple[BaseGeometry, dict[int, Any]]:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from floorplan.app.mapview import WINDOW_ABOVE_BOOTHS
 from floorplan.generate import generate_venue
@@ -29,6 +29,7 @@ from _browser import (
     tap_drawn_booth,
     wait_map,
     wait_route,
+    wait_settled,
     write_geojson_folder,
 )
 
@@ -39,11 +40,11 @@ WALK = re.compile(r"\d+ m walk")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         b = launch_chromium(p)
         yield b
-        b.close()  # type: ignore[attr-defined]
+        b.close()
 
 
 @pytest.fixture(scope="session")
@@ -71,100 +72,100 @@ def bundled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: Browser) -> Iterator[Page]:
     # A fresh context per test: a new visitor, no cookies.
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
     pg = context.new_page()
     yield pg
     context.close()
 
 
-def _card_text(page: object) -> str:
-    card = page.locator(".card-body")  # type: ignore[attr-defined]
+def _card_text(page: Page) -> str:
+    card = page.locator(".card-body")
     card.first.wait_for(timeout=20_000)
     return str(card.first.inner_text())
 
 
-def test_deep_link_shows_card_distance_and_route(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")  # type: ignore[attr-defined]
+def test_deep_link_shows_card_distance_and_route(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")
     wait_map(page)
     text = _card_text(page)
     assert "Acme Motors" in text
     assert "A-101" in text
     assert WALK.search(text), text
     wait_route(page)
-    assert page.locator("ol.steps li").count() >= 2  # type: ignore[attr-defined]
+    assert page.locator("ol.steps li").count() >= 2
 
 
-def test_search_and_pick(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+def test_search_and_pick(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")
     wait_map(page)
     assert route_length(page) == 0
     search(page, "Acme")
-    hit = page.get_by_role("button", name=re.compile("Acme Motors"))  # type: ignore[attr-defined]
+    hit = page.get_by_role("button", name=re.compile("Acme Motors"))
     hit.first.click(timeout=20_000)
     assert "Acme Motors" in _card_text(page)
     wait_route(page)
 
 
-def test_search_tolerates_typos_and_finds_toilets(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
+def test_search_tolerates_typos_and_finds_toilets(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")
     wait_map(page)
     search(page, "toilet")
-    page.get_by_role("button", name=re.compile("Restroom A")).first.wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile("Restroom A")).first.wait_for(timeout=20_000)
     search(page, "Acne Motors")
-    page.get_by_role("button", name=re.compile("Acme Motors")).first.wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile("Acme Motors")).first.wait_for(timeout=20_000)
 
 
-def test_tap_a_booth(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1")  # type: ignore[attr-defined]
-    wait_map(page)
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+def test_tap_a_booth(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1")
+    wait_settled(page)
     tap_drawn_booth(page, "B-101")
     assert "Health First" in _card_text(page)
     wait_route(page)
 
 
-def test_language_toggle(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-201")  # type: ignore[attr-defined]
+def test_language_toggle(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-201")
     wait_map(page)
     assert "Booth" in _card_text(page)
-    page.get_by_role("button", name="中文").click()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="首页").wait_for(timeout=20_000)  # type: ignore[attr-defined]
-    card = page.locator(".card-body").first  # type: ignore[attr-defined]
+    page.get_by_role("button", name="中文").click()
+    page.get_by_role("button", name="首页").wait_for(timeout=20_000)
+    card = page.locator(".card-body").first
     # The card is redrawn in parts; wait for each part rather than read it once.
     expect(card).to_contain_text("展位")
     expect(card).to_contain_text("华北能源科技")  # the Chinese name leads in Chinese
     expect(card).to_contain_text(re.compile(r"步行 \d+ 米"))
-    page.get_by_role("button", name="EN").click()  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Home").wait_for(timeout=20_000)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="EN").click()
+    page.get_by_role("button", name="Home").wait_for(timeout=20_000)
 
 
-def test_idle_reset_returns_home(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1&idle=2")  # type: ignore[attr-defined]
+def test_idle_reset_returns_home(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&idle=2")
     wait_map(page)
     search(page, "Acme")
-    page.get_by_role("button", name=re.compile("Acme Motors")).first.click(timeout=20_000)  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile("Acme Motors")).first.click(timeout=20_000)
     _card_text(page)
     # No input for longer than the idle time: the kiosk reloads its home view.
-    page.wait_for_url(re.compile(r"/kiosk\?kiosk=K1$"), timeout=20_000)  # type: ignore[attr-defined]
+    page.wait_for_url(re.compile(r"/kiosk\?kiosk=K1$"), timeout=20_000)
     wait_map(page)
-    assert page.locator(".card-body").count() == 0  # type: ignore[attr-defined]
-    assert page.locator(".kiosk-side input").first.input_value() == ""  # type: ignore[attr-defined]
+    assert page.locator(".card-body").count() == 0
+    assert page.locator(".kiosk-side input").first.input_value() == ""
     assert route_length(page) == 0
 
 
-def test_html_in_exhibitor_name_is_text(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-202")  # type: ignore[attr-defined]
+def test_html_in_exhibitor_name_is_text(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-202")
     wait_map(page)
     assert XSS_NAME in _card_text(page)
     search(page, "<img")
-    page.get_by_role("button", name=re.compile(re.escape(XSS_NAME))).first.wait_for(  # type: ignore[attr-defined]
-        timeout=20_000
-    )
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
-    assert page.evaluate("() => window.__xss") is None  # type: ignore[attr-defined]
-    assert page.locator("img[src=x]").count() == 0  # type: ignore[attr-defined]
+    hit = page.get_by_role("button", name=re.compile(re.escape(XSS_NAME))).first
+    hit.wait_for(timeout=20_000)
+    # The name is text in the page, and no element was made of it: with no <img src=x>
+    # anywhere (Playwright's selectors pierce shadow roots), its onerror cannot run.
+    assert XSS_NAME in hit.inner_text()
+    assert page.locator("img[src=x]").count() == 0
+    assert page.evaluate("() => window.__xss") is None
 
 
 def _status(url: str) -> tuple[int, str]:
@@ -190,32 +191,33 @@ def test_login_required(small_server: Server, page_name: str) -> None:
     assert _status(f"{small_server.url}/")[1] == "/kiosk"
 
 
-def test_login_roles(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/login")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
-    page.fill("input[name=password]", "wrong password")  # type: ignore[attr-defined]
-    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
-    page.wait_for_url(re.compile("error="))  # type: ignore[attr-defined]
-    page.goto(f"{small_server.url}/login?next=/planner")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
-    page.goto(f"{small_server.url}/planner")  # type: ignore[attr-defined]
-    page.locator(".version-info").wait_for(timeout=20_000)  # type: ignore[attr-defined]
-    response = page.goto(f"{small_server.url}/staff")  # type: ignore[attr-defined]
+def test_login_roles(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/login")
+    page.fill("input[name=username]", "pat")
+    page.fill("input[name=password]", "wrong password")
+    page.locator("button, input[type=submit]").first.click()
+    page.wait_for_url(re.compile("error="))
+    page.goto(f"{small_server.url}/login?next=/planner")
+    page.fill("input[name=username]", "pat")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button, input[type=submit]").first.click()
+    page.goto(f"{small_server.url}/planner")
+    page.locator(".version-info").wait_for(timeout=20_000)
+    response = page.goto(f"{small_server.url}/staff")
+    assert response is not None
     assert response.status == 403  # a planner is no staff
 
 
 @pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1920, 1080), (390, 844)])
 def test_layout_fits_screen_with_big_targets(
-    small_server: Server, browser: object, width: int, height: int
+    small_server: Server, browser: Browser, width: int, height: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
         page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")
-        wait_map(page)
         _card_text(page)
+        wait_settled(page)  # laid out with its style sheets loaded
         scroll = page.evaluate(
             "() => [document.scrollingElement.scrollWidth, document.scrollingElement.scrollHeight]"
         )
@@ -223,20 +225,23 @@ def test_layout_fits_screen_with_big_targets(
         assert scroll[1] <= height
         map_box = page.locator(".kiosk-map").bounding_box()
         side_box = page.locator(".kiosk-side").bounding_box()
+        assert map_box is not None
+        assert side_box is not None
         if height > width:  # portrait: map above the panel
             assert side_box["y"] >= map_box["y"] + map_box["height"] - 1
         else:
             assert side_box["x"] >= map_box["x"] + map_box["width"] - 1
         buttons = page.locator(".kiosk-side .bk-btn")
-        heights = [buttons.nth(i).bounding_box()["height"] for i in range(buttons.count())]
+        boxes = [buttons.nth(i).bounding_box() for i in range(buttons.count())]
+        heights = [b["height"] for b in boxes if b is not None]
         assert heights
         assert min(heights) >= 48
     finally:
         context.close()
 
 
-def test_bundled_venue_must_show(bundled_server: Server, page: object) -> None:
-    page.goto(f"{bundled_server.url}/kiosk")  # type: ignore[attr-defined]
+def test_bundled_venue_must_show(bundled_server: Server, page: Page) -> None:
+    page.goto(f"{bundled_server.url}/kiosk")
     wait_map(page)
     # Pick a kiosk and a let booth of the venue the server runs.
     venue_path = _served_venue(bundled_server)
@@ -246,23 +251,22 @@ def test_bundled_venue_must_show(bundled_server: Server, page: object) -> None:
     booth = let.iloc[len(let) // 2]
     name = str(booth["exhibitor"])
 
-    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}&to={booth['booth_id']}")  # type: ignore[attr-defined]
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}&to={booth['booth_id']}")
     wait_map(page)
     text = _card_text(page)
     assert name in text
     assert WALK.search(text), text
     wait_route(page)
 
-    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")
     wait_map(page)
     search(page, name.split(maxsplit=1)[0])
-    page.get_by_role("button", name=re.compile(re.escape(name))).first.click(timeout=20_000)  # type: ignore[attr-defined]
+    page.get_by_role("button", name=re.compile(re.escape(name))).first.click(timeout=20_000)
     assert name in _card_text(page)
     wait_route(page)
 
-    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")  # type: ignore[attr-defined]
-    wait_map(page)
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")
+    wait_settled(page)
     tap_drawn_booth(page, str(booth["booth_id"]))
     text = _card_text(page)
     assert str(booth["booth_id"]) in text
@@ -291,6 +295,14 @@ _BOOTHS_IN_PAGE_JS = """(zones) => zones.reduce((n, z) => {
   return n + (r ? r.data_source.data.booth_id.length : 0);
 }, 0)"""
 
+_VIEW_REPORTED_JS = """() => {
+  const d = Bokeh.documents[0];
+  const report = d.get_model_by_name('view-report');
+  const halls = ['automobile','agriculture','energy','digital','health','services']
+    .some(z => d.get_model_by_name('hall-zone-' + z).data_source.data.xs.length > 0);
+  return report.data.x0.length > 0 && halls;
+}"""
+
 _COLOURS_JS = """(els) => els.filter(e => e.getClientRects().length).map(e => {
   let bg = 'rgba(0, 0, 0, 0)', n = e;
   while (n && /rgba\\(.*, 0\\)$|transparent/.test(bg)) {
@@ -301,15 +313,15 @@ _COLOURS_JS = """(els) => els.filter(e => e.getClientRects().length).map(e => {
 })"""
 
 
-def test_high_contrast_everywhere(small_server: Server, page: object) -> None:
-    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")  # type: ignore[attr-defined]
+def test_high_contrast_everywhere(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&to=A-101")
     wait_map(page)
     _card_text(page)
-    page.get_by_role("button", name="High contrast").click()  # type: ignore[attr-defined]
-    page.locator(".kiosk-root.high-contrast").wait_for(state="attached", timeout=20_000)  # type: ignore[attr-defined]
-    expect(page.locator(".card.hc")).to_have_count(1)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="High contrast").click()
+    page.locator(".kiosk-root.high-contrast").wait_for(state="attached", timeout=20_000)
+    expect(page.locator(".card.hc")).to_have_count(1)
     selectors = ".kiosk-side .bk-btn, .kiosk-side input, .card-body td, .card-body h2, .steps li"
-    texts = page.locator(selectors).evaluate_all(_COLOURS_JS)  # type: ignore[attr-defined]
+    texts = page.locator(selectors).evaluate_all(_COLOURS_JS)
     assert len(texts) >= 12
     low = [(t, round(_contrast(fg, bg), 1)) for fg, bg, t in texts if _contrast(fg, bg) < 7.0]
     assert not low, low  # WCAG AAA: at least 7:1 for every text
@@ -319,25 +331,24 @@ def test_high_contrast_everywhere(small_server: Server, page: object) -> None:
     assert not off, off
     # Widgets drawn after the switch (a search's hits) are high-contrast too.
     search(page, "Acme")
-    hits = page.locator(".kiosk-side .hit .bk-btn").evaluate_all(_COLOURS_JS)  # type: ignore[attr-defined]
+    hits = page.locator(".kiosk-side .hit .bk-btn").evaluate_all(_COLOURS_JS)
     assert hits
     assert all(_contrast(fg, bg) >= 7.0 for fg, bg, _ in hits), hits
-    page.get_by_role("button", name="High contrast").click()  # type: ignore[attr-defined]
-    expect(page.locator(".kiosk-root.high-contrast")).to_have_count(0)  # type: ignore[attr-defined]
-    expect(page.locator(".kiosk-side .hc")).to_have_count(0)  # type: ignore[attr-defined]
+    page.get_by_role("button", name="High contrast").click()
+    expect(page.locator(".kiosk-root.high-contrast")).to_have_count(0)
+    expect(page.locator(".kiosk-side .hc")).to_have_count(0)
 
 
 @pytest.mark.parametrize(("width", "height"), [(1080, 1920), (1920, 1080)])
 def test_legend_leaves_the_route_visible(
-    small_server: Server, browser: object, width: int, height: int
+    small_server: Server, browser: Browser, width: int, height: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
         page.goto(f"{small_server.url}/kiosk?kiosk=K2&to=A-101")
-        wait_map(page)
         wait_route(page)
-        page.wait_for_timeout(800)  # the view is fitted after the first draw
+        wait_settled(page)  # the view is fitted after the first draw
         legend = page.evaluate(
             """() => {
               const fig = Bokeh.documents[0].get_model_by_name('floormap');
@@ -373,26 +384,29 @@ def large_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Ser
 
 
 def test_large_venue_sends_booths_as_the_view_zooms(
-    large_server: tuple[Server, int], page: object
+    large_server: tuple[Server, int], page: Page
 ) -> None:
     server, total = large_server
-    page.goto(f"{server.url}/kiosk")  # type: ignore[attr-defined]
-    wait_map(page)
-    page.wait_for_timeout(1000)  # past the browser's debounce of its first view
+    page.goto(f"{server.url}/kiosk")
+    wait_settled(page)
+    # The browser reported its first view (debounced) and the halls by zone are drawn.
+    page.wait_for_function(_VIEW_REPORTED_JS, timeout=30_000)
     assert booths_in_page(page) == 0  # the home view: halls by zone, no booths
     frame = map_screen_point(page, 0.0, 0.0)["frame"]
-    cx = frame["left"] + frame["width"] / 2  # type: ignore[index]
-    cy = frame["top"] + frame["height"] / 2  # type: ignore[index]
-    page.mouse.move(cx, cy)  # type: ignore[attr-defined]
+    cx = frame["left"] + frame["width"] / 2
+    cy = frame["top"] + frame["height"] / 2
+    page.mouse.move(cx, cy)
     span = "() => { const r = Bokeh.documents[0].get_model_by_name('floormap').x_range;"
     span += " return r.end - r.start; }"
     for _ in range(40):  # zoom in until a view about 150 m wide: a few hundred booths
-        if page.evaluate(span) < 150.0:  # type: ignore[attr-defined]
+        before = float(page.evaluate(span))
+        if before < 150.0:
             break
-        page.mouse.wheel(0, -60)  # type: ignore[attr-defined]
-        page.wait_for_timeout(100)  # type: ignore[attr-defined]
-    assert 20.0 < page.evaluate(span) < 150.0  # type: ignore[attr-defined]
-    page.wait_for_function(  # type: ignore[attr-defined]
+        page.mouse.wheel(0, -60)
+        # Each wheel step zooms in: wait for it rather than for a time.
+        page.wait_for_function(f"(b) => ({span})() < b", arg=before, timeout=10_000)
+    assert 20.0 < page.evaluate(span) < 150.0
+    page.wait_for_function(
         "(js) => eval(js)(['automobile','agriculture','energy','digital','health','services']) > 0",
         arg=_BOOTHS_IN_PAGE_JS,
         timeout=30_000,
@@ -400,7 +414,7 @@ def test_large_venue_sends_booths_as_the_view_zooms(
     shown = booths_in_page(page)
     assert 0 < shown < total
     # A booth the view brought in can be tapped and routed to.
-    bid = page.evaluate(  # type: ignore[attr-defined]
+    bid = page.evaluate(
         """() => { const d = Bokeh.documents[0];
           for (const z of ['automobile','agriculture','energy','digital','health','services']) {
             const b = d.get_model_by_name('zone-' + z).data_source.data;

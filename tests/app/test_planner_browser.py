@@ -7,13 +7,12 @@ publish, and see an open kiosk route around it.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import shapely
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from floorplan.io.store import LayoutStore
 from floorplan.users import add_user
@@ -25,6 +24,7 @@ from _browser import (
     launch_chromium,
     wait_map,
     wait_route,
+    wait_settled,
     write_geojson_folder,
 )
 
@@ -77,22 +77,21 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, P
     server.stop()
 
 
-def _login(page: object, url: str) -> None:
-    page.goto(f"{url}/login?next=/planner")  # type: ignore[attr-defined]
-    page.fill("input[name=username]", "pat")  # type: ignore[attr-defined]
-    page.fill("input[name=password]", PASSWORD)  # type: ignore[attr-defined]
-    page.locator("button, input[type=submit]").first.click()  # type: ignore[attr-defined]
-    page.goto(f"{url}/planner")  # type: ignore[attr-defined]
-    wait_map(page)
-    page.locator(".version-info").wait_for(timeout=20_000)  # type: ignore[attr-defined]
-    page.wait_for_timeout(500)  # type: ignore[attr-defined]
+def _login(page: Page, url: str) -> None:
+    page.goto(f"{url}/login?next=/planner")
+    page.fill("input[name=username]", "pat")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("button, input[type=submit]").first.click()
+    page.goto(f"{url}/planner")
+    page.locator(".version-info").wait_for(timeout=20_000)
+    wait_settled(page)
 
 
-def _to_screen(page: object, x: float, y: float) -> tuple[float, float]:
-    v = page.evaluate(_VIEW_JS)  # type: ignore[attr-defined]
-    canvases = page.locator(".planner-root canvas")  # type: ignore[attr-defined]
+def _to_screen(page: Page, x: float, y: float) -> tuple[float, float]:
+    v = page.evaluate(_VIEW_JS)
+    canvases = page.locator(".planner-root canvas")
     boxes = [canvases.nth(i).bounding_box() for i in range(canvases.count())]
-    box = max((b for b in boxes if b), key=lambda b: b["width"] * b["height"])
+    box = max((b for b in boxes if b is not None), key=lambda b: b["width"] * b["height"])
     # The frame fills the canvas (no borders, axes or toolbar inside it).
     left = box["x"] + box["width"] - v["w"]
     top = box["y"] + box["height"] - v["h"]
@@ -101,8 +100,8 @@ def _to_screen(page: object, x: float, y: float) -> tuple[float, float]:
     return sx, sy
 
 
-def _metres_per_px(page: object) -> float:
-    v = page.evaluate(_VIEW_JS)  # type: ignore[attr-defined]
+def _metres_per_px(page: Page) -> float:
+    v = page.evaluate(_VIEW_JS)
     return float((v["x1"] - v["x0"]) / v["w"])
 
 
@@ -116,13 +115,13 @@ def _must_show(server: Server, store_path: Path) -> None:
         try:
             _drag_save_reload_publish(server, store_path, browser)
         finally:
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()
 
 
-def _drag_save_reload_publish(server: Server, store_path: Path, browser: object) -> None:
-    kiosk_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+def _drag_save_reload_publish(server: Server, store_path: Path, browser: Browser) -> None:
+    kiosk_ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
     kiosk = kiosk_ctx.new_page()
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     try:
         # A kiosk is open before anything is published: it routes K1 -> A-102 past A-101.
@@ -131,89 +130,101 @@ def _drag_save_reload_publish(server: Server, store_path: Path, browser: object)
         wait_route(kiosk)
         assert kiosk.evaluate(_KIOSK_BOOTH_JS, "A-101") == pytest.approx(10.0)
 
-        _login(page, server.url)
-        assert page.locator(".version-info").get_attribute("data-base") == "1"
-        assert page.evaluate(_BOOTH_BOX_JS, "A-101") == pytest.approx([10, 8, 22, 16])
-
-        # Tap A-101 to select it, then drag it 8.2 m east: the grid snaps it to 8 m.
-        cx, cy = _to_screen(page, 16.0, 12.0)
-        page.mouse.click(cx, cy)
-        page.get_by_text("Selected: A-101").wait_for(timeout=20_000)
-        px = 8.2 / _metres_per_px(page)
-        page.mouse.move(cx, cy)
-        page.mouse.down()
-        for k in range(1, 11):
-            page.mouse.move(cx + px * k / 10, cy, steps=2)
-        page.mouse.up()
-        page.wait_for_function(
-            f"() => ({_BOOTH_BOX_JS})('A-101')[0] === 18 && ({_BOOTH_BOX_JS})('A-101')[1] === 8",
-            timeout=20_000,
-        )
-        assert page.evaluate(_BOOTH_BOX_JS, "A-101") == pytest.approx([18, 8, 30, 16])
-        page.get_by_text("Selected: A-101").wait_for(timeout=20_000)
-
-        # Save with a message; the store holds version 2 with the booth moved.
-        page.get_by_text("Versions", exact=True).click()
-        page.get_by_placeholder("What changed?").fill("move A-101 east")
-        page.get_by_role("button", name="Save", exact=True).click()
-        page.locator(".version-info[data-base='2']").wait_for(timeout=20_000)
-        store = LayoutStore(store_path)
-        saved = store.load(2).booths.set_index("booth_id").geometry["A-101"]
-        assert saved.bounds == pytest.approx((18, 8, 30, 16))
-        assert store.info(2).author == "pat"
-
-        # Reload: the page opens version 2 with the booth where it was dropped.
-        page.reload()
-        wait_map(page)
-        page.locator(".version-info[data-base='2']").wait_for(timeout=20_000)
-        assert page.evaluate(_BOOTH_BOX_JS, "A-101") == pytest.approx([18, 8, 30, 16])
-
-        # The kiosk still shows the old layout until the planner publishes.
-        old_x, old_y = kiosk.evaluate(_KIOSK_ROUTE_JS)
-        old_route = shapely.LineString(list(zip(old_x, old_y, strict=True)))
-        assert kiosk.evaluate(_KIOSK_BOOTH_JS, "A-101") == pytest.approx(10.0)
-        assert old_route.intersects(saved.buffer(-0.2))  # the old route crosses the new place
-
-        page.get_by_text("Versions", exact=True).click()
-        page.get_by_role("button", name="Publish version 2 to kiosks").click()
-        page.locator(".version-info[data-published='2']").wait_for(timeout=20_000)
-        assert store.published_version() == 2
-
-        # Within 10 s the open kiosk draws A-101 in its new place and routes around it.
-        kiosk.wait_for_function(
-            f"() => ({_KIOSK_BOOTH_JS})('A-101') === 18", timeout=10_000, polling=200
-        )
-        deadline = time.monotonic() + 10.0
-        new_x, new_y = old_x, old_y
-        while (new_x, new_y) == (old_x, old_y) and time.monotonic() < deadline:
-            kiosk.wait_for_timeout(200)
-            new_x, new_y = kiosk.evaluate(_KIOSK_ROUTE_JS)
-        assert len(new_x) >= 2
-        new_route = shapely.LineString(list(zip(new_x, new_y, strict=True)))
-        assert not new_route.intersects(saved.buffer(-0.2))
-        page.screenshot(path=str(store_path.with_name("planner.png")))
-        kiosk.screenshot(path=str(store_path.with_name("kiosk.png")))
+        saved = _drag_and_save(page, server, store_path)
+        _publish_and_see_kiosk_follow(page, kiosk, store_path, saved)
     finally:
         context.close()
         kiosk_ctx.close()
 
 
-def _drag(page: object, start: tuple[float, float], end: tuple[float, float]) -> None:
+def _drag_and_save(page: Page, server: Server, store_path: Path) -> shapely.Polygon:
+    """Log in, drag A-101 8.2 m east (it snaps to 8 m), save, reload; return its outline."""
+    _login(page, server.url)
+    assert page.locator(".version-info").get_attribute("data-base") == "1"
+    assert page.evaluate(_BOOTH_BOX_JS, "A-101") == pytest.approx([10, 8, 22, 16])
+
+    # Tap A-101 to select it, then drag it 8.2 m east: the grid snaps it to 8 m.
+    cx, cy = _to_screen(page, 16.0, 12.0)
+    page.mouse.click(cx, cy)
+    page.get_by_text("Selected: A-101").wait_for(timeout=20_000)
+    px = 8.2 / _metres_per_px(page)
+    page.mouse.move(cx, cy)
+    page.mouse.down()
+    for k in range(1, 11):
+        page.mouse.move(cx + px * k / 10, cy, steps=2)
+    page.mouse.up()
+    page.wait_for_function(
+        f"() => ({_BOOTH_BOX_JS})('A-101')[0] === 18 && ({_BOOTH_BOX_JS})('A-101')[1] === 8",
+        timeout=20_000,
+    )
+    assert page.evaluate(_BOOTH_BOX_JS, "A-101") == pytest.approx([18, 8, 30, 16])
+    page.get_by_text("Selected: A-101").wait_for(timeout=20_000)
+
+    # Save with a message; the store holds version 2 with the booth moved.
+    page.get_by_text("Versions", exact=True).click()
+    page.get_by_placeholder("What changed?").fill("move A-101 east")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.locator(".version-info[data-base='2']").wait_for(timeout=20_000)
+    store = LayoutStore(store_path)
+    saved = store.load(2).booths.set_index("booth_id").geometry["A-101"]
+    assert saved.bounds == pytest.approx((18, 8, 30, 16))
+    assert store.info(2).author == "pat"
+
+    # Reload: the page opens version 2 with the booth where it was dropped.
+    page.reload()
+    wait_map(page)
+    page.locator(".version-info[data-base='2']").wait_for(timeout=20_000)
+    assert page.evaluate(_BOOTH_BOX_JS, "A-101") == pytest.approx([18, 8, 30, 16])
+    return saved
+
+
+def _publish_and_see_kiosk_follow(
+    page: Page, kiosk: Page, store_path: Path, saved: shapely.Polygon
+) -> None:
+    """Publish version 2; the open kiosk draws A-101 moved and routes around it."""
+    # The kiosk still shows the old layout until the planner publishes.
+    old_x, old_y = kiosk.evaluate(_KIOSK_ROUTE_JS)
+    old_route = shapely.LineString(list(zip(old_x, old_y, strict=True)))
+    assert kiosk.evaluate(_KIOSK_BOOTH_JS, "A-101") == pytest.approx(10.0)
+    assert old_route.intersects(saved.buffer(-0.2))  # the old route crosses the new place
+
+    page.get_by_text("Versions", exact=True).click()
+    page.get_by_role("button", name="Publish version 2 to kiosks").click()
+    page.locator(".version-info[data-published='2']").wait_for(timeout=20_000)
+    assert LayoutStore(store_path).published_version() == 2
+
+    # Within 10 s the open kiosk draws A-101 in its new place and routes around it.
+    kiosk.wait_for_function(f"() => ({_KIOSK_BOOTH_JS})('A-101') === 18", timeout=10_000)
+    # ... and routes again: wait for a route other than the old one.
+    kiosk.wait_for_function(
+        f"(old) => JSON.stringify(({_KIOSK_ROUTE_JS})()) !== JSON.stringify(old)",
+        arg=[old_x, old_y],
+        timeout=10_000,
+    )
+    new_x, new_y = kiosk.evaluate(_KIOSK_ROUTE_JS)
+    assert len(new_x) >= 2
+    new_route = shapely.LineString(list(zip(new_x, new_y, strict=True)))
+    assert not new_route.intersects(saved.buffer(-0.2))
+    page.screenshot(path=str(store_path.with_name("planner.png")))
+    kiosk.screenshot(path=str(store_path.with_name("kiosk.png")))
+
+
+def _drag(page: Page, start: tuple[float, float], end: tuple[float, float]) -> None:
     """Press at venue point ``start``, move in ten steps to ``end`` and release."""
     sx, sy = _to_screen(page, *start)
     ex, ey = _to_screen(page, *end)
-    page.mouse.move(sx, sy)  # type: ignore[attr-defined]
-    page.mouse.down()  # type: ignore[attr-defined]
+    page.mouse.move(sx, sy)
+    page.mouse.down()
     for k in range(1, 11):
-        page.mouse.move(sx + (ex - sx) * k / 10, sy + (ey - sy) * k / 10, steps=2)  # type: ignore[attr-defined]
+        page.mouse.move(sx + (ex - sx) * k / 10, sy + (ey - sy) * k / 10, steps=2)
     # A last nudge: Bokeh's box tool takes its final box from the move before the release.
-    page.mouse.move(ex + 1, ey + 1)  # type: ignore[attr-defined]
-    page.mouse.move(ex, ey)  # type: ignore[attr-defined]
-    page.mouse.up()  # type: ignore[attr-defined]
+    page.mouse.move(ex + 1, ey + 1)
+    page.mouse.move(ex, ey)
+    page.mouse.up()
 
 
-def _wait_box(page: object, bid: str, box: list[float]) -> None:
-    page.wait_for_function(  # type: ignore[attr-defined]
+def _wait_box(page: Page, bid: str, box: list[float]) -> None:
+    page.wait_for_function(
         f"([b, want]) => {{ const got = ({_BOOTH_BOX_JS})(b);"
         " return got !== null && got.every((v, i) => Math.abs(v - want[i]) < 1e-6); }",
         arg=[bid, box],
@@ -228,68 +239,74 @@ def test_undo_redo_problem_list_and_rectangle_tool(served: tuple[Server, Path]) 
 def _tools(server: Server, store_path: Path) -> None:
     with sync_playwright() as p:
         browser = launch_chromium(p)
-        context = browser.new_context(viewport={"width": 1920, "height": 1080})  # type: ignore[attr-defined]
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
         page = context.new_page()
         try:
             _login(page, server.url)
             # Hall B is untouched by the other test (which saves and publishes A-101 only).
             _wait_box(page, "B-101", [70, 8, 82, 16])
-
-            # Drag B-101 4.2 m east (the grid makes it 4 m); Undo and Redo follow it.
-            page.mouse.click(*_to_screen(page, 76.0, 12.0))
-            page.get_by_text("Selected: B-101").wait_for(timeout=20_000)
-            _drag(page, (76.0, 12.0), (80.2, 12.0))
-            _wait_box(page, "B-101", [74, 8, 86, 16])
-            undo = page.get_by_role("button", name="Undo", exact=True)
-            redo = page.get_by_role("button", name="Redo", exact=True)
-            undo.click()
-            _wait_box(page, "B-101", [70, 8, 82, 16])
-            redo.click()
-            _wait_box(page, "B-101", [74, 8, 86, 16])
-            undo.click()
-            _wait_box(page, "B-101", [70, 8, 82, 16])
-
-            # Drag B-102 onto B-101: the problem list names both; tapping it selects both
-            # and zooms the map to them.
-            page.mouse.click(*_to_screen(page, 76.0, 30.0))
-            page.get_by_text("Selected: B-102").wait_for(timeout=20_000)
-            _drag(page, (76.0, 30.0), (76.0, 16.0))
-            _wait_box(page, "B-102", [70, 12, 82, 20])
-            page.get_by_text(re.compile(r"^Problems \(\d+\)$")).click()
-            problem = page.locator(".problem button, button.problem, .problem .bk-btn").filter(
-                has_text="B-101"
-            )
-            problem = problem.filter(has_text="B-102").filter(has_text="booth_overlap")
-            problem.first.wait_for(timeout=20_000)
-            # Hall B's travel distance is listed too, once (no exit of its own).
-            travel = page.locator(".problem button, button.problem, .problem .bk-btn")
-            assert travel.filter(has_text="travel_distance: hall B").count() == 1
-            before = page.evaluate(_VIEW_JS)
-            problem.first.click()
-            page.get_by_text("Selected: B-101, B-102").wait_for(timeout=20_000)
-            page.wait_for_function(
-                f"(w) => {{ const v = ({_VIEW_JS})(); return v.x1 - v.x0 < w - 1; }}",
-                arg=before["x1"] - before["x0"],
-                timeout=20_000,
-            )
-            view = page.evaluate(_VIEW_JS)
-            assert view["x0"] < 70  # both booths (70-82 x 8-20) in view
-            assert view["x1"] > 82
-            assert view["y0"] < 8
-            assert view["y1"] > 20
-
-            # The rectangle tool: drag a box in hall B's free floor; it snaps to 0.5 m.
-            page.get_by_text("Edit", exact=True).first.click()
-            page.locator("[title='Draw a booth rectangle']").first.click()
-            _drag(page, (86.2, 20.1), (90.1, 24.2))
-            page.wait_for_function(f"() => ({_BOOTH_BOX_JS})('B-N1') !== null", timeout=20_000)
-            drawn = page.evaluate(_BOOTH_BOX_JS, "B-N1")
-            # Corners on the 0.5 m grid, within a grid step of the dragged box (screen
-            # rounding); the exact snapping is tested without a browser.
-            assert [v * 2 for v in drawn] == [round(v * 2) for v in drawn]
-            assert drawn == pytest.approx([86, 20, 90, 24], abs=0.5)
-            page.get_by_text("Selected: B-N1").wait_for(timeout=20_000)
+            _undo_and_redo_a_drag(page)
+            _problem_list_selects_and_zooms(page)
+            _rectangle_tool(page)
             page.screenshot(path=str(store_path.with_name("planner-tools.png")))
         finally:
             context.close()
-            browser.close()  # type: ignore[attr-defined]
+            browser.close()
+
+
+def _undo_and_redo_a_drag(page: Page) -> None:
+    """Drag B-101 4.2 m east (the grid makes it 4 m); Undo and Redo follow it."""
+    page.mouse.click(*_to_screen(page, 76.0, 12.0))
+    page.get_by_text("Selected: B-101").wait_for(timeout=20_000)
+    _drag(page, (76.0, 12.0), (80.2, 12.0))
+    _wait_box(page, "B-101", [74, 8, 86, 16])
+    undo = page.get_by_role("button", name="Undo", exact=True)
+    redo = page.get_by_role("button", name="Redo", exact=True)
+    undo.click()
+    _wait_box(page, "B-101", [70, 8, 82, 16])
+    redo.click()
+    _wait_box(page, "B-101", [74, 8, 86, 16])
+    undo.click()
+    _wait_box(page, "B-101", [70, 8, 82, 16])
+
+
+def _problem_list_selects_and_zooms(page: Page) -> None:
+    """Drag B-102 onto B-101: the problem names both; tapping it selects both and zooms."""
+    page.mouse.click(*_to_screen(page, 76.0, 30.0))
+    page.get_by_text("Selected: B-102").wait_for(timeout=20_000)
+    _drag(page, (76.0, 30.0), (76.0, 16.0))
+    _wait_box(page, "B-102", [70, 12, 82, 20])
+    page.get_by_text(re.compile(r"^Problems \(\d+\)$")).click()
+    buttons = page.locator(".problem button, button.problem, .problem .bk-btn")
+    problem = buttons.filter(has_text="B-101").filter(has_text="B-102")
+    problem = problem.filter(has_text="booth_overlap")
+    problem.first.wait_for(timeout=20_000)
+    # Hall B's travel distance is listed too, once (no exit of its own).
+    assert buttons.filter(has_text="travel_distance: hall B").count() == 1
+    before = page.evaluate(_VIEW_JS)
+    problem.first.click()
+    page.get_by_text("Selected: B-101, B-102").wait_for(timeout=20_000)
+    page.wait_for_function(
+        f"(w) => {{ const v = ({_VIEW_JS})(); return v.x1 - v.x0 < w - 1; }}",
+        arg=before["x1"] - before["x0"],
+        timeout=20_000,
+    )
+    view = page.evaluate(_VIEW_JS)
+    assert view["x0"] < 70  # both booths (70-82 x 8-20) in view
+    assert view["x1"] > 82
+    assert view["y0"] < 8
+    assert view["y1"] > 20
+
+
+def _rectangle_tool(page: Page) -> None:
+    """Drag a box in hall B's free floor with the rectangle tool: it snaps to 0.5 m."""
+    page.get_by_text("Edit", exact=True).first.click()
+    page.locator("[title='Draw a booth rectangle']").first.click()
+    _drag(page, (86.2, 20.1), (90.1, 24.2))
+    page.wait_for_function(f"() => ({_BOOTH_BOX_JS})('B-N1') !== null", timeout=20_000)
+    drawn = page.evaluate(_BOOTH_BOX_JS, "B-N1")
+    # Corners on the 0.5 m grid, within a grid step of the dragged box (screen
+    # rounding); the exact snapping is tested without a browser.
+    assert [v * 2 for v in drawn] == [round(v * 2) for v in drawn]
+    assert drawn == pytest.approx([86, 20, 90, 24], abs=0.5)
+    page.get_by_text("Selected: B-N1").wait_for(timeout=20_000)

@@ -14,10 +14,9 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from floorplan import capacity as C
 from floorplan.capacity.sim import jupedsim_available
@@ -76,14 +75,14 @@ def caps(venue_dir: Path) -> list[C.HallCapacity]:
     return C.hall_capacity(load_venue(venue_dir), with_field=True)
 
 
-def _on_staff_page(server: Server, check: Callable[[Any], None]) -> None:
+def _on_staff_page(server: Server, check: Callable[[Page], None]) -> None:
     """Log in as staff in a fresh Chromium, wait for the capacity table, run ``check``."""
 
     def run() -> None:
         with sync_playwright() as p:
             browser = launch_chromium(p)
             try:
-                context = browser.new_context(  # type: ignore[attr-defined]
+                context = browser.new_context(
                     viewport={"width": 1600, "height": 1000}, accept_downloads=True
                 )
                 page = context.new_page()
@@ -92,7 +91,7 @@ def _on_staff_page(server: Server, check: Callable[[Any], None]) -> None:
                 page.locator("#capacity-table").wait_for(timeout=40_000)
                 check(page)
             finally:
-                browser.close()  # type: ignore[attr-defined]
+                browser.close()
 
     in_own_thread(run)
 
@@ -101,7 +100,7 @@ def test_table_highlights_binding_limit(server: Server, caps: list[C.HallCapacit
     _on_staff_page(server, lambda page: _table_highlights_binding_limit(page, caps))
 
 
-def _table_highlights_binding_limit(page: Any, caps: list[C.HallCapacity]) -> None:
+def _table_highlights_binding_limit(page: Page, caps: list[C.HallCapacity]) -> None:
     table = page.locator("#capacity-table")
     for c in caps:
         row = table.locator(f"tr[data-hall='{c.hall_id}']")
@@ -127,7 +126,7 @@ def test_crowd_count_shows_density_and_level(server: Server, caps: list[C.HallCa
     _on_staff_page(server, lambda page: _crowd_count_shows_density_and_level(page, caps))
 
 
-def _crowd_count_shows_density_and_level(page: Any, caps: list[C.HallCapacity]) -> None:
+def _crowd_count_shows_density_and_level(page: Page, caps: list[C.HallCapacity]) -> None:
     count = 900
     expected = {r.name: r for r in C.crowding(caps, {"A": count})}["A"]
     box = page.get_by_label("A", exact=True)
@@ -149,7 +148,7 @@ def test_csv_report_matches_cli(server: Server, venue_dir: Path, tmp_path: Path)
     _on_staff_page(server, lambda page: _csv_report_matches_cli(page, venue_dir, tmp_path))
 
 
-def _csv_report_matches_cli(page: Any, venue_dir: Path, tmp_path: Path) -> None:
+def _csv_report_matches_cli(page: Page, venue_dir: Path, tmp_path: Path) -> None:
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="Download CSV").click()
     download = info.value
@@ -186,7 +185,7 @@ def test_simulation_runs_with_progress_and_plot(server: Server) -> None:
     _on_staff_page(server, _simulation_runs_with_progress_and_plot)
 
 
-def _simulation_runs_with_progress_and_plot(page: Any) -> None:
+def _simulation_runs_with_progress_and_plot(page: Page) -> None:
     page.get_by_label("Occupants", exact=True).fill("40")
     page.get_by_label("Occupants", exact=True).press("Enter")
     page.get_by_role("button", name="Run simulation").click()
@@ -219,5 +218,7 @@ def _simulation_runs_with_progress_and_plot(page: Any) -> None:
     slider.fill(str(last))
     expect(label).to_have_attribute("data-frame", str(last), timeout=20_000)
     expect(label).to_contain_text(f"t = {last} s")
-    inside = int(re.search(r"s: (\d+) people", label.inner_text()).group(1))  # type: ignore[union-attr]
+    found = re.search(r"s: (\d+) people", label.inner_text())
+    assert found is not None
+    inside = int(found.group(1))
     assert inside < 40

@@ -219,12 +219,14 @@ _RACER = textwrap.dedent(
     venue = read_venue(sys.argv[2])
     ed = LayoutEditor(venue)
     ed.move("H1-A01", dx_m=float(sys.argv[3]), dy_m=0)
-    sys.stdin.readline()  # start together
+    base = store.latest()
+    print("ready", base, flush=True)  # loaded and edited on version 1: at the barrier
+    assert sys.stdin.readline().strip() == "go"  # released only once both are ready
     try:
-        v = store.save(ed.venue, message="race " + sys.argv[3], base=1, author=sys.argv[3])
-        print("won", v)
+        v = store.save(ed.venue, message="race " + sys.argv[3], base=base, author=sys.argv[3])
+        print("won", v, flush=True)
     except StaleBaseError as exc:
-        print("refused", exc.latest)
+        print("refused", exc.latest, flush=True)
     """
 )
 
@@ -242,16 +244,26 @@ def test_two_processes_racing_on_one_base(tmp_path: Path, venue: floorplan.Venue
         )
         for dx in ("1", "-1")
     ]
-    time.sleep(0.5)
-    outs = []
-    for p in procs:
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    for p in procs:
-        out, _ = p.communicate(timeout=120)
-        outs.append(out.split())
+    try:
+        # The barrier: each racer says it is ready (store open, base read, booth moved)
+        # and blocks until released; both are released together, only once both are.
+        for p in procs:
+            assert p.stdout is not None
+            assert p.stdout.readline().split() == ["ready", "1"]
+        assert all(p.poll() is None for p in procs)  # both alive, waiting at once
+        for p in procs:
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outs = [p.communicate(timeout=120)[0].split() for p in procs]
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
     assert sorted(o[0] for o in outs) == ["refused", "won"]
+    # The loser was refused because of the winner's version, which it never saw at start.
+    refused = next(o for o in outs if o[0] == "refused")
+    assert refused[1] == "2"
     assert [i.version for i in store.versions()] == [1, 2]
 
 
