@@ -19,7 +19,15 @@ from floorplan.app.staff import StaffPage, report_csv, report_html
 from floorplan.app.staff_state import StaffState
 from floorplan.capacity.sim import SimResult
 
-from _browser import kiosk_venue
+from _browser import in_own_thread, kiosk_venue
+
+
+def run_loop(main: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+    """Run ``main()`` on an event loop of its own, as a server session's loop would.
+
+    In a thread: a session-scoped Playwright browser may hold this thread's loop.
+    """
+    in_own_thread(lambda: asyncio.run(main()), timeout_s=300)
 
 
 def test_staff_page_tables_and_bad_counts() -> None:
@@ -80,7 +88,7 @@ def test_page_shows_at_once_and_fills_in_when_computed(monkeypatch: pytest.Monke
     other = StaffPage(VenueContext(venue), schedule=scheduled.append)
     assert other.state._future is page.state._future
     gate.set()
-    asyncio.run(asyncio.wait_for(page.state.wait_capacity(), timeout=120))
+    run_loop(lambda: asyncio.wait_for(page.state.wait_capacity(), timeout=120))
     assert "class='binding'>615<" in page.table.object
     assert not page.sim_button.disabled
     assert not page.csv_download.disabled
@@ -120,7 +128,7 @@ def test_a_replaced_computation_is_not_shown(monkeypatch: pytest.MonkeyPatch) ->
         assert state.status == "computing"
         await asyncio.wait_for(state.wait_capacity(), timeout=120)
 
-    asyncio.run(scenario())
+    run_loop(scenario)
     assert state.status == "ready"
     assert state.caps[0].travel.limit_m == C.load_profile("gb50016").travel(sprinklered=True)[0]
     assert first is not None
@@ -151,7 +159,7 @@ def test_simulation_is_awaited_with_progress(monkeypatch: pytest.MonkeyPatch) ->
     assert fut is not None
     assert state.sim_running
     assert state.start_simulation() is None  # one run at a time
-    asyncio.run(asyncio.wait_for(state.run_simulation(), timeout=60))
+    run_loop(lambda: asyncio.wait_for(state.run_simulation(), timeout=60))
     assert reported.is_set()
     assert not state.sim_running
     assert state.sim_result is not None
