@@ -390,8 +390,42 @@ def import_exhibitors(
     header = rows[at]
     body = [(at + 2 + k, row) for k, row in enumerate(rows[at + 1 :]) if any(c for c in row)]
     out = venue.copy()
+    rejected, updates, companies, first = _match_rows(body, cols, out)
+    noted = [
+        RowIssue(
+            first[company],
+            booths[0],
+            IssueKind.MANY_BOOTHS,
+            f"{company} has {len(booths)} booths: {', '.join(booths)}",
+        )
+        for company, booths in companies.items()
+        if len(booths) > 1
+    ]
+    for pos, values in updates.items():
+        for col, value in values.items():
+            out.booths.iat[pos, out.booths.columns.get_loc(col)] = value
+    report = ExhibitorReport(
+        source=label,
+        read_as=read_as,
+        columns={f.value: header[cols[f]] for f in Field if f in cols},
+        rows=len(body),
+        matched=len(body) - len(rejected),
+        booths_filled=len(updates),
+        rejected=tuple(rejected),
+        noted=tuple(noted),
+    )
+    return ExhibitorImport(out, report)
+
+
+def _match_rows(
+    body: list[tuple[int, list[str]]], cols: dict[Field, int], out: Venue
+) -> tuple[list[RowIssue], dict[int, dict[str, str]], dict[str, list[str]], dict[str, int]]:
+    """Match each row to its booths; return rejections, updates, booths per company, first rows.
+
+    Rows are matched in order, so a booth another row already took is a rejection.
+    """
     index = _booth_index(out)
-    rejected, noted = [], []
+    rejected: list[RowIssue] = []
     owner: dict[int, tuple[str, int]] = {}
     updates: dict[int, dict[str, str]] = {}
     companies: dict[str, list[str]] = {}
@@ -410,30 +444,7 @@ def import_exhibitors(
             companies.setdefault(company, []).extend(
                 str(out.booths[Col.BOOTH_ID].iat[p]) for p in targets
             )
-    for company, booths in companies.items():
-        if len(booths) > 1:
-            noted.append(
-                RowIssue(
-                    first[company],
-                    booths[0],
-                    IssueKind.MANY_BOOTHS,
-                    f"{company} has {len(booths)} booths: {', '.join(booths)}",
-                )
-            )
-    for pos, values in updates.items():
-        for col, value in values.items():
-            out.booths.iat[pos, out.booths.columns.get_loc(col)] = value
-    report = ExhibitorReport(
-        source=label,
-        read_as=read_as,
-        columns={f.value: header[cols[f]] for f in Field if f in cols},
-        rows=len(body),
-        matched=len(body) - len(rejected),
-        booths_filled=len(updates),
-        rejected=tuple(rejected),
-        noted=tuple(noted),
-    )
-    return ExhibitorImport(out, report)
+    return rejected, updates, companies, first
 
 
 def _booth_index(venue: Venue) -> dict[str, int]:

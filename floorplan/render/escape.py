@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib.figure import Figure
@@ -276,72 +277,15 @@ def _escape_figure(  # noqa: PLR0917 - private, called from one lambda
         np.array([[box[0], box[1]], [box[2], box[1]], [box[2], box[3]], [box[0], box[3]]])
     )
     view = shapely.Polygon(corners)
-    halls = _in_view(venue.halls, view)
-    mine = halls[halls[Col.HALL_ID].astype(str) == hall_id]
-    others = halls[halls[Col.HALL_ID].astype(str) != hall_id]
-    draw_polygons(
-        page,
-        geoms_mm(others.geometry.values, frame),
-        facecolors="#fafafa",
-        edgecolor="#9a9a9a",
-        linewidth_mm=0.35 * k,
-        zorder=1,
-    )
-    draw_polygons(
-        page,
-        geoms_mm(mine.geometry.values, frame),
-        facecolors=HALL_FILL,
-        linewidth_mm=0.8 * k,
-        zorder=1,
-    )
-    draw_polygons(
-        page,
-        geoms_mm(_in_view(venue.booths, view).geometry.values, frame),
-        facecolors="#e3e3e3",
-        edgecolor="#8a8a8a",
-        linewidth_mm=0.15 * k,
-        zorder=2,
-    )
-    draw_polygons(
-        page,
-        geoms_mm(_in_view(venue.obstacles, view).geometry.values, frame),
-        facecolors=OBSTACLE_FILL,
-        edgecolor=OBSTACLE_FILL,
-        linewidth_mm=0.1,
-        zorder=3,
-    )
-    openings = _in_view(venue.openings, view)
-    kinds = [
-        k_ if k_ in EXIT_KINDS else OpeningKind.CONNECTION.value
-        for k_ in openings[Col.KIND].astype(str)
-    ]
-    doors_mm = geoms_mm(openings.geometry.values, frame)
-    draw_doors(page, doors_mm, kinds, width_mm=1.0 * k**0.5)
-    sign = 4.5 * k**0.5
-    exits_shown = {r.exit_id for r in shown}
-    for line, kind, oid in zip(doors_mm, kinds, openings[Col.OPENING_ID].astype(str), strict=True):
-        if kind in EXIT_KINDS:
-            mid = line.interpolate(0.5, normalized=True)
-            size = sign if oid in exits_shown else sign * 0.6
-            draw_safety(page.ax, "emergency_exit", (mid.x, mid.y), size, z=9)
+    _draw_floor(page, frame, venue, view, hall_id)
+    _draw_exits(page, frame, _in_view(venue.openings, view), {r.exit_id for r in shown})
     for i, r in enumerate(shown):
         coords = frame.to_mm(np.asarray(r.route.coords))
         colour = _ROUTE_COLOURS[min(i, 2)]
         _route_arrows(page, coords, colour, dashed=r is alternative, gid=f"route:{r.exit_id}")
         _route_number(page, coords, i + 1, colour)
     _safety_amenities(page, _in_view(venue.amenities, view), frame)
-    yx = frame.to_mm(np.array([[here.x, here.y]]))[0]
-    draw_safety(page.ax, "you_are_here", (yx[0], yx[1]), 7.0 * k**0.5, z=12)
-    page.lines(
-        yx[0] + 4.5 * k**0.5,
-        yx[1] + 2.0 * k,
-        doc.words("you_are_here"),
-        7.5 * k**0.5,
-        weight="bold",
-        color="#c8102e",
-        zorder=12,
-        gid="you_are_here",
-    )
+    _draw_here(page, frame, here, doc.words("you_are_here"))
     _clip(page, box)
     x0, _, x1, y1 = sheet.map_box()
     page.ax.add_artist(
@@ -365,6 +309,82 @@ def _escape_figure(  # noqa: PLR0917 - private, called from one lambda
     page.scale_bar(frame, doc.words("print.scale", n=frame.scale, paper=doc.options.paper.value))
     page.title_block(doc.footer_rows(title, n, total, frame.scale))
     return page.fig
+
+
+def _draw_floor(
+    page: Page, frame: MapFrame, venue: Venue, view: shapely.Polygon, hall_id: str
+) -> None:
+    """Draw the halls in view (this one stronger), booths and obstacles."""
+    k = page.k
+    halls = _in_view(venue.halls, view)
+    mine = halls[Col.HALL_ID].astype(str) == hall_id
+    draw_polygons(
+        page,
+        geoms_mm(halls[~mine].geometry.values, frame),
+        facecolors="#fafafa",
+        edgecolor="#9a9a9a",
+        linewidth_mm=0.35 * k,
+        zorder=1,
+    )
+    draw_polygons(
+        page,
+        geoms_mm(halls[mine].geometry.values, frame),
+        facecolors=HALL_FILL,
+        linewidth_mm=0.8 * k,
+        zorder=1,
+    )
+    draw_polygons(
+        page,
+        geoms_mm(_in_view(venue.booths, view).geometry.values, frame),
+        facecolors="#e3e3e3",
+        edgecolor="#8a8a8a",
+        linewidth_mm=0.15 * k,
+        zorder=2,
+    )
+    draw_polygons(
+        page,
+        geoms_mm(_in_view(venue.obstacles, view).geometry.values, frame),
+        facecolors=OBSTACLE_FILL,
+        edgecolor=OBSTACLE_FILL,
+        linewidth_mm=0.1,
+        zorder=3,
+    )
+
+
+def _draw_exits(
+    page: Page, frame: MapFrame, openings: gpd.GeoDataFrame, exits_shown: set[str]
+) -> None:
+    """Draw the doors, and an exit sign on each exit (larger on the routes' exits)."""
+    k = page.k
+    kinds = [
+        kind if kind in EXIT_KINDS else OpeningKind.CONNECTION.value
+        for kind in openings[Col.KIND].astype(str)
+    ]
+    doors_mm = geoms_mm(openings.geometry.values, frame)
+    draw_doors(page, doors_mm, kinds, width_mm=1.0 * k**0.5)
+    sign = 4.5 * k**0.5
+    for line, kind, oid in zip(doors_mm, kinds, openings[Col.OPENING_ID].astype(str), strict=True):
+        if kind in EXIT_KINDS:
+            mid = line.interpolate(0.5, normalized=True)
+            size = sign if oid in exits_shown else sign * 0.6
+            draw_safety(page.ax, "emergency_exit", (mid.x, mid.y), size, z=9)
+
+
+def _draw_here(page: Page, frame: MapFrame, here: shapely.Point, words: list[str]) -> None:
+    """Draw the "you are here" sign and its words."""
+    k = page.k
+    yx = frame.to_mm(np.array([[here.x, here.y]]))[0]
+    draw_safety(page.ax, "you_are_here", (yx[0], yx[1]), 7.0 * k**0.5, z=12)
+    page.lines(
+        yx[0] + 4.5 * k**0.5,
+        yx[1] + 2.0 * k,
+        words,
+        7.5 * k**0.5,
+        weight="bold",
+        color="#c8102e",
+        zorder=12,
+        gid="you_are_here",
+    )
 
 
 def _plan_layout(

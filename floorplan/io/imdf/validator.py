@@ -31,11 +31,11 @@ import math
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import shapely
@@ -449,41 +449,68 @@ def _winding_problem(geom: dict[str, Any]) -> str | None:
     return None
 
 
-_TEXT_KINDS = (Kind.TEXT, Kind.PATTERN)
+def _labels_problem(_prop: Prop, value: object) -> str | None:
+    if not isinstance(value, dict) or not value:
+        return "must be LABELS: an object of language tags to names"
+    for tag, name in value.items():
+        if not LANGUAGE_TAG.fullmatch(str(tag)) or not isinstance(name, str) or not name:
+            return f"LABELS entry {tag!r}: {name!r} is not a language tag and a name"
+    return None
+
+
+def _category_problem(prop: Prop, value: object) -> str | None:
+    ok = isinstance(value, str) and value in category_set(prop.values)
+    return None if ok else f"{value!r} is not one of IMDF's {prop.values} categories"
+
+
+def _categories_problem(prop: Prop, value: object) -> str | None:
+    allowed = category_set(prop.values)
+    ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
+    return None if ok else f"{value!r} is not a list of IMDF's {prop.values} categories"
+
+
+def _text_problem(prop: Prop, value: object) -> str | None:
+    if not isinstance(value, str):
+        return f"{value!r} is not text"
+    if prop.kind is Kind.PATTERN and not re.fullmatch(prop.pattern, value):
+        return f"{value!r} is not of the form {prop.pattern}"
+    return None
+
+
+def _bool_problem(_prop: Prop, value: object) -> str | None:
+    return None if isinstance(value, bool) else f"{value!r} is not true or false"
+
+
+def _integer_problem(_prop: Prop, value: object) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool)
+    return None if ok else f"{value!r} is not an integer"
+
+
+def _point_problem(_prop: Prop, value: object) -> str | None:
+    if not isinstance(value, dict) or value.get("type") != "Point":
+        return "must be a GeoJSON Point"
+    return _position_problem(value.get("coordinates"))
+
+
+def _object_problem(_prop: Prop, value: object) -> str | None:
+    return None if isinstance(value, dict) else "must be an object"
+
+
+#: How a value of each kind of property is checked.
+_VALUE_CHECKS: Final[dict[Kind, Callable[[Prop, object], str | None]]] = {
+    Kind.LABELS: _labels_problem,
+    Kind.CATEGORY: _category_problem,
+    Kind.CATEGORIES: _categories_problem,
+    Kind.TEXT: _text_problem,
+    Kind.PATTERN: _text_problem,
+    Kind.BOOL: _bool_problem,
+    Kind.INTEGER: _integer_problem,
+    Kind.POINT: _point_problem,
+    Kind.OBJECT: _object_problem,
+}
 
 
 def _value_problem(prop: Prop, value: object) -> str | None:
     """Return why ``value`` is not a value of ``prop`` (None when it is)."""
-    kind = prop.kind
-    if kind is Kind.LABELS:
-        if not isinstance(value, dict) or not value:
-            return "must be LABELS: an object of language tags to names"
-        for tag, name in value.items():
-            if not LANGUAGE_TAG.fullmatch(str(tag)) or not isinstance(name, str) or not name:
-                return f"LABELS entry {tag!r}: {name!r} is not a language tag and a name"
-        return None
-    if kind is Kind.CATEGORY:
-        ok = isinstance(value, str) and value in category_set(prop.values)
-        return None if ok else f"{value!r} is not one of IMDF's {prop.values} categories"
-    if kind is Kind.CATEGORIES:
-        allowed = category_set(prop.values)
-        ok = isinstance(value, list) and all(isinstance(v, str) and v in allowed for v in value)
-        return None if ok else f"{value!r} is not a list of IMDF's {prop.values} categories"
-    if kind in _TEXT_KINDS:
-        if not isinstance(value, str):
-            return f"{value!r} is not text"
-        if kind is Kind.PATTERN and not re.fullmatch(prop.pattern, value):
-            return f"{value!r} is not of the form {prop.pattern}"
-        return None
-    if kind is Kind.BOOL:
-        return None if isinstance(value, bool) else f"{value!r} is not true or false"
-    if kind is Kind.INTEGER:
-        ok = isinstance(value, int) and not isinstance(value, bool)
-        return None if ok else f"{value!r} is not an integer"
-    if kind is Kind.POINT:
-        if not isinstance(value, dict) or value.get("type") != "Point":
-            return "must be a GeoJSON Point"
-        return _position_problem(value.get("coordinates"))
-    if kind is Kind.OBJECT:
-        return None if isinstance(value, dict) else "must be an object"
-    return None
+    check = _VALUE_CHECKS.get(prop.kind)
+    return check(prop, value) if check else None
