@@ -18,6 +18,7 @@ from floorplan import schema as S
 from floorplan.errors import VenueReadError
 from floorplan.problems import Problem, RuleCode
 from floorplan.schema import Col
+from floorplan.validate.limits import INT_RANGE
 from floorplan.venue import Venue
 
 __all__ = ["RawVenue", "build_venue", "empty_layer"]
@@ -26,6 +27,8 @@ VENUE_LAYER = "venue"
 _INT_COLUMNS = {Col.LEVEL, Col.OPEN_SIDES}
 _FLOAT_COLUMNS = {Col.WIDTH_M, Col.HEADING_DEG}
 _BOOL_COLUMNS = {Col.STEP_FREE}
+_MULTIPOINT = shapely.GeometryType.MULTIPOINT.value
+_MULTIPOLYGON = shapely.GeometryType.MULTIPOLYGON.value
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
 
@@ -96,6 +99,8 @@ def _venue_crs(raw: RawVenue, problems: list[Problem]) -> CRS:
     given = raw.meta.get("crs")
     if given:
         try:
+            if not isinstance(given, str):
+                raise CRSError(given)
             crs = CRS.from_user_input(given)
         except CRSError:
             problems.append(
@@ -155,9 +160,10 @@ def _project(
 ) -> gpd.GeoDataFrame:
     frame = frame.copy()
     # Single-part multi-geometries are what many GIS tools write for plain polygons:
-    # take the part. Multi-part ones stay, for validation to report.
+    # take the part. Multi-part ones (and collections) stay, for validation to report.
     geoms = frame.geometry.values
-    multi = shapely.get_type_id(geoms) >= 4
+    type_id = shapely.get_type_id(geoms)
+    multi = (type_id >= _MULTIPOINT) & (type_id <= _MULTIPOLYGON)
     if multi.any():
         parts = shapely.get_num_geometries(geoms)
         single = multi & (parts == 1)
@@ -259,12 +265,13 @@ def _coerce(
             continue
         parsed = _parse(col, value, text)
         if parsed is None:
+            shown = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 3] + "..."
             problems.append(
                 Problem(
                     layer,
                     fid,
                     RuleCode.BAD_VALUE,
-                    f"{layer} {fid}: {col} {text!r} is not {_KIND_OF[col]}",
+                    f"{layer} {fid}: {col} {shown!r} is not {_KIND_OF[col]}",
                 )
             )
             parsed = default if default is not None else math.nan
@@ -275,9 +282,11 @@ def _coerce(
     return pd.Series(out, index=series.index, dtype=dtype)
 
 
+_SHOWN_CHARS = 40
+_INTEGER = f"an integer from {INT_RANGE[0]:,} to {INT_RANGE[1]:,}"
 _KIND_OF = {
-    Col.LEVEL: "an integer",
-    Col.OPEN_SIDES: "an integer",
+    Col.LEVEL: _INTEGER,
+    Col.OPEN_SIDES: _INTEGER,
     Col.WIDTH_M: "a number of metres",
     Col.HEADING_DEG: "a number of degrees",
     Col.STEP_FREE: "true or false",
@@ -295,7 +304,9 @@ def _parse(col: str, value: object, text: str) -> Any:
     except ValueError:
         return None
     if col in _INT_COLUMNS:
-        return int(number) if number.is_integer() else None
+        # The range keeps the column a plain int64 (2**70 would overflow it).
+        ok = number.is_integer() and INT_RANGE[0] <= number <= INT_RANGE[1]
+        return int(number) if ok else None
     return number
 
 

@@ -37,11 +37,11 @@ def read_venue(path: str | Path) -> Venue:
     raw: RawVenue
     if src.is_dir():
         raw = geojson.read_raw(src)
-    elif src.is_file() and src.suffix.lower() == GPKG_SUFFIX:
-        raw = gpkg.read_raw(src)
-    elif not src.exists():
+    elif not geojson.regular_file(src):  # raises for a broken link, a loop, a device
         msg = f"venue {src}: no such file or folder"
         raise VenueReadError(msg, [_read_problem("", RuleCode.NOT_FOUND, msg)])
+    elif src.suffix.lower() == GPKG_SUFFIX:
+        raw = gpkg.read_raw(src)
     else:
         msg = (
             f"venue {src}: unknown file type {src.suffix or '(none)'!r}; "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -62,7 +63,11 @@ def read_raw(path: Path) -> RawVenue:
 
 def _read(path: Path, layer: str) -> gpd.GeoDataFrame:
     try:
-        return pyogrio.read_dataframe(path, layer=layer)
+        with warnings.catch_warnings():
+            # shapely warns of NaN coordinates in the WKB; validation reports them
+            # (nonfinite_coordinates), with the feature's id, which the warning lacks.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return pyogrio.read_dataframe(path, layer=layer)
     except Exception as exc:
         raise _unreadable(path, layer, exc) from None
 

@@ -6,7 +6,8 @@ walkable floor once per hall (:mod:`floorplan.validate.floor`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import unicodedata
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -28,11 +29,18 @@ from floorplan.validate.floor import (
     unreachable_problem,
     walkable_parts,
 )
+from floorplan.validate.limits import (
+    MAX_COORDINATE_M,
+    MAX_HEADING_DEG,
+    MAX_ID_CHARS,
+    MAX_VERTICES,
+    MAX_WIDTH_M,
+)
 
 if TYPE_CHECKING:
     from floorplan.venue import Venue
 
-__all__ = ["check_booths", "check_events", "check_features", "validate"]
+__all__ = ["check_booths", "check_events", "check_features", "id_flaw", "validate"]
 
 
 def validate(venue: Venue) -> list[Problem]:
@@ -68,67 +76,17 @@ def validate(venue: Venue) -> list[Problem]:
 
 
 def check_features(layer: str, frame: gpd.GeoDataFrame, problems: list[Problem]) -> np.ndarray:
-    """Check each geometry on its own; return which ones later rules can use."""
-    id_col = S.LAYER_ID[layer]
-    ids = frame[id_col].tolist()
+    """Check each geometry on its own; return which ones later rules can use.
+
+    A feature beyond the format's bounds (coordinates, vertices) is reported and left out
+    of every later rule, so that it costs no more than reading it.
+    """
+    ids = frame[S.LAYER_ID[layer]].tolist()
     geoms = geoms_of(frame)
-    n = len(frame)
-    ok = np.ones(n, dtype=bool)
-    expected = S.LAYER_GEOMETRY[layer]
-    missing = np.asarray(shapely.is_missing(geoms), dtype=bool)
-    coords, index = shapely.get_coordinates(geoms[~missing], return_index=True)
-    nonfinite = np.zeros(n, dtype=bool)
-    present = np.flatnonzero(~missing)
-    nonfinite[present[np.unique(index[~np.isfinite(coords).all(axis=1)])]] = True
-    type_names = shapely.get_type_id(geoms)
-    expected_id = shapely.GeometryType[expected.upper()].value
-    empty = np.zeros(n, dtype=bool)
-    empty[present] = shapely.is_empty(geoms[present])
-    valid = np.ones(n, dtype=bool)
-    check = ~missing & ~nonfinite & ~empty & (type_names == expected_id)
-    valid[check] = shapely.is_valid(geoms[check])
-    for i in range(n):
-        fid = _label(ids[i], i)
-        where = f"{layer} {fid}"
-        if missing[i]:
-            problems.append(
-                Problem(layer, ids[i], RuleCode.NULL_GEOMETRY, f"{where} has no geometry")
-            )
-        elif nonfinite[i]:
-            problems.append(
-                Problem(
-                    layer,
-                    ids[i],
-                    RuleCode.NONFINITE_COORDINATES,
-                    f"{where} has NaN or infinite coordinates",
-                )
-            )
-        elif type_names[i] != expected_id:
-            got = shapely.GeometryType(type_names[i]).name.title().replace("string", "String")
-            problems.append(
-                Problem(
-                    layer,
-                    ids[i],
-                    RuleCode.GEOMETRY_TYPE,
-                    f"{where} is a {got}; layer {layer!r} holds {expected}s",
-                )
-            )
-        elif empty[i]:
-            problems.append(
-                Problem(layer, ids[i], RuleCode.EMPTY_GEOMETRY, f"{where} has an empty geometry")
-            )
-        elif not valid[i]:
-            reason = shapely.is_valid_reason(geoms[i])
-            problems.append(
-                Problem(
-                    layer,
-                    ids[i],
-                    RuleCode.INVALID_GEOMETRY,
-                    f"{where} is not a valid {expected}: {reason}",
-                )
-            )
-        else:
-            continue
+    flaws = _geometry_flaws(layer, geoms)
+    ok = np.ones(len(frame), dtype=bool)
+    for i in np.flatnonzero(flaws >= 0).tolist():
+        problems.append(_geometry_problem(layer, ids[i], i, geoms[i], int(flaws[i])))
         ok[i] = False
     if layer in (S.HALLS, S.BOOTHS, S.OBSTACLES):
         # A valid polygon can still have no area (all points on a line is invalid, but
@@ -146,6 +104,106 @@ def check_features(layer: str, frame: gpd.GeoDataFrame, problems: list[Problem])
             )
             ok[i] = False
     return ok
+
+
+#: What can be wrong with a geometry on its own, in the order it is checked (the first
+#: flaw found is the one reported).
+_FLAWS = (
+    RuleCode.NULL_GEOMETRY,
+    RuleCode.NONFINITE_COORDINATES,
+    RuleCode.COORDINATE_RANGE,
+    RuleCode.GEOMETRY_TYPE,
+    RuleCode.TOO_MANY_VERTICES,
+    RuleCode.EMPTY_GEOMETRY,
+    RuleCode.INVALID_GEOMETRY,
+)
+
+
+def _geometry_flaws(layer: str, geoms: np.ndarray) -> np.ndarray:
+    """Return per geometry the index in ``_FLAWS`` of its first flaw, -1 for none."""
+    n = len(geoms)
+    flaw = np.full(n, -1, dtype=np.int64)
+
+    def mark(rule: RuleCode, where: np.ndarray) -> None:
+        flaw[(flaw < 0) & where] = _FLAWS.index(rule)
+
+    missing = np.asarray(shapely.is_missing(geoms), dtype=bool)
+    mark(RuleCode.NULL_GEOMETRY, missing)
+    present = np.flatnonzero(~missing)
+    coords, index = shapely.get_coordinates(geoms[present], return_index=True)
+    finite = np.isfinite(coords).all(axis=1)
+    nonfinite = np.zeros(n, dtype=bool)
+    nonfinite[present[np.unique(index[~finite])]] = True
+    mark(RuleCode.NONFINITE_COORDINATES, nonfinite)
+    far = np.zeros(n, dtype=bool)
+    far[present[np.unique(index[finite & (np.abs(coords) > MAX_COORDINATE_M).any(axis=1)])]] = True
+    mark(RuleCode.COORDINATE_RANGE, far)
+    expected = shapely.GeometryType[S.LAYER_GEOMETRY[layer].upper()].value
+    mark(RuleCode.GEOMETRY_TYPE, shapely.get_type_id(geoms) != expected)
+    limit = MAX_VERTICES.get(layer)
+    if limit is not None:
+        mark(RuleCode.TOO_MANY_VERTICES, shapely.get_num_coordinates(geoms) > limit)
+    rest = np.flatnonzero(flaw < 0)
+    empty = np.zeros(n, dtype=bool)
+    empty[rest] = shapely.is_empty(geoms[rest])
+    mark(RuleCode.EMPTY_GEOMETRY, empty)
+    rest = np.flatnonzero(flaw < 0)
+    invalid = np.zeros(n, dtype=bool)
+    invalid[rest] = ~shapely.is_valid(geoms[rest])
+    mark(RuleCode.INVALID_GEOMETRY, invalid)
+    return flaw
+
+
+def _geometry_problem(layer: str, fid: object, row: int, geom: object, flaw: int) -> Problem:
+    rule = _FLAWS[flaw]
+    where = f"{layer} {_label(fid, row)}"
+    expected = S.LAYER_GEOMETRY[layer]
+    if rule is RuleCode.NULL_GEOMETRY:
+        msg = f"{where} has no geometry"
+    elif rule is RuleCode.NONFINITE_COORDINATES:
+        msg = f"{where} has NaN or infinite coordinates"
+    elif rule is RuleCode.COORDINATE_RANGE:
+        msg = (
+            f"{where} has coordinates beyond ±{MAX_COORDINATE_M:.0e} m; the venue CRS is "
+            "metres on Earth (a typing error, or a layer in another unit?)"
+        )
+    elif rule is RuleCode.GEOMETRY_TYPE:
+        got = shapely.GeometryType(shapely.get_type_id(geom)).name.title()
+        got = got.replace("string", "String").replace("collection", "Collection")
+        msg = f"{where} is a {got}; layer {layer!r} holds {expected}s"
+    elif rule is RuleCode.TOO_MANY_VERTICES:
+        msg = (
+            f"{where} has {shapely.get_num_coordinates(geom):,} vertices; a feature of layer "
+            f"{layer!r} may have at most {MAX_VERTICES[layer]:,} (simplify it when importing)"
+        )
+    elif rule is RuleCode.EMPTY_GEOMETRY:
+        msg = f"{where} has an empty geometry"
+    else:
+        msg = f"{where} is not a valid {expected}: {shapely.is_valid_reason(geom)}"
+    return Problem(layer, None if is_missing(fid) else str(fid), rule, msg)
+
+
+#: Characters an id may not hold: controls (NUL, newline, tab, DEL, C1), lone surrogates,
+#: and line or paragraph separators. Ids are map labels, URL parts and file keys.
+_BAD_ID_CATEGORIES: Final = frozenset({"Cc", "Cs", "Zl", "Zp"})
+
+
+def id_flaw(fid: str) -> str | None:
+    r"""Return what is wrong with an id's characters, or None when it is fine.
+
+    >>> id_flaw("W2-C05"), id_flaw("W1\x00A01")
+    (None, 'holds the control character U+0000')
+    """
+    if len(fid) > MAX_ID_CHARS:
+        return f"has {len(fid):,} characters; an id may have at most {MAX_ID_CHARS}"
+    if fid.isascii() and fid.isprintable():
+        return None
+    for ch in fid:
+        category = unicodedata.category(ch)
+        if category in _BAD_ID_CATEGORIES:
+            kind = {"Cc": "control character", "Cs": "lone surrogate"}.get(category, "separator")
+            return f"holds the {kind} U+{ord(ch):04X}"
+    return None
 
 
 def _label(fid: object, row: int) -> str:
@@ -170,6 +228,11 @@ def _check_ids(venue: Venue, problems: list[Problem]) -> None:
                     )
         id_col = S.LAYER_ID[layer]
         ids = frame[id_col]
+        for fid in ids.tolist():
+            if not is_missing(fid) and (flaw := id_flaw(str(fid))):
+                problems.append(
+                    Problem(layer, str(fid), RuleCode.BAD_ID, f"{id_col} {str(fid)[:60]!r} {flaw}")
+                )
         present = ids[[not is_missing(v) for v in ids]]
         for dup in sorted(set(present[present.duplicated()].astype(str))):
             count = int((present.astype(str) == dup).sum())
@@ -210,13 +273,14 @@ def _check_values(venue: Venue, problems: list[Problem]) -> None:
                 )
     openings = venue.openings
     for fid, width in zip(openings[Col.OPENING_ID], openings[Col.WIDTH_M], strict=True):
-        if not (np.isfinite(width) and width > 0):
+        if not 0 < width <= MAX_WIDTH_M:  # NaN fails too
             problems.append(
                 Problem(
                     S.OPENINGS,
                     fid,
                     RuleCode.BAD_VALUE,
-                    f"opening {fid} has width_m {width!r}; it must be a positive number",
+                    f"opening {fid} has width_m {width!r}; it must be a positive number of "
+                    f"metres, at most {MAX_WIDTH_M:g}",
                 )
             )
     for fid, sides in zip(venue.booths[Col.BOOTH_ID], venue.booths[Col.OPEN_SIDES], strict=True):
@@ -231,13 +295,14 @@ def _check_values(venue: Venue, problems: list[Problem]) -> None:
             )
     kiosks = venue.kiosks
     for fid, heading in zip(kiosks[Col.KIOSK_ID], kiosks[Col.HEADING_DEG], strict=True):
-        if not np.isfinite(heading):
+        if not abs(heading) <= MAX_HEADING_DEG:  # NaN fails too
             problems.append(
                 Problem(
                     S.KIOSKS,
                     fid,
                     RuleCode.BAD_VALUE,
-                    f"kiosk {fid} has heading_deg {heading!r}; it must be a number of degrees",
+                    f"kiosk {fid} has heading_deg {heading!r}; it must be a number of degrees "
+                    f"from -{MAX_HEADING_DEG:g} to {MAX_HEADING_DEG:g}",
                 )
             )
 
