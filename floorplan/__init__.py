@@ -41,6 +41,7 @@ _WHERE: dict[str, str] = {
     "UserError": "floorplan.errors",
     "VenueError": "floorplan.errors",
     "VenueReadError": "floorplan.errors",
+    "WriteError": "floorplan.errors",
     # records
     "Problem": "floorplan.problems",
     "RuleCode": "floorplan.problems",
@@ -105,6 +106,7 @@ __all__ = [
     "VenueError",
     "VenueReadError",
     "VersionInfo",
+    "WriteError",
     "Zone",
     "__version__",
     "bundled_venue_path",

@@ -3,13 +3,43 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
-__all__ = ["atomic_dir", "atomic_file"]
+__all__ = ["atomic_dir", "atomic_file", "why_write_failed"]
+
+#: errno values that mean "no room": a full disk, a full quota, a file-size limit.
+_NO_ROOM: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+#: How libraries that wrap the error (SQLite, GDAL) say the same.
+_NO_ROOM_WORDS: Final = ("disk is full", "no space left", "file too large", "disk i/o error")
+_REASON_CHARS: Final = 200
+
+
+def why_write_failed(exc: BaseException) -> str:
+    """Return, in a few words, why a write failed, for a message that says what to do.
+
+    Libraries that write through SQLite or GDAL wrap a full disk in messages of kilobytes
+    (GDAL quotes the SQL it ran); this keeps their first line, or says "full" plainly.
+
+    >>> why_write_failed(OSError(errno.ENOSPC, "No space left on device"))
+    'the disk is full (or the file would exceed the size allowed)'
+    >>> why_write_failed(RuntimeError("sqlite3_exec(CREATE TABLE x ...) failed: disk I/O error"))
+    'the disk is full or failing (a write was refused)'
+    """
+    if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
+        return "the disk is full (or the file would exceed the size allowed)"
+    text = str(exc).strip()
+    if any(word in text.lower() for word in _NO_ROOM_WORDS):
+        return "the disk is full or failing (a write was refused)"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror + (f": {exc.filename}" if exc.filename else "")
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= _REASON_CHARS else first[: _REASON_CHARS - 3] + "..."
 
 
 def _umask() -> int:
@@ -19,19 +49,35 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def atomic_file(target: Path) -> Iterator[Path]:
+def atomic_file(target: Path, *, mode: int | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it onto ``target`` on success.
 
     On any error the temporary file is removed and ``target`` is left as it was.
+
+    Parameters
+    ----------
+    target
+        The file to write.
+    mode
+        Create the temporary file with these permission bits, before a byte is written,
+        and keep it for the caller to write into (``Path.write_text`` keeps the mode):
+        for secrets, ``0o600`` means that no moment exposes them. Without ``mode`` only
+        the name is reserved, for writers (GDAL's GPKG driver) that refuse an existing
+        empty file, and the file gets the usual mode.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp creates the file with O_EXCL and mode 0o600.
     fd, name = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=f".tmp{target.suffix}", dir=target.parent
     )
-    os.close(fd)
     tmp = Path(name)
-    # Drivers such as GPKG refuse to open an existing empty file as a new dataset.
-    tmp.unlink()
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+    finally:
+        os.close(fd)
+    if mode is None:
+        tmp.unlink()
     try:
         yield tmp
         tmp.replace(target)

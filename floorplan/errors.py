@@ -29,6 +29,7 @@ __all__ = [
     "UserError",
     "VenueError",
     "VenueReadError",
+    "WriteError",
 ]
 
 
@@ -87,6 +88,14 @@ class EditError(FloorplanError, ValueError):
 
 class StoreError(FloorplanError, ValueError):
     """A layout store cannot do what was asked (unknown version, bad message, other CRS)."""
+
+
+class WriteError(FloorplanError, OSError):
+    """A file cannot be written (a full disk, no permission, a file in the way).
+
+    Nothing was written: the target, if it existed, is as it was. The message names the
+    file and says what to do.
+    """
 
 
 class StaleBaseError(FloorplanError, RuntimeError):

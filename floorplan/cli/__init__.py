@@ -49,6 +49,7 @@ from floorplan.errors import (
     StoreError,
     UserError,
     VenueReadError,
+    WriteError,
 )
 
 __all__ = ["ExitCode", "build_parser", "exit_code", "main"]
@@ -75,9 +76,11 @@ _EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (UserError, ExitCode.UNREADABLE),
     (DrawingError, ExitCode.UNREADABLE),
     (ExhibitorListError, ExitCode.UNREADABLE),
+    # Nothing was written (a full disk, no permission): the request cannot be met.
+    (WriteError, ExitCode.PROBLEMS),
     (FloorplanError, ExitCode.PROBLEMS),
     # Input that cannot be read raises one of the errors above; a bare OSError comes from
-    # writing (an existing target, a full disk, a folder where a file must go).
+    # writing (an existing target, a folder where a file must go).
     (OSError, ExitCode.PROBLEMS),
 )
 

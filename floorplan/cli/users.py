@@ -9,7 +9,14 @@ from typing import Any
 
 from floorplan.cli.serve import users_arg
 from floorplan.errors import UserError
-from floorplan.users import Role, add_user, default_users_path, load_users, remove_user
+from floorplan.users import (
+    MIN_PASSWORD_CHARS,
+    Role,
+    add_user,
+    default_users_path,
+    read_user_file,
+    remove_user,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -22,7 +29,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Manage the user file. Passwords are stored as salted scrypt hashes.",
     )
     sub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
-    a = sub.add_parser("add", help="add a user or change their role and password")
+    a = sub.add_parser(
+        "add",
+        help="add a user or change their role and password",
+        description=f"Add a user, or change their role and password. A password needs at "
+        f"least {MIN_PASSWORD_CHARS} characters (a passphrase of three or four words), five "
+        "different ones, and not the user name.",
+    )
     a.add_argument("name", metavar="NAME")
     a.add_argument(
         "--role", required=True, choices=[r.value for r in Role], help="what the user may open"
@@ -36,7 +49,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     r = sub.add_parser("remove", help="remove a user")
     r.add_argument("name", metavar="NAME")
     users_arg(r)
-    ls = sub.add_parser("list", help="list users and roles")
+    ls = sub.add_parser(
+        "list",
+        help="list users and roles",
+        description="List users and roles; entries that cannot log in (an unknown role, a "
+        "damaged hash) are listed on stderr, and the exit status is then 1.",
+    )
     users_arg(ls)
     p.set_defaults(handler=run)
     return p
@@ -62,6 +80,14 @@ def run(args: argparse.Namespace) -> int:
         remove_user(path, args.name)
         print(f"user {args.name!r} removed from {path}")
     else:
-        for user in sorted(load_users(path).values(), key=lambda u: u.name):
+        found = read_user_file(path)
+        for user in sorted(found.users.values(), key=lambda u: u.name):
             print(f"{user.name}\t{user.role.value}")
+        for name, why in sorted(found.broken.items()):
+            print(
+                f"user {name!r} cannot log in: {why}; mend it with "
+                f"'floorplan users add {name} --role ROLE' (or remove it)",
+                file=sys.stderr,
+            )
+        return 1 if found.broken else 0
     return 0

@@ -7,9 +7,13 @@ with one projected metric CRS and the format's columns.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from floorplan.errors import VenueError, VenueReadError
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from floorplan.atomic import why_write_failed
+from floorplan.errors import VenueError, VenueReadError, WriteError
 from floorplan.io import geojson, gpkg
 from floorplan.io._normalise import RawVenue, build_venue
 from floorplan.problems import Problem, RuleCode
@@ -19,6 +23,9 @@ from floorplan.venue import Venue, bundled_venue_path
 __all__ = ["GPKG_SUFFIX", "load_venue", "read_venue", "write_venue"]
 
 GPKG_SUFFIX = ".gpkg"
+#: What the writers raise when a write cannot be done: the disk (OSError, SQLite, GDAL)
+#: or text that no container can store (a lone surrogate, allowed past validation).
+_WRITE_FAILURES = (OSError, sqlite3.Error, DataSourceError, DataLayerError, UnicodeEncodeError)
 
 
 def read_venue(path: str | Path) -> Venue:
@@ -77,6 +84,9 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
     ------
     FileExistsError
         When ``dst`` exists and ``overwrite`` is false.
+    WriteError
+        When writing fails (a full disk, no permission, text that cannot be stored);
+        nothing was written.
     VenueError
         When ``dst`` is the venue's own source.
     """
@@ -87,10 +97,16 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
     if target.exists() and not overwrite:
         msg = f"{target} already exists and was left as it is"
         raise FileExistsError(msg)
-    if target.suffix.lower() == GPKG_SUFFIX:
-        gpkg.write(venue, target)
-    else:
-        geojson.write(venue, target)
+    try:
+        if target.suffix.lower() == GPKG_SUFFIX:
+            gpkg.write(venue, target)
+        else:
+            geojson.write(venue, target)
+    except _WRITE_FAILURES as exc:
+        msg = f"cannot write {target}: {why_write_failed(exc)}; nothing was written" + (
+            " (the old one is as it was)" if target.exists() else ""
+        )
+        raise WriteError(msg) from None
     return target
 
 

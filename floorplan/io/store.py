@@ -46,9 +46,12 @@ import pandas as pd
 import pyogrio
 import shapely
 import shapely.affinity
+from pyogrio.errors import DataLayerError, DataSourceError
+from shapely.errors import GEOSException
 
 from floorplan import schema as S
-from floorplan.errors import StaleBaseError, StoreError
+from floorplan.atomic import why_write_failed
+from floorplan.errors import FloorplanError, StaleBaseError, StoreError, WriteError
 from floorplan.io._frames import meta_json
 from floorplan.io._normalise import RawVenue, build_venue
 from floorplan.schema import Col
@@ -74,6 +77,8 @@ _TABLES: Final = (*S.LAYERS, S.EVENTS)
 _BUSY_S: Final = 60.0
 #: Shapes closer than this (1 mm) count as the same place in a diff.
 _SAME_M: Final = 1e-3
+#: What decoding a hand-damaged record raises (its JSON, numbers, geometry blobs).
+_DAMAGE: Final = (ValueError, KeyError, TypeError, IndexError, struct.error, GEOSException)
 
 
 #: Environment variable naming the layout store that ``serve`` and ``layouts`` use.
@@ -387,16 +392,18 @@ class LayoutStore:
         try:
             db = sqlite3.connect(self.path, timeout=_BUSY_S, isolation_level=None)
         except sqlite3.Error as exc:
-            msg = f"layout store {self.path} cannot be opened: {exc}"
-            raise StoreError(msg) from None
+            raise self._failed(exc, writing=False) from None
         try:
             # One read transaction: every table read inside sees the same snapshot.
             db.execute("BEGIN")
             _check_store(db, self.path)
             yield db
-        except sqlite3.DatabaseError as exc:
-            msg = f"layout store {self.path} cannot be read: {exc}"
-            raise StoreError(msg) from None
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise self._failed(exc, writing=False) from None
+        except _DAMAGE as exc:
+            raise self._damaged(exc) from None
         finally:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
@@ -404,25 +411,84 @@ class LayoutStore:
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=_BUSY_S, isolation_level=None)
         try:
-            db.execute("PRAGMA synchronous = FULL")
-            # IMMEDIATE takes the write lock before the stale-base check reads anything.
-            db.execute("BEGIN IMMEDIATE")
-            _check_store(db, self.path)
+            db = sqlite3.connect(self.path, timeout=_BUSY_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise self._failed(exc, writing=True) from None
+        try:
             try:
+                db.execute("PRAGMA synchronous = FULL")
+                # IMMEDIATE takes the write lock before the stale-base check reads anything.
+                db.execute("BEGIN IMMEDIATE")
+                _check_store(db, self.path)
                 yield db
+                db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                # Also after a failed COMMIT (a full disk): nothing of this save remains.
+                with contextlib.suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
                 raise
-            db.execute("COMMIT")
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise self._failed(exc, writing=True) from None
+        except _DAMAGE as exc:
+            raise self._damaged(exc) from None
         finally:
             db.close()
+
+    def _failed(self, exc: sqlite3.Error, *, writing: bool) -> FloorplanError:
+        """Return the error to raise for an SQLite failure, saying what to do."""
+        name = str(getattr(exc, "sqlite_errorname", ""))
+        where = f"layout store {self.path}"
+        if writing and name.startswith(("SQLITE_FULL", "SQLITE_IOERR")):
+            return WriteError(
+                f"{where} cannot be written: {why_write_failed(exc)}; nothing was saved (it "
+                "holds the versions it held before): free some space and try again"
+            )
+        if writing and name.startswith("SQLITE_READONLY"):
+            return WriteError(
+                f"{where} is read-only here ({exc}); nothing was saved: check the file's "
+                "and its folder's permissions"
+            )
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"{where} is busy: another process has held it for over {_BUSY_S:.0f} s "
+                "(a save in progress, or a tool holding it open); try again"
+            )
+        if name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")):
+            return StoreError(
+                f"{where} is not a readable GeoPackage ({exc}): restore it from a backup, "
+                "or give --store another file"
+            )
+        if name.startswith("SQLITE_CANTOPEN"):
+            return StoreError(
+                f"{where} cannot be opened ({exc}): is it a folder, or in a folder this "
+                "user may not read?"
+            )
+        return StoreError(f"{where} cannot be {'written' if writing else 'read'}: {exc}")
+
+    def _damaged(self, exc: BaseException) -> StoreError:
+        return StoreError(
+            f"layout store {self.path} has a damaged record ({type(exc).__name__}: "
+            f"{str(exc)[:200]}): something other than floorplan changed it, or the disk is "
+            "failing; restore it from a backup, or export a version that still loads"
+        )
 
     def _create(self, venue: Venue) -> None:
         """Create the store's empty tables, unless it exists (safe against a racing creator)."""
         if self.path.exists():
             return
+        try:
+            self._create_new(venue)
+        except (OSError, sqlite3.Error, DataSourceError, DataLayerError) as exc:
+            msg = (
+                f"layout store {self.path} cannot be created: {why_write_failed(exc)}; "
+                "nothing was saved"
+            )
+            raise WriteError(msg) from None
+
+    def _create_new(self, venue: Venue) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp.gpkg", dir=self.path.parent

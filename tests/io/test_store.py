@@ -191,7 +191,7 @@ def test_errors(tmp_path: Path, venue: floorplan.Venue) -> None:
     with pytest.raises(StoreError, match="venue CRS EPSG:3857 is not the store's"):
         store.save(other, message="b", base=1)
     (tmp_path / "not.gpkg").write_bytes(b"hello, not a database" * 20)
-    with pytest.raises(StoreError, match="cannot be read"):
+    with pytest.raises(StoreError, match="is not a readable GeoPackage"):
         LayoutStore(tmp_path / "not.gpkg").versions()
     assert [i.version for i in store.versions()] == [1]
 
