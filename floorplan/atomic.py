@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ _NO_ROOM: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 #: How libraries that wrap the error (SQLite, GDAL) say the same.
 _NO_ROOM_WORDS: Final = ("disk is full", "no space left", "file too large", "disk i/o error")
 _REASON_CHARS: Final = 200
+#: GDAL quotes each SQL statement that failed, up to kilobytes of it.
+_SQL: Final = re.compile(r"sqlite3_exec\(.*?\) failed", re.DOTALL)
 
 
 def why_write_failed(exc: BaseException) -> str:
@@ -30,6 +33,8 @@ def why_write_failed(exc: BaseException) -> str:
     'the disk is full (or the file would exceed the size allowed)'
     >>> why_write_failed(RuntimeError("sqlite3_exec(CREATE TABLE x ...) failed: disk I/O error"))
     'the disk is full or failing (a write was refused)'
+    >>> why_write_failed(RuntimeError("Add feature: sqlite3_exec(INSERT (a)) failed: no table"))
+    'Add feature: an SQL statement failed: no table (is the disk full, or the folder read-only?)'
     """
     if isinstance(exc, OSError) and exc.errno in _NO_ROOM:
         return "the disk is full (or the file would exceed the size allowed)"
@@ -39,7 +44,12 @@ def why_write_failed(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror + (f": {exc.filename}" if exc.filename else "")
     first = text.splitlines()[0] if text else type(exc).__name__
-    return first if len(first) <= _REASON_CHARS else first[: _REASON_CHARS - 3] + "..."
+    first = _SQL.sub("an SQL statement failed", first)
+    first = first if len(first) <= _REASON_CHARS else first[: _REASON_CHARS - 3] + "..."
+    if isinstance(exc, OSError | UnicodeError):
+        return first
+    # GDAL often loses the cause ("Cannot write feature"): name the usual ones.
+    return f"{first} (is the disk full, or the folder read-only?)"
 
 
 def _umask() -> int:

@@ -197,7 +197,7 @@ def _check_geometry(geom: dict[str, Any], *, nested: bool = False) -> bool:
                 raise _BadGeometryError(f"a member of a geometry collection is {describe(m)}")
             _check_geometry(m, nested=True)
         return True
-    if kind not in _DEPTH:
+    if not isinstance(kind, str) or kind not in _DEPTH:
         known = ", ".join(_DEPTH)
         raise _BadGeometryError(f"geometry type {str(kind)[:40]!r} is none of GeoJSON's ({known})")
     if "coordinates" not in geom:
@@ -293,11 +293,12 @@ class LayerBuilder:
 
     def add(self, position: int, feature: object) -> None:
         """Check the feature at 0-based ``position``; keep it, or report why not."""
-        if type(feature) is not dict or feature.get("type") != "Feature":
-            self._report(position, None, f"is {describe(feature)}, not a GeoJSON Feature")
-            return
-        props = feature.get("properties")
+        props = feature.get("properties") if type(feature) is dict else None
         fid = _id_of(props, S.LAYER_ID[self.layer])
+        if type(feature) is not dict or feature.get("type") != "Feature":
+            what = f"a {str(feature.get('type'))[:40]!r}" if type(feature) is dict else ""
+            self._report(position, fid, f"is {what or describe(feature)}, not a GeoJSON Feature")
+            return
         if props is None:
             props = {}
         elif type(props) is not dict:
@@ -306,9 +307,13 @@ class LayerBuilder:
         geom = feature.get("geometry")
         if not self._keys_ok(position, fid, props) or not self._geometry_ok(position, fid, geom):
             return
-        if "id" in feature and "id" not in props:
+        own = feature.get("id")
+        if own is not None and "id" not in props:
+            if isinstance(own, bool) or not isinstance(own, str | int | float):
+                self._report(position, fid, f"has an 'id' that is {describe(own)}")
+                return
             # GDAL kept a Feature's own id as a property named 'id'; so does this reader.
-            props = {**props, "id": feature["id"]}
+            props = {**props, "id": own}
         index = len(self._rows)
         if geom is not None and index not in self._careful:
             ragged = self._ragged.setdefault(geom["type"], _Ragged(_DEPTH[geom["type"]]))
