@@ -170,7 +170,7 @@ class LayoutStore:
             return None
         with self._read() as db:
             row = db.execute(f"SELECT max({_VERSION}) FROM {_VERSIONS}").fetchone()
-        return None if row[0] is None else int(row[0])
+            return None if row[0] is None else int(row[0])
 
     def published_version(self) -> int | None:
         """Return the version kiosks show (the latest published), cheaply, for polling."""
@@ -180,7 +180,8 @@ class LayoutStore:
             row = db.execute(
                 f"SELECT {_VERSION} FROM {_PUBLICATIONS} ORDER BY seq DESC LIMIT 1"
             ).fetchone()
-        return None if row is None else int(row[0])
+            # Inside the read: a hand-damaged number is reported as a damaged record.
+            return None if row is None else int(row[0])
 
     def published(self) -> Venue | None:
         """Return the published layout (``None`` when nothing has been published)."""

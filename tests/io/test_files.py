@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from _disk import run_with_file_limit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
@@ -226,3 +227,39 @@ def test_round_trip_property(
     twice = floorplan.load_venue(floorplan.write_venue(again, base / f"b{other}"), strict=False)
     assert_same_venue(venue, twice)
     assert [p.rule for p in twice.problems] == [p.rule for p in venue.problems]
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ""])
+def test_a_full_disk_writes_nothing_and_says_so_briefly(tmp_path: Path, suffix: str) -> None:
+    """Issue 10: ``convert`` on a full disk printed a 5 KB SQL dump as an internal error."""
+    dst = tmp_path / f"out{suffix}"
+    done = run_with_file_limit(["convert", str(dst)], 30_000, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"floorplan convert: cannot write {dst}:")
+    assert "is the disk full" in done.stderr or "the disk is full" in done.stderr
+    assert "nothing was written" in done.stderr
+    assert len(done.stderr) < 400, done.stderr
+    assert "INSERT" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no target, no temporary sibling
+
+
+def test_a_full_disk_keeps_the_old_target(tmp_path: Path, tiny: Path) -> None:
+    dst = floorplan.write_venue(floorplan.load_venue(tiny), tmp_path / "out.gpkg")
+    before = dst.read_bytes()
+    done = run_with_file_limit(["convert", str(dst), "--force"], 30_000, cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert "(the old one is as it was)" in done.stderr
+    assert dst.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gpkg", "tiny"]
+
+
+@pytest.mark.parametrize("kind", ["a broken link", "a link loop"])
+def test_a_venue_path_that_is_no_file(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = tmp_path / "v.gpkg"
+    link.symlink_to(tmp_path / "gone.gpkg" if kind == "a broken link" else link)
+    assert main(["validate", "--venue", str(link)]) == 2
+    err = capsys.readouterr().err
+    assert "not_a_file" in err
+    assert str(link) in err

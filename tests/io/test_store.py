@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from _disk import run_with_file_limit
 
 import floorplan
 from floorplan.cli import main
@@ -391,3 +393,140 @@ def test_cli_help_runs() -> None:
         main(["layouts", "--help"])
     assert exc.value.code == 0
     assert run_layouts.__doc__
+
+
+# ------------------------------------------------ failures said clearly (issue 10)
+
+
+def _saved_store(tmp_path: Path, venue: floorplan.Venue) -> Path:
+    path = tmp_path / "s.gpkg"
+    store = LayoutStore(path)
+    store.save(venue, message="import", author="ann")
+    store.publish(1)
+    return path
+
+
+def _all_actions(store: Path, src: Path, out: Path) -> list[list[str]]:
+    common = ["--store", str(store)]
+    return [
+        ["layouts", "list", *common],
+        ["layouts", "show", "1", *common],
+        ["layouts", "diff", "1", "1", *common],
+        ["layouts", "export", "1", str(out), *common],
+        ["layouts", "publish", "1", *common],
+        ["layouts", "save", str(src), "-m", "again", "--base", "1", *common],
+    ]
+
+
+def _store_path(tmp_path: Path, kind: str) -> Path:
+    if kind == "a folder":
+        (tmp_path / "s.gpkg").mkdir()
+    elif kind == "not a database":
+        (tmp_path / "s.gpkg").write_bytes(b"hello, not a database" * 50)
+    else:  # the first kilobyte of a real store: a valid header, then nothing
+        real = tmp_path / "real.gpkg"
+        spec = write_spec(tiny_hall(), tmp_path / "src0")
+        LayoutStore(real).save(floorplan.load_venue(spec), message="a", author="ann")
+        (tmp_path / "s.gpkg").write_bytes(real.read_bytes()[:1024])
+    return tmp_path / "s.gpkg"
+
+
+@pytest.mark.parametrize("kind", ["a folder", "not a database", "cut short"])
+def test_unreadable_store_is_a_clear_error(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _store_path(tmp_path, kind)
+    src = write_spec(tiny_hall(), tmp_path / "src")
+    for argv in _all_actions(store, src, tmp_path / "out.gpkg"):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert "internal error" not in err
+        assert f"layout store {store}" in err, err
+        assert any(w in err for w in ("folder", "not a readable GeoPackage")), err
+    assert not (tmp_path / "out.gpkg").exists()
+
+
+DAMAGE = {
+    "layers_json is not JSON": "UPDATE versions SET layers_json = 'not json'",
+    "layers_json lacks a layer": "UPDATE versions SET layers_json = '{}'",
+    "venue_json cut short": "UPDATE versions SET venue_json = '{\"name\": '",
+    "a geometry blob of garbage": "UPDATE booths SET geom = X'47500003000000000011223344'",
+    "a version number that is text": "UPDATE versions SET fp_version = 'abc'",
+    "a published version that is text": "UPDATE publications SET fp_version = 'x1'",
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGE))
+def test_hand_damaged_records_are_clear_errors(
+    case: str, tmp_path: Path, venue: floorplan.Venue, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = _saved_store(tmp_path, venue)
+    with contextlib.closing(sqlite3.connect(store)) as db, db:
+        db.execute(DAMAGE[case])
+    src = write_spec(tiny_hall(), tmp_path / "src")
+    refused = 0
+    for argv in _all_actions(store, src, tmp_path / f"out{refused}.gpkg"):
+        code = main(argv)
+        err = capsys.readouterr().err
+        assert code in (0, 2), (argv, err)  # never 3: an internal error
+        if code == 2:
+            refused += 1
+            assert "damaged record" in err, err
+            assert str(store) in err
+            assert "restore it from a backup" in err
+    assert refused >= 1  # each damage is met by some action
+
+
+def test_serve_on_a_store_with_a_damaged_record_says_so(
+    tmp_path: Path, venue: floorplan.Venue
+) -> None:
+    store = _saved_store(tmp_path, venue)
+    with contextlib.closing(sqlite3.connect(store)) as db, db:
+        db.execute(DAMAGE["layers_json is not JSON"])
+    argv = ["serve", "--venue", str(tmp_path / "tiny"), "--store", str(store)]
+    argv += ["--users", str(tmp_path / "users.json"), "--port", "1", "--address", "127.0.0.1"]
+    done = subprocess.run(
+        [sys.executable, "-m", "floorplan", *argv],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,  # a serve that did not fail would listen until killed
+    )
+    assert done.returncode == 2, done.stderr
+    assert "damaged record" in done.stderr
+    assert "internal error" not in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_full_disk_during_save_saves_nothing_and_says_so(
+    tmp_path: Path, venue: floorplan.Venue
+) -> None:
+    store = _saved_store(tmp_path, venue)
+    before = store.read_bytes()
+    bigger = floorplan.write_venue(floorplan.load_venue(), tmp_path / "bundled.gpkg")
+    argv = ["layouts", "save", str(bigger), "-m", "big", "--store", str(store), "--as-copy"]
+    done = run_with_file_limit(argv, len(before), cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith(f"floorplan layouts save: layout store {store} cannot be written")
+    assert "the disk is full" in done.stderr
+    assert "nothing was saved" in done.stderr
+    assert len(done.stderr) < 400, done.stderr  # no SQL dump
+    assert [i.version for i in LayoutStore(store).versions()] == [1]
+    assert not Path(f"{store}-journal").exists()
+    with contextlib.closing(sqlite3.connect(store)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # With room again, the same save goes through.
+    assert main(argv) == 0
+    assert [i.version for i in LayoutStore(store).versions()] == [1, 2]
+
+
+def test_a_full_disk_while_creating_the_store(tmp_path: Path) -> None:
+    src = write_spec(tiny_hall(), tmp_path / "src")
+    store = tmp_path / "new.gpkg"
+    done = run_with_file_limit(
+        ["layouts", "save", str(src), "-m", "first", "--store", str(store)], 20_000, cwd=tmp_path
+    )
+    assert done.returncode == 1, done.stderr
+    assert f"layout store {store} cannot be created" in done.stderr
+    assert len(done.stderr) < 400, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
