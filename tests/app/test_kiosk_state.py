@@ -193,9 +193,9 @@ def test_every_catalogue_string_has_both_languages() -> None:
 
 def test_roles(tmp_path: Path) -> None:
     users = tmp_path / "u.json"
-    add_user(users, "pat", role="planner", password="longenough")
-    add_user(users, "sam", role="staff", password="longenough")
-    add_user(users, "ada", role="admin", password="longenough")
+    add_user(users, "pat", role="planner", password="long-enough-pw")
+    add_user(users, "sam", role="staff", password="long-enough-pw")
+    add_user(users, "ada", role="admin", password="long-enough-pw")
     assert authorize(users, {"user": "pat"}, "/planner")
     assert not authorize(users, {"user": "pat"}, "/staff")
     assert authorize(users, {"user": "sam"}, "/staff")
