@@ -12,9 +12,11 @@ from pathlib import Path
 
 from pyogrio.errors import DataLayerError, DataSourceError
 
+from floorplan import schema as S
 from floorplan.atomic import why_write_failed
 from floorplan.errors import VenueError, VenueReadError, WriteError
 from floorplan.io import geojson, gpkg
+from floorplan.io._features import text_flaw
 from floorplan.io._normalise import RawVenue, build_venue
 from floorplan.problems import Problem, RuleCode
 from floorplan.validate import validate
@@ -84,11 +86,11 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
     ------
     FileExistsError
         When ``dst`` exists and ``overwrite`` is false.
-    WriteError
-        When writing fails (a full disk, no permission, text that cannot be stored);
-        nothing was written.
     VenueError
-        When ``dst`` is the venue's own source.
+        When ``dst`` is the venue's own source, or text cannot be stored (a NUL, which
+        GDAL would cut the text at, or a lone surrogate).
+    WriteError
+        When writing fails (a full disk, no permission); nothing was written.
     """
     target = Path(dst)
     if venue.source is not None and target.resolve() == Path(venue.source).resolve():
@@ -97,6 +99,11 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
     if target.exists() and not overwrite:
         msg = f"{target} already exists and was left as it is"
         raise FileExistsError(msg)
+    if unstorable := _unstorable_text(venue):
+        # GDAL would cut the text at a NUL on the way out: a changed venue, unsaid.
+        n = len(unstorable)
+        msg = f"refusing to write {target}: {n} text value{'s' if n != 1 else ''} cannot be stored"
+        raise VenueError(msg, unstorable)
     try:
         if target.suffix.lower() == GPKG_SUFFIX:
             gpkg.write(venue, target)
@@ -108,6 +115,27 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
         )
         raise WriteError(msg) from None
     return target
+
+
+def _unstorable_text(venue: Venue) -> list[Problem]:
+    """Return a problem for each text value no container can store (a NUL, a surrogate)."""
+    found: list[Problem] = []
+    for layer in (*S.LAYERS, S.EVENTS):
+        frame = venue.layer(layer)
+        ids = frame[S.LAYER_ID[layer]].tolist()
+        for col in frame.columns:
+            values = frame[col].tolist()
+            texts = [v for v in values if isinstance(v, str)]
+            # One scan of the whole column; rows are looked at only when it finds a flaw.
+            if not texts or text_flaw("".join(texts)) is None:
+                continue
+            for fid, value in zip(ids, values, strict=True):
+                if isinstance(value, str) and (flaw := text_flaw(value)):
+                    fid_text = None if not isinstance(fid, str) else fid
+                    rule = RuleCode.BAD_ID if col == S.LAYER_ID[layer] else RuleCode.BAD_VALUE
+                    msg = f"{layer} {fid_text or '?'}: {col} {flaw}"
+                    found.append(Problem(layer, fid_text, rule, msg))
+    return found
 
 
 def _read_problem(layer: str, rule: RuleCode, message: str) -> Problem:

@@ -263,3 +263,19 @@ def test_a_venue_path_that_is_no_file(
     err = capsys.readouterr().err
     assert "not_a_file" in err
     assert str(link) in err
+
+
+def test_text_no_container_can_store_is_never_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Even with --allow-problems: GDAL would cut ``W1\\x00A01`` to ``W1`` on the way out."""
+    spec = tiny_hall()
+    spec.replace("booths", "H1-A02", booth_id="W1\u0000A01", exhibitor="Müller\u0000 AG")
+    src = write_spec(spec, tmp_path / "src")
+    for dst in (tmp_path / "x.gpkg", tmp_path / "x"):
+        assert main(["convert", "--venue", str(src), str(dst), "--allow-problems"]) == 1
+        err = capsys.readouterr().err
+        assert "refusing to write" in err
+        assert "2 text values cannot be stored" in err
+        assert "bad_id" in err
+        assert not dst.exists()
