@@ -714,7 +714,8 @@ def _blob(wkb: bytes | None, srs: int) -> bytes | None:
     """Return a GeoPackage geometry blob: 'GP', version 0, flags, srs id, envelope, WKB."""
     if wkb is None:
         return None
-    x0, y0, x1, y1 = shapely.from_wkb(wkb).bounds
+    with np.errstate(invalid="ignore"):  # NaN coordinates: reported by validation
+        x0, y0, x1, y1 = shapely.from_wkb(wkb).bounds
     # flags 0b011: little-endian header, envelope [minx, maxx, miny, maxy]
     return struct.pack("<2sBBi4d", b"GP", 0, 0b011, srs, x0, x1, y0, y1) + wkb
 
@@ -743,7 +744,9 @@ def _read_rows(db: sqlite3.Connection, table: str, spec: dict[str, Any], crs: st
         data[name] = _column([r[k] for r in rows], kinds[name])
     if not spatial:
         return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-    geoms = [_unblob(r[len(names)]) for r in rows]
+    with np.errstate(invalid="ignore"):
+        # NaN coordinates warn in from_wkb; validation reports them with the feature's id.
+        geoms = [_unblob(r[len(names)]) for r in rows]
     return gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
 
 

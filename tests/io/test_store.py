@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -530,3 +531,17 @@ def test_a_full_disk_while_creating_the_store(tmp_path: Path) -> None:
     assert f"layout store {store} cannot be created" in done.stderr
     assert len(done.stderr) < 400, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["src"]
+
+
+def test_nan_coordinates_round_trip_the_store_without_warnings(tmp_path: Path) -> None:
+    folder = write_spec(tiny_hall(), tmp_path / "nan")
+    doc = json.loads((folder / "booths.geojson").read_text())
+    doc["features"][1]["geometry"]["coordinates"][0][1] = [float("nan"), 4_440_008.0]
+    (folder / "booths.geojson").write_text(json.dumps(doc))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        store = LayoutStore(tmp_path / "s.gpkg")
+        store.save(floorplan.load_venue(folder, strict=False), message="nan", author="ann")
+        back = store.load(1)
+    assert [str(w.message) for w in caught] == []
+    assert [(p.id, p.rule) for p in back.problems] == [("H1-A02", "nonfinite_coordinates")]
