@@ -14,9 +14,11 @@ import pyogrio
 from floorplan import schema as S
 from floorplan.atomic import atomic_file
 from floorplan.errors import VenueReadError
+from floorplan.io._features import depth_within
 from floorplan.io._frames import events_for_writing, geometry_type, meta_json
 from floorplan.io._normalise import RawVenue
 from floorplan.problems import Problem, RuleCode
+from floorplan.validate.limits import MAX_PROPERTY_DEPTH
 from floorplan.venue import Venue
 
 __all__ = ["META_TABLE", "read_raw", "write"]
@@ -53,12 +55,25 @@ def read_raw(path: Path) -> RawVenue:
     if META_TABLE in names:
         table = _read(path, META_TABLE)
         if len(table) and "json" in table.columns:
-            try:
-                loaded = json.loads(str(table["json"].iloc[0]))
-            except json.JSONDecodeError as exc:
-                raise _unreadable(path, META_TABLE, exc) from None
-            meta = loaded if isinstance(loaded, dict) else {}
+            meta = _meta(path, str(table["json"].iloc[0]))
     return RawVenue(where=str(path), layers=layers, events=events, meta=meta)
+
+
+def _meta(path: Path, text: str) -> dict[str, object]:
+    """Return the venue table's JSON object, as strictly as GeoJSON's venue.json."""
+    too_deep = f"{path}: table {META_TABLE!r} is nested deeper than {MAX_PROPERTY_DEPTH} levels"
+    try:
+        loaded = json.loads(text)
+    except RecursionError:
+        problem = Problem(META_TABLE, None, RuleCode.TOO_DEEP, too_deep)
+        raise VenueReadError(too_deep, [problem]) from None
+    except ValueError as exc:  # JSONDecodeError, or an integer of over 4,300 digits
+        raise _unreadable(path, META_TABLE, exc) from None
+    if not isinstance(loaded, dict):
+        raise _unreadable(path, META_TABLE, "its json column must hold a JSON object")
+    if not depth_within(loaded, MAX_PROPERTY_DEPTH):
+        raise VenueReadError(too_deep, [Problem(META_TABLE, None, RuleCode.TOO_DEEP, too_deep)])
+    return loaded
 
 
 def _read(path: Path, layer: str) -> gpd.GeoDataFrame:

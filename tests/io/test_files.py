@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -279,3 +281,22 @@ def test_text_no_container_can_store_is_never_written(
         assert "2 text values cannot be stored" in err
         assert "bad_id" in err
         assert not dst.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "too_deep"),
+        ('"a string"', "unreadable"),
+        ("{", "unreadable"),
+    ],
+)
+def test_a_geopackage_venue_table_is_read_strictly(
+    text: str, rule: str, tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dst = floorplan.write_venue(floorplan.load_venue(tiny), tmp_path / "v.gpkg")
+    with sqlite3.connect(dst) as db:
+        db.execute("UPDATE venue SET json = ?", (text,))
+    assert main(["validate", "--venue", str(dst), "--json"]) == 2
+    out = capsys.readouterr().out
+    assert [p["rule"] for p in json.loads(out)["problems"]] == [rule]
