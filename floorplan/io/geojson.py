@@ -24,7 +24,7 @@ from pyproj.exceptions import CRSError
 from floorplan import schema as S
 from floorplan.atomic import atomic_dir
 from floorplan.errors import VenueReadError
-from floorplan.io._features import LayerBuilder, depth_within, describe
+from floorplan.io._features import LayerBuilder, depth_within, describe, text_flaw
 from floorplan.io._frames import events_for_writing, geometry_type, meta_json
 from floorplan.io._normalise import VENUE_LAYER, RawVenue
 from floorplan.problems import Problem, RuleCode
@@ -60,7 +60,7 @@ def read_raw(folder: Path) -> RawVenue:
     for layer in S.LAYERS:
         path = folder / f"{layer}{SUFFIX}"
         layers[layer] = _read_layer(layer, path, problems) if regular_file(path, layer) else None
-    events = _read_events(folder / EVENTS_FILE)
+    events = _read_events(folder / EVENTS_FILE, problems)
     meta = _read_meta(folder / META_FILE, problems)
     return RawVenue(where=str(folder), layers=layers, events=events, meta=meta, problems=problems)
 
@@ -167,15 +167,28 @@ def _crs_member(layer: str, path: Path, doc: dict[str, Any], problems: list[Prob
     return None
 
 
-def _read_events(path: Path) -> pd.DataFrame | None:
+def _read_events(path: Path, problems: list[Problem]) -> pd.DataFrame | None:
     if not regular_file(path, S.EVENTS):
         return None
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        events = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _unreadable(S.EVENTS, path, exc) from None
     except OSError as exc:
         raise _unreadable(S.EVENTS, path, exc.strerror or exc) from None
+    ids = events[S.LAYER_ID[S.EVENTS]].tolist() if S.LAYER_ID[S.EVENTS] in events else []
+    for col in events.columns:
+        values = events[col].tolist()
+        # One scan of the column; rows are looked at only when it finds a flaw. Ids are
+        # validation's (rule bad_id).
+        if col == S.LAYER_ID[S.EVENTS] or text_flaw("".join(map(str, values))) is None:
+            continue
+        for row, value in enumerate(values):
+            if flaw := text_flaw(str(value)):
+                fid = str(ids[row]) if ids else None
+                msg = f"{path}: line {row + 2} (event {fid!r}): {col!r} {flaw}"
+                problems.append(Problem(S.EVENTS, fid, RuleCode.BAD_VALUE, msg))
+    return events
 
 
 def _read_meta(path: Path, problems: list[Problem]) -> dict[str, object]:

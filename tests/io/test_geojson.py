@@ -430,3 +430,18 @@ def test_fuzzed_layers_give_a_report_or_a_clean_refusal(
             floorplan.load_venue(folder, strict=False)
     event(f"exit {code}")
     shutil.rmtree(folder.parent)
+
+
+def test_events_with_text_that_cannot_be_stored(tmp_path: Path) -> None:
+    folder = write_spec(tiny_hall(), tmp_path / "v")
+    csv = (
+        "event_id,title,starts,ends,where\n"
+        "EV1,Open\x00ing,2023-11-28T09:30,2023-11-28T11:00,H1-A03\n"
+    )
+    (folder / "events.csv").write_text(csv, encoding="utf-8")
+    (p,) = floorplan.load_venue(folder, strict=False).problems
+    assert (p.layer, p.id, p.rule) == (S.EVENTS, "EV1", RuleCode.BAD_VALUE)
+    assert p.message.endswith(
+        "events.csv: line 2 (event 'EV1'): 'title' holds a NUL character, at which "
+        "GeoPackage and GDAL cut text"
+    )
