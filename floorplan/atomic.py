@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
 
-__all__ = ["atomic_dir", "atomic_file", "why_write_failed"]
+__all__ = ["atomic_dir", "atomic_file", "refuse_existing", "why_write_failed"]
 
 #: errno values that mean "no room": a full disk, a full quota, a file-size limit.
 _NO_ROOM: Final = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -21,6 +21,19 @@ _NO_ROOM_WORDS: Final = ("disk is full", "no space left", "file too large", "dis
 _REASON_CHARS: Final = 200
 #: GDAL quotes each SQL statement that failed, up to kilobytes of it.
 _SQL: Final = re.compile(r"sqlite3_exec\(.*?\) failed", re.DOTALL)
+
+
+def refuse_existing(target: str | Path, *, overwrite: bool) -> Path:
+    """Return ``target`` as a path; refuse (FileExistsError) one that exists unless ``overwrite``.
+
+    Every writer calls this before it starts, so an existing file is never half-replaced
+    and every command words the refusal alike (the CLI adds which option replaces it).
+    """
+    path = Path(target)
+    if path.exists() and not overwrite:
+        msg = f"{path} already exists and was left as it is"
+        raise FileExistsError(msg)
+    return path
 
 
 def why_write_failed(exc: BaseException) -> str:

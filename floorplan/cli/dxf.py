@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from floorplan.atomic import refuse_existing
 from floorplan.cli._args import add_json_arg, add_venue_arg
 from floorplan.errors import OptionError
 
@@ -121,9 +122,7 @@ def run_import(args: argparse.Namespace) -> int:
             msg = "give OUT (a .gpkg file or a folder), or --list-layers"
             raise OptionError(msg)
         out = Path(args.out)
-        if out.exists() and not args.force:
-            msg = f"{out} already exists and was left as it is"
-            raise FileExistsError(msg)
+        refuse_existing(out, overwrite=args.force)
         result = import_dxf(
             args.drawing, _georef(args), layer_map=layer_map, units=args.units, snap_m=args.snap
         )

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from floorplan.atomic import refuse_existing
 from floorplan.cli._args import add_json_arg, add_venue_arg
 
 __all__ = ["add_import", "run_import"]
@@ -49,9 +50,7 @@ def run_import(args: argparse.Namespace) -> int:
     from floorplan.io.exhibitors import import_exhibitors, parse_columns  # noqa: PLC0415
 
     out = Path(args.out)
-    if out.exists() and not args.force:
-        msg = f"{out} already exists and was left as it is"
-        raise FileExistsError(msg)
+    refuse_existing(out, overwrite=args.force)
     columns = parse_columns(args.columns) if args.columns else None
     venue = load_venue(args.venue, strict=False)
     result = import_exhibitors(args.list, venue, columns=columns, sheet=args.sheet)

@@ -13,7 +13,7 @@ from pathlib import Path
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from floorplan import schema as S
-from floorplan.atomic import why_write_failed
+from floorplan.atomic import refuse_existing, why_write_failed
 from floorplan.errors import VenueError, VenueReadError, WriteError
 from floorplan.io import geojson, gpkg
 from floorplan.io._features import text_flaw
@@ -96,9 +96,7 @@ def write_venue(venue: Venue, dst: str | Path, *, overwrite: bool = False) -> Pa
     if venue.source is not None and target.resolve() == Path(venue.source).resolve():
         msg = f"refusing to write venue over its own source {target}"
         raise VenueError(msg)
-    if target.exists() and not overwrite:
-        msg = f"{target} already exists and was left as it is"
-        raise FileExistsError(msg)
+    refuse_existing(target, overwrite=overwrite)
     if unstorable := _unstorable_text(venue):
         # GDAL would cut the text at a NUL on the way out: a changed venue, unsaid.
         n = len(unstorable)

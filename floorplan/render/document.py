@@ -17,7 +17,7 @@ import shapely
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from floorplan.atomic import atomic_file
+from floorplan.atomic import atomic_file, refuse_existing
 from floorplan.errors import OptionError
 from floorplan.i18n import Lang
 from floorplan.render.fonts import TextMeasure, font_for
@@ -249,11 +249,8 @@ def write_pages(
         targets = [target]
     else:
         targets = [target.with_name(f"{target.stem}-{_safe(k)}{target.suffix}") for k in keys]
-    if not overwrite:
-        for t in targets:
-            if t.exists():
-                msg = f"{t} already exists and was left as it is"
-                raise FileExistsError(msg)
+    for t in targets:
+        refuse_existing(t, overwrite=overwrite)
     if fmt is OutputFormat.PDF:
         with atomic_file(target) as tmp:
             _pdf(pages, tmp, title)

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from floorplan import schema as S
-from floorplan.atomic import atomic_file
+from floorplan.atomic import atomic_file, refuse_existing
 from floorplan.errors import DrawingError
 from floorplan.io.dxf.drawing import METRES_PER_UNIT, Units, insunits_code, parse_units
 from floorplan.io.dxf.georef import Placement
@@ -104,9 +104,7 @@ def export_dxf(
         msg = "export units must be given (m, mm, cm, in or ft), not auto"
         raise DrawingError(msg)
     target = Path(dst)
-    if target.exists() and not overwrite:
-        msg = f"{target} already exists and was left as it is"
-        raise FileExistsError(msg)
+    refuse_existing(target, overwrite=overwrite)
     placement = _local_frame(venue)
     per_unit = METRES_PER_UNIT[chosen]
     doc = ezdxf.new("R2018", units=insunits_code(chosen))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from floorplan.atomic import atomic_file
+from floorplan.atomic import atomic_file, refuse_existing
 from floorplan.errors import VenueReadError
 from floorplan.io.imdf.spec import EXTENSION_FILE, MANIFEST_FILE, FeatureType, file_name
 from floorplan.problems import Problem, RuleCode
@@ -163,9 +163,7 @@ def write_zip(data: bytes, dst: str | Path, *, overwrite: bool = False) -> Path:
         When ``dst`` exists and ``overwrite`` is false.
     """
     target = Path(dst)
-    if target.exists() and not overwrite:
-        msg = f"{target} already exists and was left as it is"
-        raise FileExistsError(msg)
+    refuse_existing(target, overwrite=overwrite)
     with atomic_file(target) as tmp:
         tmp.write_bytes(data)
     return target

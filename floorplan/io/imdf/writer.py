@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from pyproj import Transformer
 
 from floorplan import schema as S
+from floorplan.atomic import refuse_existing
 from floorplan.i18n import Lang, amenity_name, text
 from floorplan.io._frames import events_for_writing
 from floorplan.io.imdf.archive import archive_zip, write_zip
@@ -159,9 +160,7 @@ def write_imdf(
         When ``dst`` exists and ``overwrite`` is false.
     """
     target = Path(dst)
-    if target.exists() and not overwrite:
-        msg = f"{target} already exists and was left as it is"
-        raise FileExistsError(msg)
+    refuse_existing(target, overwrite=overwrite)
     return write_zip(archive_bytes(venue, created=created), target, overwrite=overwrite)
 
 
