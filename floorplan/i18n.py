@@ -6,13 +6,33 @@ in a view module, so that a missing translation is found here, in one place.
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable
 from enum import StrEnum
-from typing import Final
+from functools import cache
+from typing import Any, Final, Protocol
 
 from floorplan.errors import OptionError
-from floorplan.schema import AmenityKind, Zone, parse_option
+from floorplan.schema import AmenityKind, Col, Zone, parse_option
 
-__all__ = ["CATALOGUE", "Lang", "amenity_name", "parse_lang", "text", "zone_name"]
+__all__ = [
+    "CATALOGUE",
+    "Lang",
+    "Record",
+    "amenity_label",
+    "amenity_name",
+    "country_code",
+    "country_name",
+    "hall_name",
+    "level_name",
+    "parse_lang",
+    "parse_levels",
+    "pick",
+    "pick_list",
+    "text",
+    "zone_name",
+]
 
 
 class Lang(StrEnum):
@@ -36,6 +56,7 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "kind.product": ("Products", "产品"),
     "kind.zone": ("Zones", "展区"),
     "kind.amenity": ("Services", "服务设施"),
+    "kind.door": ("Entrances and exits", "出入口"),
     "kind.event": ("Events", "活动"),
     "you_are_here": ("You are here", "您在这里"),
     "card.booth": ("Booth", "展位"),
@@ -76,6 +97,10 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "coming.planner": ("Floor planner: coming soon.", "展位规划：即将推出。"),
     "coming.staff": ("Staff view: coming soon.", "工作人员视图：即将推出。"),
     "logout": ("Log out", "退出登录"),
+    "route.head": (
+        "{metres} m, about {minutes} min, through {halls}",
+        "全程{metres}米，约{minutes}分钟，途经{halls}",
+    ),
     # Printed plans, the exhibitor directory and escape plans (floorplan.render)
     "print.venue_plan": ("Venue plan", "场馆总平面图"),
     "print.hall_plan": ("Hall plan", "展馆平面图"),
@@ -129,6 +154,9 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "do not use lifts, help others.",
         "发生火灾或听到警报时：保持冷静，沿绿色标志前往最近出口，勿乘电梯，互相帮助。",
     ),
+    "level.ground": ("Ground floor", "1层"),
+    "level.above": ("Level {n}", "{floor}层"),
+    "level.below": ("Basement {n}", "地下{n}层"),
     "zone.automobile": ("Intelligent automobile chain", "智能汽车链"),
     "zone.agriculture": ("Green agriculture chain", "绿色农业链"),
     "zone.energy": ("Clean energy chain", "清洁能源链"),
@@ -186,3 +214,209 @@ def amenity_name(kind: str, lang: Lang | str) -> str:
     """Return the display name of amenity ``kind``; kinds without a word get a generic one."""
     known = {k.value for k in AmenityKind}
     return text(f"amenity.{kind if kind in known else 'other'}", lang)
+
+
+class Record(Protocol):
+    """A feature's properties: a dict, or a row of a (Geo)DataFrame."""
+
+    def get(self, key: str, default: Any = None, /) -> Any:
+        """Return the value of ``key``, ``default`` when there is none."""
+
+
+def _clean(value: object) -> str:
+    """Return a property as stripped text, ``""`` for a missing one (None, NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def pick(record: Record, column: str, lang: Lang | str, /) -> str:
+    """Return ``column`` of ``record`` in ``lang``, falling back to the other language.
+
+    Chinese is read from ``<column>_zh`` (``name_zh``, ``title_zh``, ``exhibitor_zh``,
+    ``products_zh``), English from ``column``; either falls back to the other when empty,
+    and both are empty only when the record has neither.
+
+    >>> hall = {"name": "East Hall 2", "name_zh": "东2馆"}
+    >>> pick(hall, "name", "zh"), pick(hall, "name", "en"), pick({"name": "Hall"}, "name", "zh")
+    ('东2馆', 'East Hall 2', 'Hall')
+    """
+    en = _clean(record.get(column, ""))
+    zh = _clean(record.get(f"{column}_zh", ""))
+    return (zh or en) if parse_lang(lang) is Lang.ZH else (en or zh)
+
+
+def pick_list(record: Record, column: str, lang: Lang | str, /) -> list[str]:
+    """Return the ``;``-separated list ``column`` (``products``) of ``record`` in ``lang``.
+
+    ``<column>_zh`` lists the same items in Chinese, in the same order; an item missing
+    there (a shorter list, an empty entry) is given in English, and the other way round.
+
+    >>> booth = {"products": "lidar sensors;battery packs", "products_zh": "激光雷达"}
+    >>> pick_list(booth, "products", "zh"), pick_list(booth, "products", "en")
+    (['激光雷达', 'battery packs'], ['lidar sensors', 'battery packs'])
+    """
+    en = [p.strip() for p in _clean(record.get(column, "")).split(";")]
+    zh = [p.strip() for p in _clean(record.get(f"{column}_zh", "")).split(";")]
+    first, second = (zh, en) if parse_lang(lang) is Lang.ZH else (en, zh)
+    out = []
+    for k in range(max(len(first), len(second))):
+        item = (first[k] if k < len(first) else "") or (second[k] if k < len(second) else "")
+        if item:
+            out.append(item)
+    return out
+
+
+def hall_name(record: Record, lang: Lang | str, /) -> str:
+    """Return a hall's display name in ``lang``: its name, else its id.
+
+    >>> hall_name({"hall_id": "E2", "name": "East Hall 2", "name_zh": "东2馆"}, "zh")
+    '东2馆'
+    >>> hall_name({"hall_id": "E2"}, "en")
+    'E2'
+    """
+    return pick(record, Col.NAME, lang) or _clean(record.get(Col.HALL_ID, ""))
+
+
+def amenity_label(record: Record, lang: Lang | str, /) -> str:
+    """Return an amenity's display name in ``lang``: its name, else the word for its kind.
+
+    >>> amenity_label({"kind": "restroom", "name": "", "name_zh": ""}, "zh")
+    '洗手间'
+    """
+    return pick(record, Col.NAME, lang) or amenity_name(_clean(record.get(Col.KIND, "")), lang)
+
+
+# ----------------------------------------------------------------------------- levels
+
+
+def parse_levels(value: object) -> dict[int, tuple[str, str]]:
+    """Return venue.json's ``levels`` as ``{level: (name, name_zh)}``.
+
+    ``value`` is a list of objects ``{"level": int, "name": str, "name_zh": str}`` (both
+    names optional); ``None`` is no list.
+
+    Raises
+    ------
+    OptionError
+        When ``value`` is not such a list, or names a level twice.
+
+    >>> parse_levels([{"level": 0, "name": "Ground floor", "name_zh": "首层"}])
+    {0: ('Ground floor', '首层')}
+    """
+    if value is None:
+        return {}
+    if not isinstance(value, list):
+        msg = "venue.json 'levels' must be a list of {level, name, name_zh} objects"
+        raise OptionError(msg)
+    out: dict[int, tuple[str, str]] = {}
+    for item in value:
+        level = item.get("level") if isinstance(item, dict) else None
+        if isinstance(level, bool) or not isinstance(level, int):
+            msg = f"venue.json 'levels': {item!r} has no integer 'level'"
+            raise OptionError(msg)
+        names = (item.get("name"), item.get("name_zh"))
+        if not all(n is None or isinstance(n, str) for n in names):
+            msg = f"venue.json 'levels': the names of level {level} must be text"
+            raise OptionError(msg)
+        if level in out:
+            msg = f"venue.json 'levels' names level {level} twice"
+            raise OptionError(msg)
+        out[level] = (_clean(names[0]), _clean(names[1]))
+    return out
+
+
+def level_name(level: int, lang: Lang | str, /, levels: object = None) -> str:
+    """Return the name of floor ``level`` in ``lang``.
+
+    ``levels`` is venue.json's ``levels`` list (see :func:`parse_levels`; one that does
+    not parse is ignored). A level it does not name, or names in one language only, is
+    called by its number: level 0 is the ground floor ("Ground floor", 1层), level 1
+    the floor above ("Level 1", 2层: Chinese counts the ground floor as the first),
+    level -1 the first basement ("Basement 1", 地下1层).
+
+    >>> level_name(0, "zh"), level_name(2, "en"), level_name(2, "zh"), level_name(-1, "zh")
+    ('1层', 'Level 2', '3层', '地下1层')
+    >>> level_name(0, "zh", [{"level": 0, "name": "Hall level", "name_zh": "展厅层"}])
+    '展厅层'
+    """
+    try:
+        named = parse_levels(levels)
+    except OptionError:
+        named = {}
+    en, zh = named.get(int(level), ("", ""))
+    own = zh if parse_lang(lang) is Lang.ZH else en
+    if own:
+        return own
+    n = int(level)
+    if n == 0:
+        return text("level.ground", lang)
+    if n > 0:
+        return text("level.above", lang, n=n, floor=n + 1)
+    return text("level.below", lang, n=-n)
+
+
+# -------------------------------------------------------------------------- countries
+
+_SPLIT = re.compile(r"[\s/,;|]+")
+
+
+@cache
+def _territories() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Return CLDR's country names in English and Chinese by code, and codes by name."""
+    # Babel ships the Unicode CLDR: a maintained source for names in every language.
+    from babel import Locale  # noqa: PLC0415 - only loaded when a country is named
+
+    def countries(locale: str) -> dict[str, str]:
+        terr = Locale.parse(locale).territories
+        return {str(c): str(n) for c, n in terr.items() if re.fullmatch("[A-Z]{2}", str(c))}
+
+    en, zh = countries("en"), countries("zh")
+    by_name: dict[str, str] = {}
+    for names in (en, zh, countries("zh_Hant")):
+        for code, name in names.items():
+            by_name.setdefault(name.casefold(), code)
+    return en, zh, by_name
+
+
+def country_code(value: str) -> str:
+    """Return the ISO 3166-1 alpha-2 code ``value`` stands for, ``""`` for none.
+
+    ``value`` is a code (any case) or a country's name in English or Chinese as the
+    Unicode CLDR spells it; a cell holding both ("中国 China") is read by its parts.
+
+    >>> [country_code(c) for c in ("de", "Germany", "德国", "中国 China")]
+    ['DE', 'DE', 'DE', 'CN']
+    >>> country_code("Atlantis")
+    ''
+    """
+    text_ = _clean(value)
+    if not text_:
+        return ""
+    en, _, by_name = _territories()
+    if text_.upper() in en:
+        return text_.upper()
+    whole = by_name.get(text_.casefold())
+    if whole:
+        return whole
+    parts: Iterable[str] = [p for p in _SPLIT.split(text_) if p]
+    found = {by_name.get(p.casefold()) or (p.upper() if p.upper() in en else "") for p in parts}
+    found.discard("")
+    return found.pop() if len(found) == 1 else ""
+
+
+def country_name(value: str, lang: Lang | str, /) -> str:
+    """Return the name of country ``value`` (a code or a name) in ``lang``, from CLDR.
+
+    Text that names no country is returned as it is.
+
+    >>> country_name("DE", "zh"), country_name("Germany", "zh"), country_name("KR", "en")
+    ('德国', '德国', 'South Korea')
+    >>> country_name("Atlantis", "zh")
+    'Atlantis'
+    """
+    code = country_code(value)
+    if not code:
+        return _clean(value)
+    en, zh, _ = _territories()
+    return zh[code] if parse_lang(lang) is Lang.ZH else en[code]

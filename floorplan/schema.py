@@ -54,6 +54,7 @@ class Col:
 
     HALL_ID: Final = "hall_id"
     NAME: Final = "name"
+    NAME_ZH: Final = "name_zh"
     LEVEL: Final = "level"
     KIND: Final = "kind"
     BOOTH_ID: Final = "booth_id"
@@ -62,6 +63,7 @@ class Col:
     EXHIBITOR_ZH: Final = "exhibitor_zh"
     COUNTRY: Final = "country"
     PRODUCTS: Final = "products"
+    PRODUCTS_ZH: Final = "products_zh"
     WEBSITE: Final = "website"
     DESCRIPTION: Final = "description"
     OPEN_SIDES: Final = "open_sides"
@@ -69,12 +71,14 @@ class Col:
     WIDTH_M: Final = "width_m"
     CONNECTS: Final = "connects"
     STEP_FREE: Final = "step_free"
+    ACCESSIBLE: Final = "accessible"
     OBSTACLE_ID: Final = "obstacle_id"
     KIOSK_ID: Final = "kiosk_id"
     HEADING_DEG: Final = "heading_deg"
     AMENITY_ID: Final = "amenity_id"
     EVENT_ID: Final = "event_id"
     TITLE: Final = "title"
+    TITLE_ZH: Final = "title_zh"
     STARTS: Final = "starts"
     ENDS: Final = "ends"
     WHERE: Final = "where"
@@ -154,12 +158,13 @@ REQUIRED_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 
 #: Optional properties and the value a missing one takes.
 OPTIONAL_COLUMNS: Final[dict[str, dict[str, Any]]] = {
-    HALLS: {Col.NAME: "", Col.LEVEL: 0, Col.KIND: HallKind.HALL.value},
+    HALLS: {Col.NAME: "", Col.NAME_ZH: "", Col.LEVEL: 0, Col.KIND: HallKind.HALL.value},
     BOOTHS: {
         Col.EXHIBITOR: "",
         Col.EXHIBITOR_ZH: "",
         Col.COUNTRY: "",
         Col.PRODUCTS: "",
+        Col.PRODUCTS_ZH: "",
         Col.WEBSITE: "",
         Col.DESCRIPTION: "",
         Col.OPEN_SIDES: 1,
@@ -167,8 +172,8 @@ OPTIONAL_COLUMNS: Final[dict[str, dict[str, Any]]] = {
     OPENINGS: {Col.CONNECTS: "", Col.STEP_FREE: True},
     OBSTACLES: {Col.OBSTACLE_ID: ""},
     KIOSKS: {Col.HEADING_DEG: 0.0},
-    AMENITIES: {Col.NAME: ""},
-    EVENTS: {},
+    AMENITIES: {Col.NAME: "", Col.NAME_ZH: "", Col.ACCESSIBLE: False},
+    EVENTS: {Col.TITLE_ZH: ""},
 }
 
 

@@ -279,12 +279,71 @@ def two_halls() -> Spec:
     )
 
 
+def wayfinding() -> Spec:
+    """Two named halls (English and Chinese) joined by a door: landmarks and sides to name.
+
+    West Hall 1 (0-40 × 0-40) holds two touching let booths in a row (W-R1 4-24 × 6-12,
+    W-R2 24-30 × 6-16), an unlet one, kiosks KW (20, 18) and KS (2, 3), an entrance on
+    its west wall and a restroom without a name. East Hall 2 (40-80 × 0-40), entered by a
+    step-free door at x = 40, y 16-20, has a block north of its main aisle (E-N1 44-60 ×
+    20-36), one south of it (E-S1 44-76 × 4-16), a café in the cross aisle at (62, 18)
+    and the booth E-T1 (64-70 × 24-30) beyond the block.
+    """
+    return Spec(
+        layers={
+            "halls": [
+                ({"hall_id": "W", "name": "West Hall 1", "name_zh": "西1馆"}, box(0, 0, 40, 40)),
+                ({"hall_id": "E", "name": "East Hall 2", "name_zh": "东2馆"}, box(40, 0, 80, 40)),
+            ],
+            "booths": [
+                booth("W-R1", box(4, 6, 24, 12), hall="W", exhibitor="Ridge Motors",
+                      exhibitor_zh="山脊汽车", zone="automobile"),
+                booth("W-R2", box(24, 6, 30, 16), hall="W", exhibitor="Harbor Foods",
+                      exhibitor_zh="海港食品", zone="agriculture", products="rice;tea",
+                      products_zh="大米;茶叶"),
+                booth("W-U1", box(10, 25, 16, 31), hall="W", exhibitor=""),
+                booth("E-N1", box(44, 20, 60, 36), hall="E", exhibitor="Northwind Robotics",
+                      exhibitor_zh="北风机器人", zone="digital"),
+                booth("E-S1", box(44, 4, 76, 16), hall="E", exhibitor="Southgate Foods",
+                      exhibitor_zh="南门食品", zone="agriculture"),
+                booth("E-T1", box(64, 24, 70, 30), hall="E", exhibitor="Target Tech",
+                      exhibitor_zh="目标科技", zone="digital",
+                      products="lidar sensors;battery packs", products_zh="激光雷达;电池包"),
+            ],
+            "openings": [
+                door("W-D1", (0, 30), (0, 34), hall="W"),
+                door("WE-C1", (40, 16), (40, 20), hall="W", kind="connection", connects="E"),
+                door("E-X1", (80, 2), (80, 4), hall="E", kind="emergency_exit"),
+            ],
+            "obstacles": [],
+            "kiosks": [
+                ({"kiosk_id": "KW", "hall_id": "W", "heading_deg": 90}, Point(20, 18)),
+                ({"kiosk_id": "KS", "hall_id": "W", "heading_deg": 90}, Point(2, 3)),
+            ],
+            "amenities": [
+                (
+                    {"amenity_id": "CAFE-E", "hall_id": "E", "kind": "cafe",
+                     "name": "Café Lumen", "name_zh": "流明咖啡"},
+                    Point(62, 18),
+                ),
+                (
+                    {"amenity_id": "WC-W", "hall_id": "W", "kind": "restroom",
+                     "accessible": True},
+                    Point(38, 38),
+                ),
+            ],
+        },
+        meta={"name": "Wayfinding", "name_zh": "寻路", "crs": CRS},
+    )  # fmt: skip
+
+
 CATALOGUE: dict[str, Callable[[], Spec]] = {
     "tiny_hall": tiny_hall,
     "l_hall_columns": l_hall_columns,
     "touching_booths": touching_booths,
     "walled_in": walled_in,
     "two_halls": two_halls,
+    "wayfinding": wayfinding,
 }
 
 

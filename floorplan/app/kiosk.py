@@ -329,7 +329,8 @@ class KioskState(param.Parameterized):
             if products:
                 rows.append((i18n.text("card.products", lang), ", ".join(products)))
             if b.get(Col.COUNTRY):
-                rows.append((i18n.text("card.country", lang), str(b[Col.COUNTRY])))
+                country = i18n.country_name(str(b[Col.COUNTRY]), lang)
+                rows.append((i18n.text("card.country", lang), country))
         else:
             title, subtitle = self.place_name(pid), ""
         distance = ""

@@ -15,7 +15,8 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from floorplan import schema as S
-from floorplan.errors import VenueReadError
+from floorplan.errors import OptionError, VenueReadError
+from floorplan.i18n import parse_levels
 from floorplan.problems import Problem, RuleCode
 from floorplan.schema import Col
 from floorplan.validate.limits import INT_RANGE
@@ -24,9 +25,11 @@ from floorplan.venue import Venue
 __all__ = ["RawVenue", "build_venue", "empty_layer"]
 
 VENUE_LAYER = "venue"
+#: venue.json's key naming the floors (see :func:`floorplan.i18n.parse_levels`).
+LEVELS_KEY = "levels"
 _INT_COLUMNS = {Col.LEVEL, Col.OPEN_SIDES}
 _FLOAT_COLUMNS = {Col.WIDTH_M, Col.HEADING_DEG}
-_BOOL_COLUMNS = {Col.STEP_FREE}
+_BOOL_COLUMNS = {Col.STEP_FREE, Col.ACCESSIBLE}
 _MULTIPOINT = shapely.GeometryType.MULTIPOINT.value
 _MULTIPOLYGON = shapely.GeometryType.MULTIPOLYGON.value
 _TRUE = {"true", "1", "yes", "y", "t"}
@@ -83,6 +86,10 @@ def build_venue(raw: RawVenue) -> Venue:
     events = _normalise_events(raw.events, problems)
     meta = dict(raw.meta)
     meta["crs"] = crs.to_string()
+    try:
+        parse_levels(meta.get(LEVELS_KEY))
+    except OptionError as exc:
+        problems.append(Problem(VENUE_LAYER, None, RuleCode.BAD_VALUE, str(exc)))
     dates = meta.get("dates") or ()
     return Venue(
         **frames,
@@ -290,6 +297,7 @@ _KIND_OF = {
     Col.WIDTH_M: "a number of metres",
     Col.HEADING_DEG: "a number of degrees",
     Col.STEP_FREE: "true or false",
+    Col.ACCESSIBLE: "true or false",
 }
 
 
@@ -313,7 +321,9 @@ def _parse(col: str, value: object, text: str) -> Any:
 def _normalise_events(events: pd.DataFrame | None, problems: list[Problem]) -> pd.DataFrame:
     cols = list(S.REQUIRED_COLUMNS[S.EVENTS])
     if events is None:
-        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+        frame = pd.DataFrame(
+            {c: pd.Series(dtype=object) for c in [*cols, *S.OPTIONAL_COLUMNS[S.EVENTS]]}
+        )
         frame[Col.STARTS] = pd.Series(dtype="datetime64[ns]")
         frame[Col.ENDS] = pd.Series(dtype="datetime64[ns]")
         return frame
@@ -322,29 +332,43 @@ def _normalise_events(events: pd.DataFrame | None, problems: list[Problem]) -> p
         if col not in frame.columns:
             frame[col] = None
     ids = [_text(v) for v in frame[Col.EVENT_ID]]
+    optional = S.OPTIONAL_COLUMNS[S.EVENTS]
+    for col, default in optional.items():
+        if col not in frame.columns:
+            frame[col] = default
     for col in frame.columns:
         if col in (Col.STARTS, Col.ENDS):
             continue
-        frame[col] = pd.Series([_text(v) for v in frame[col]], index=frame.index, dtype=object)
+        values = [_text(v) for v in frame[col]]
+        if col in optional:
+            values = [optional[col] if v is None else v for v in values]
+        frame[col] = pd.Series(values, index=frame.index, dtype=object)
     for col in (Col.STARTS, Col.ENDS):
-        stamps = []
-        for value, fid in zip(frame[col], ids, strict=True):
-            text = _text(value)
-            stamp: pd.Timestamp | NaTType = pd.NaT
-            if text is not None:
-                try:
-                    stamp = pd.Timestamp(text)
-                except ValueError:
-                    problems.append(
-                        Problem(
-                            S.EVENTS,
-                            fid,
-                            RuleCode.BAD_VALUE,
-                            f"events {fid}: {col} {text!r} is not an ISO 8601 time",
-                        )
-                    )
-            if isinstance(stamp, pd.Timestamp) and stamp.tzinfo is not None:
-                stamp = stamp.tz_localize(None)
-            stamps.append(stamp)
-        frame[col] = pd.to_datetime(pd.Series(stamps, index=frame.index, dtype=object))
+        frame[col] = _event_times(frame[col], col, ids=ids, problems=problems)
     return frame
+
+
+def _event_times(
+    series: pd.Series, col: str, *, ids: list[str | None], problems: list[Problem]
+) -> pd.Series:
+    """Return an event time column as naive timestamps; report the ones that do not parse."""
+    stamps = []
+    for value, fid in zip(series, ids, strict=True):
+        text = _text(value)
+        stamp: pd.Timestamp | NaTType = pd.NaT
+        if text is not None:
+            try:
+                stamp = pd.Timestamp(text)
+            except ValueError:
+                problems.append(
+                    Problem(
+                        S.EVENTS,
+                        fid,
+                        RuleCode.BAD_VALUE,
+                        f"events {fid}: {col} {text!r} is not an ISO 8601 time",
+                    )
+                )
+        if isinstance(stamp, pd.Timestamp) and stamp.tzinfo is not None:
+            stamp = stamp.tz_localize(None)
+        stamps.append(stamp)
+    return pd.to_datetime(pd.Series(stamps, index=series.index, dtype=object))

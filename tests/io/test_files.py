@@ -20,7 +20,7 @@ import floorplan
 from floorplan import atomic as _files
 from floorplan.cli import main
 
-from conftest import Spec, booth, tiny_hall, write_spec
+from conftest import Spec, booth, tiny_hall, wayfinding, write_spec
 
 
 def assert_same_venue(a: floorplan.Venue, b: floorplan.Venue) -> None:
@@ -54,6 +54,53 @@ def test_catalogue_round_trips(valid_spec: Spec, tmp_path: Path, suffix: str) ->
     out = floorplan.write_venue(venue, tmp_path / f"out{suffix}")
     back = floorplan.load_venue(out)
     assert_same_venue(venue, back)
+
+
+_EVENTS = """event_id,title,title_zh,starts,ends,where
+EV1,Lidar launch,激光雷达发布会,2023-11-28T10:00,2023-11-28T11:00,E-T1
+EV2,Coffee talk,,2023-11-28T12:00,2023-11-28T13:00,CAFE-E
+"""
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ""])
+def test_bilingual_columns_round_trip(tmp_path: Path, suffix: str) -> None:
+    spec = wayfinding()
+    levels = [{"level": 0, "name": "Ground floor", "name_zh": "首层"}]
+    spec.meta["levels"] = levels
+    src = write_spec(spec, tmp_path / "src")
+    (src / "events.csv").write_text(_EVENTS, encoding="utf-8")
+    venue = floorplan.load_venue(src)
+    assert venue.halls["name_zh"].tolist() == ["西1馆", "东2馆"]
+    t1 = venue.booths.set_index("booth_id").loc["E-T1"]
+    assert t1["products_zh"] == "激光雷达;电池包"
+    assert venue.booths.set_index("booth_id").loc["W-R1", "products_zh"] == ""  # the default
+    assert venue.amenities["name_zh"].tolist() == ["流明咖啡", ""]
+    assert venue.amenities["accessible"].tolist() == [False, True]
+    assert venue.events["title_zh"].tolist() == ["激光雷达发布会", ""]
+    back = floorplan.load_venue(floorplan.write_venue(venue, tmp_path / f"out{suffix}"))
+    assert_same_venue(venue, back)
+    assert back.meta["levels"] == levels
+    assert back.meta["name_zh"] == "寻路"
+
+
+def test_bilingual_columns_default_when_absent(tiny: Path) -> None:
+    venue = floorplan.load_venue(tiny)
+    assert venue.halls["name_zh"].tolist() == [""]
+    assert venue.amenities["name_zh"].tolist() == [""]
+    assert venue.amenities["accessible"].tolist() == [False]
+    assert venue.events["title_zh"].tolist() == [""]
+    assert (venue.booths["products_zh"] == "").all()
+
+
+def test_bad_accessible_and_levels_are_reported(tmp_path: Path) -> None:
+    spec = wayfinding()
+    spec.replace("amenities", "WC-W", accessible="sometimes")
+    spec.meta["levels"] = [{"level": 0}, {"level": 0, "name": "again"}]
+    venue = floorplan.load_venue(write_spec(spec, tmp_path / "v"), strict=False)
+    found = {(p.layer, p.id, p.rule.value) for p in venue.problems}
+    assert ("amenities", "WC-W", "bad_value") in found
+    assert ("venue", None, "bad_value") in found
+    assert any("names level 0 twice" in p.message for p in venue.problems)
 
 
 def test_convert_cli_keeps_every_booth(
