@@ -346,5 +346,6 @@ _EXHIBITOR_FIELDS = {
     Col.EXHIBITOR_ZH: "name_zh",
     Col.COUNTRY: "country",
     Col.PRODUCTS: "products",
+    Col.PRODUCTS_ZH: "products_zh",
     Col.DESCRIPTION: "description",
 }

@@ -27,6 +27,8 @@ import shapely
 from floorplan.errors import OptionError
 from floorplan.generate.booths import cut_booths, dress_booths
 from floorplan.generate.events import DATES, schedule_events
+from floorplan.generate.exhibitors import exhibitors_for
+from floorplan.generate.names import LEVELS, name_halls
 from floorplan.generate.obstacles import place_obstacles
 from floorplan.generate.openings import place_openings
 from floorplan.generate.plan import (
@@ -45,8 +47,8 @@ from floorplan.venue import Venue
 
 __all__ = ["BUNDLED_BOOTHS", "BUNDLED_SEED", "CRS", "generate_venue"]
 
-#: Booths and seed of the bundled Chain Expo venue.
-BUNDLED_BOOTHS = 515
+#: Booths and seed of the bundled Chain Expo venue: 515 exhibitors and 8 booths unsold.
+BUNDLED_BOOTHS = 523
 
 
 BUNDLED_SEED = 2023
@@ -70,8 +72,9 @@ def generate_venue(
     Parameters
     ----------
     booths
-        Number of exhibitors, each with one booth; about one extra booth in 60
-        (one in 100 for shell-scheme halls) is left unsold, with an empty exhibitor.
+        Number of booths, exactly; one in 61 (one in 101 in shell-scheme halls) is
+        left unsold, with an empty exhibitor, and every other has its own exhibitor
+        (the default, 523, makes the bundled venue's 515 exhibitors).
     halls
         Number of exhibition halls; ``None`` picks one from the floor the booths need
         (about 18,000 m² per hall of custom stands, 26,000 m² of shell-scheme rows).
@@ -93,21 +96,22 @@ def generate_venue(
     _check_counts(booths, halls)
     rng = np.random.default_rng(seed)
     style = CUSTOM if booths <= CUSTOM_MAX_BOOTHS else SHELL
-    total = int(booths) + int(booths) // style.unsold_every
+    total = int(booths)
+    n_exhibitors = exhibitors_for(total, style.unsold_every)
     n_halls = int(halls) if halls is not None else default_halls(total, style)
     plain, notched, per_hall = size_halls(total, n_halls, style)
     placed, concourses = place_halls(n_halls, plain, notched, style)
 
-    hall_frame = halls_frame(placed, concourses)
+    hall_frame = name_halls(halls_frame(placed, concourses))
     booth_rows, pieces_hall = cut_booths(rng, placed, per_hall, style)
     obstacles = place_obstacles(placed, concourses, style)
     openings = place_openings(rng, placed, concourses)
     frame_booths = dress_booths(
-        rng, booth_rows, pieces=pieces_hall, n_halls=n_halls, n_exhibitors=int(booths), total=total
+        rng, booth_rows, pieces=pieces_hall, n_halls=n_halls, n_exhibitors=n_exhibitors, total=total
     )
     inner, blockers = _open_floor(hall_frame, frame_booths, obstacles)
     kiosks, amenities = place_points(
-        placed, concourses, inner, blockers, style=style, booths=int(booths)
+        placed, concourses, inner, blockers, style=style, booths=n_exhibitors
     )
     events = schedule_events(rng, frame_booths, amenities)
 
@@ -123,7 +127,11 @@ def generate_venue(
         events=events,
         name=name,
         dates=DATES,
-        meta={"crs": CRS, "generator": {"booths": int(booths), "halls": n_halls, "seed": seed}},
+        meta={
+            "crs": CRS,
+            "levels": [dict(level) for level in LEVELS],
+            "generator": {"booths": int(booths), "halls": n_halls, "seed": seed},
+        },
     )
 
 

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from floorplan.generate.names import hall_name_zh
 from floorplan.generate.plan import DOOR_M, Concourse, Hall, Rows, Style, connection_vs
 from floorplan.schema import AmenityKind, Col
 
@@ -25,7 +26,7 @@ class _Spot:
     layer: str  # "kiosk" or "amenity"
     fid: str
     hall_id: str
-    attrs: tuple[Any, ...]
+    attrs: tuple[Any, ...]  # a kiosk's heading; an amenity's kind, names and accessible
     candidates: list[tuple[float, float]]
     required: bool = True
 
@@ -34,6 +35,35 @@ _PER_KIOSK_M2 = 9_000.0
 
 
 _PER_ROOM_BOOTHS = 100
+
+#: Amenity names by kind, (English, Chinese): ``{hall}`` and ``{n}`` are filled in.
+_NAMES: dict[str, tuple[str, str]] = {
+    AmenityKind.RESTROOM: ("Restrooms {n}, {hall}", "{hall}{n}号洗手间"),
+    AmenityKind.INFO: ("Information desk, {hall}", "{hall}问询处"),
+    AmenityKind.FIRST_AID: ("First aid, {hall}", "{hall}医疗急救站"),
+    AmenityKind.STAGE: ("Forum stage, {hall}", "{hall}论坛舞台"),
+    "main_stage": ("Main forum stage, {hall}", "{hall}主论坛舞台"),
+    AmenityKind.CAFE: ("Café, {hall}", "{hall}咖啡厅"),
+    "cafe_n": ("Café {n}, {hall}", "{hall}{n}号咖啡厅"),
+    AmenityKind.CLOAKROOM: ("Cloakroom, {hall}", "{hall}衣帽间"),
+    AmenityKind.PRAYER_ROOM: ("Prayer room, {hall}", "{hall}祈祷室"),
+    AmenityKind.MEETING_ROOM: ("Meeting room {n}", "{n}号洽谈室"),
+}
+
+
+def _amenity(kind: AmenityKind, hall_name: str, n: int = 0, *, words: str = "") -> tuple[Any, ...]:
+    """Return an amenity's attributes: kind, English and Chinese names, accessible.
+
+    Restrooms have an accessible toilet (as the halls of a modern exhibition centre do).
+    """
+    en, zh = _NAMES[words or kind]
+    hall_zh = hall_name_zh(hall_name) or hall_name
+    return (
+        kind.value,
+        en.format(hall=hall_name, n=n),
+        zh.format(hall=hall_zh, n=n),
+        kind is AmenityKind.RESTROOM,
+    )
 
 
 def _kiosk_spots(hall: Hall, style: Style, n_each: int) -> list[_Spot]:
@@ -84,7 +114,7 @@ def _hall_spots(hall: Hall, style: Style) -> list[_Spot]:
                 "amenity",
                 f"{hid}-WC{k + 1}",
                 hid,
-                (AmenityKind.RESTROOM.value, f"Restrooms {hid} ({k + 1})"),
+                _amenity(AmenityKind.RESTROOM, hall.name, k + 1),
                 [hall.point(u, v) for u, v in cands],
             )
         )
@@ -94,7 +124,7 @@ def _hall_spots(hall: Hall, style: Style) -> list[_Spot]:
             "amenity",
             f"{hid}-INFO",
             hid,
-            (AmenityKind.INFO.value, f"Information {hid}"),
+            _amenity(AmenityKind.INFO, hall.name),
             [hall.point(1.5, door), hall.point(1.5, lanes[0] - 5.0)],
         )
     )
@@ -104,7 +134,7 @@ def _hall_spots(hall: Hall, style: Style) -> list[_Spot]:
                 "amenity",
                 f"{hid}-AID",
                 hid,
-                (AmenityKind.FIRST_AID.value, f"First aid {hid}"),
+                _amenity(AmenityKind.FIRST_AID, hall.name),
                 [hall.point(d * 0.5, 1.5), hall.point(d * 0.4, 1.5)],
             )
         )
@@ -116,7 +146,7 @@ def _hall_spots(hall: Hall, style: Style) -> list[_Spot]:
                 "amenity",
                 f"{hid}-STAGE",
                 hid,
-                (AmenityKind.STAGE.value, f"Forum stage {hid}"),
+                _amenity(AmenityKind.STAGE, hall.name),
                 [hall.point(u1 - 10.0, vc), hall.point(u1 - 8.0, vc)],
             )
         )
@@ -125,7 +155,7 @@ def _hall_spots(hall: Hall, style: Style) -> list[_Spot]:
                 "amenity",
                 f"{hid}-CAFE",
                 hid,
-                (AmenityKind.CAFE.value, f"Café {hid}"),
+                _amenity(AmenityKind.CAFE, hall.name),
                 [hall.point(u0 + 7.0, v1 - 2.5), hall.point(u0 + 7.0, vc)],
                 required=False,
             )
@@ -146,7 +176,7 @@ def _concourse_spots(c: Concourse, n_rooms: int, first_room: int) -> list[_Spot]
             "amenity",
             f"{hid}-STAGE",
             hid,
-            (AmenityKind.STAGE.value, f"Main forum stage {hid}"),
+            _amenity(AmenityKind.STAGE, c.name, words="main_stage"),
             [(c.x0 + 12.0, (y_top + c.y1) / 2)],
         )
     )
@@ -154,27 +184,27 @@ def _concourse_spots(c: Concourse, n_rooms: int, first_room: int) -> list[_Spot]
     slots = [
         (x, y) for y in np.arange(c.y0 + 4.0, c.y1 - 3.0, 5.0) for x in (c.x0 + 2.0, c.x1 - 2.0)
     ]
-    wanted: list[tuple[str, str, str]] = [
-        (f"{hid}-INFO", AmenityKind.INFO.value, f"Information desk {hid}"),
-        (f"{hid}-CLOAK", AmenityKind.CLOAKROOM.value, f"Cloakroom {hid}"),
-        (f"{hid}-WC1", AmenityKind.RESTROOM.value, f"Restrooms {hid} (1)"),
-        (f"{hid}-AID", AmenityKind.FIRST_AID.value, f"First aid {hid}"),
-        (f"{hid}-CAFE1", AmenityKind.CAFE.value, f"Café {hid} (1)"),
-        (f"{hid}-PRAY", AmenityKind.PRAYER_ROOM.value, f"Prayer room {hid}"),
-        (f"{hid}-CAFE2", AmenityKind.CAFE.value, f"Café {hid} (2)"),
-        (f"{hid}-WC2", AmenityKind.RESTROOM.value, f"Restrooms {hid} (2)"),
+    here = c.name
+    wanted: list[tuple[str, tuple[Any, ...]]] = [
+        (f"{hid}-INFO", _amenity(AmenityKind.INFO, here)),
+        (f"{hid}-CLOAK", _amenity(AmenityKind.CLOAKROOM, here)),
+        (f"{hid}-WC1", _amenity(AmenityKind.RESTROOM, here, 1)),
+        (f"{hid}-AID", _amenity(AmenityKind.FIRST_AID, here)),
+        (f"{hid}-CAFE1", _amenity(AmenityKind.CAFE, here, 1, words="cafe_n")),
+        (f"{hid}-PRAY", _amenity(AmenityKind.PRAYER_ROOM, here)),
+        (f"{hid}-CAFE2", _amenity(AmenityKind.CAFE, here, 2, words="cafe_n")),
+        (f"{hid}-WC2", _amenity(AmenityKind.RESTROOM, here, 2)),
     ]
     wanted += [
         (
             f"{hid}-MR{first_room + k:02d}",
-            AmenityKind.MEETING_ROOM.value,
-            f"Meeting room {first_room + k}",
+            _amenity(AmenityKind.MEETING_ROOM, here, first_room + k),
         )
         for k in range(n_rooms)
     ]
     starts = np.linspace(0, len(slots) - 1, len(wanted)).round().astype(int)
-    for (fid, kind, name), s in zip(wanted, starts, strict=True):
-        spots.append(_Spot("amenity", fid, hid, (kind, name), slots[s:] + slots[:s]))
+    for (fid, attrs), s in zip(wanted, starts, strict=True):
+        spots.append(_Spot("amenity", fid, hid, attrs, slots[s:] + slots[:s]))
     return spots
 
 
@@ -203,7 +233,7 @@ def place_points(
     hit, _ = tree.query(pts, predicate="dwithin", distance=_KIOSK_CLEAR_M)
     ok[hit] = False
     kiosks = Rows((Col.KIOSK_ID, Col.HALL_ID, Col.HEADING_DEG))
-    amenities = Rows((Col.AMENITY_ID, Col.KIND, Col.NAME, Col.HALL_ID))
+    amenities = Rows((Col.AMENITY_ID, Col.KIND, Col.NAME, Col.NAME_ZH, Col.HALL_ID, Col.ACCESSIBLE))
     used: set[tuple[float, float]] = set()
     start = 0
     for s in spots:
@@ -224,5 +254,6 @@ def place_points(
         if s.layer == "kiosk":
             kiosks.add(pts[chosen], s.fid, s.hall_id, *s.attrs)
         else:
-            amenities.add(pts[chosen], s.fid, s.attrs[0], s.attrs[1], s.hall_id)
+            kind, name, name_zh, accessible = s.attrs
+            amenities.add(pts[chosen], s.fid, kind, name, name_zh, s.hall_id, accessible)
     return kiosks.frame(), amenities.frame()

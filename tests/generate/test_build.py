@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from geopandas.testing import assert_geodataframe_equal
 from floorplan import schema as S
 from floorplan.errors import OptionError
 from floorplan.generate import generate_venue
+from floorplan.i18n import country_code, country_name, parse_levels
 from floorplan.schema import Col, HallKind, OpeningKind, Zone
 from floorplan.validate import validate
 from floorplan.venue import Venue, bundled_venue_path
@@ -176,7 +178,9 @@ def test_every_hall_has_kiosks_exits_and_restrooms(any_venue: Venue) -> None:
 
 def test_events_happen_at_booths_and_amenities(any_venue: Venue) -> None:
     ev = any_venue.events
-    assert list(ev.columns) == [Col.EVENT_ID, Col.TITLE, Col.STARTS, Col.ENDS, Col.WHERE]
+    assert list(ev.columns) == [
+        Col.EVENT_ID, Col.TITLE, Col.TITLE_ZH, Col.STARTS, Col.ENDS, Col.WHERE,
+    ]  # fmt: skip
     places = set(any_venue.booths[Col.BOOTH_ID]) | set(any_venue.amenities[Col.AMENITY_ID])
     assert ev[Col.WHERE].isin(places).all()
     assert (ev[Col.ENDS] > ev[Col.STARTS]).all()
@@ -216,7 +220,7 @@ def test_bundled_models_the_first_chain_expo(bundled: Venue) -> None:
     assert len(exhibitors) == 515
     assert set(booths[Col.ZONE]) == {z.value for z in Zone}
     sold = booths[booths[Col.EXHIBITOR] != ""]
-    abroad = (sold[Col.COUNTRY] != "China").mean()
+    abroad = (sold[Col.COUNTRY] != "CN").mean()
     assert 0.24 <= abroad <= 0.28
     assert (sold[Col.EXHIBITOR_ZH] != "").all()
     assert sold[Col.PRODUCTS].str.contains(";").any()
@@ -314,15 +318,22 @@ def test_committed_bundled_files_match_the_generator(bundled: Venue) -> None:
         gap = shapely.hausdorff_distance(stored.geometry.to_numpy(), frame.geometry.to_numpy())
         assert gap.max(initial=0.0) <= 1e-3, name
     stored_booths = pyogrio.read_dataframe(folder / "booths.geojson")
-    for col in (Col.ZONE, Col.EXHIBITOR, Col.EXHIBITOR_ZH, Col.COUNTRY, "chain_stage"):
+    for col in (
+        Col.ZONE, Col.EXHIBITOR, Col.EXHIBITOR_ZH, Col.COUNTRY, Col.PRODUCTS_ZH, "chain_stage",
+    ):  # fmt: skip
         assert stored_booths[col].fillna("").tolist() == bundled.booths[col].tolist(), col
+    for layer in (S.HALLS, S.AMENITIES):
+        stored = pyogrio.read_dataframe(folder / f"{layer}.geojson")
+        assert stored[Col.NAME_ZH].tolist() == bundled.layer(layer)[Col.NAME_ZH].tolist(), layer
     events = pd.read_csv(folder / "events.csv", dtype=str, keep_default_na=False)
     assert events[Col.EVENT_ID].tolist() == bundled.events[Col.EVENT_ID].tolist()
+    assert events[Col.TITLE_ZH].tolist() == bundled.events[Col.TITLE_ZH].tolist()
     assert pd.to_datetime(events[Col.STARTS]).tolist() == bundled.events[Col.STARTS].tolist()
     meta = json.loads((folder / "venue.json").read_text(encoding="utf-8"))
     assert meta["name"] == bundled.name
     assert meta["crs"] == "EPSG:32650"
     assert tuple(meta["dates"]) == bundled.dates
+    assert meta["levels"] == bundled.meta["levels"]
 
 
 # --- other sizes -----------------------------------------------------------------------
@@ -337,7 +348,8 @@ def test_small_venue_with_one_hall(small: Venue) -> None:
 
 def test_scaled_venue_uses_small_standard_booths(scaled: Venue) -> None:
     booths = scaled.booths
-    assert (booths[Col.EXHIBITOR] != "").sum() == 5000
+    assert len(booths) == 5000
+    assert (booths[Col.EXHIBITOR] != "").sum() == 5000 - 5000 // 101
     assert booths.loc[booths[Col.EXHIBITOR] != "", Col.EXHIBITOR].is_unique
     area = booths.area
     assert area.min() >= 9.0 - 1e-6
@@ -347,10 +359,67 @@ def test_scaled_venue_uses_small_standard_booths(scaled: Venue) -> None:
     assert len(scaled.events) > len(generate_venue(booths=600).events)
 
 
-@pytest.mark.parametrize(("booths", "halls"), [(1, None), (3, 5), (40, 7), (1600, None)])
+@pytest.mark.parametrize(
+    ("booths", "halls"), [(1, None), (3, 5), (40, 7), (61, None), (122, 2), (1600, None)]
+)
 def test_odd_sizes_stay_valid(booths: int, halls: int | None) -> None:
     venue = generate_venue(booths=booths, halls=halls)
     assert validate(venue) == []
-    assert (venue.booths[Col.EXHIBITOR] != "").sum() == booths
+    assert len(venue.booths) == booths
     if halls is not None:
         assert len(_exhibition_halls(venue)) == halls
+
+
+# --- names in both languages -----------------------------------------------------------
+
+_HAN = r"[\u4e00-\u9fff]"
+
+
+def test_what_a_visitor_reads_is_in_chinese_too(any_venue: Venue) -> None:
+    halls = any_venue.halls
+    assert halls[Col.NAME_ZH].str.contains(_HAN).all()
+    assert halls[Col.NAME_ZH].is_unique
+    amenities = any_venue.amenities
+    assert amenities[Col.NAME_ZH].str.contains(_HAN).all()
+    assert not amenities[Col.NAME].str.contains(r"\b[WEC]\d?-").any()  # no ids in names
+    assert any_venue.events[Col.TITLE_ZH].str.contains(_HAN).all()
+    sold = any_venue.booths[any_venue.booths[Col.EXHIBITOR] != ""]
+    en = sold[Col.PRODUCTS].str.split(";")
+    zh = sold[Col.PRODUCTS_ZH].str.split(";")
+    assert (en.str.len() == zh.str.len()).all()  # one Chinese word per product, in order
+    assert zh.explode().str.contains(_HAN).all()
+    levels = parse_levels(any_venue.meta["levels"])
+    assert set(halls[Col.LEVEL]) <= set(levels)
+    assert all(en and zh for en, zh in levels.values())
+
+
+def test_countries_are_iso_codes_named_by_cldr(any_venue: Venue) -> None:
+    sold = any_venue.booths[any_venue.booths[Col.EXHIBITOR] != ""]
+    codes = set(sold[Col.COUNTRY])
+    assert all(re.fullmatch("[A-Z]{2}", c) for c in codes)
+    assert all(country_code(c) == c for c in codes)  # every one a country CLDR knows
+    abroad = sold[sold[Col.COUNTRY] != "CN"]
+    if len(abroad):
+        # A foreign company's Chinese name says where it is from, in CLDR's words.
+        home = [country_name(c, "zh") for c in abroad[Col.COUNTRY]]
+        assert all(h in n for h, n in zip(home, abroad[Col.EXHIBITOR_ZH], strict=True))
+
+
+def test_bundled_names_as_a_chinese_visitor_reads_them(bundled: Venue) -> None:
+    halls = dict(zip(bundled.halls[Col.HALL_ID], bundled.halls[Col.NAME_ZH], strict=True))
+    assert (halls["E1"], halls["W2"], halls["C"]) == ("东1馆", "西2馆", "中央廊道")
+    restrooms = bundled.amenities[bundled.amenities[Col.KIND] == "restroom"]
+    assert restrooms[Col.NAME_ZH].str.endswith("洗手间").all()
+    assert restrooms[Col.ACCESSIBLE].all()
+    others = bundled.amenities[bundled.amenities[Col.KIND] != "restroom"]
+    assert not others[Col.ACCESSIBLE].any()
+    pairs = {
+        (e, z)
+        for es, zs in zip(
+            bundled.booths[Col.PRODUCTS], bundled.booths[Col.PRODUCTS_ZH], strict=True
+        )
+        for e, z in zip(es.split(";"), zs.split(";"), strict=True)
+        if e
+    }
+    assert ("lidar sensors", "激光雷达") in pairs
+    assert len({e for e, _ in pairs}) == len(pairs)  # each product has one Chinese name
