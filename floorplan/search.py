@@ -15,16 +15,26 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from floorplan.i18n import CATALOGUE
-from floorplan.schema import AmenityKind, Col, Zone
+from floorplan.i18n import CATALOGUE, Lang, Record, hall_name, pick
+from floorplan.schema import AmenityKind, Col, OpeningKind, Zone
 from floorplan.venue import Venue
 
-__all__ = ["AMENITY_SYNONYMS", "HitKind", "SearchHit", "SearchIndex", "normalize"]
+__all__ = [
+    "ACCESSIBLE_SYNONYMS",
+    "AMENITY_SYNONYMS",
+    "DOOR_SYNONYMS",
+    "STEP_FREE_SYNONYMS",
+    "HitKind",
+    "SearchHit",
+    "SearchIndex",
+    "normalize",
+]
 
 
 class HitKind(StrEnum):
@@ -35,6 +45,7 @@ class HitKind(StrEnum):
     PRODUCT = "product"
     ZONE = "zone"
     AMENITY = "amenity"
+    DOOR = "door"
     EVENT = "event"
 
 
@@ -44,6 +55,7 @@ _KIND_ORDER: Final = {k: i for i, k in enumerate(HitKind)}
 AMENITY_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     AmenityKind.RESTROOM: (
         "restroom",
+        "restrooms",
         "toilet",
         "toilets",
         "wc",
@@ -51,14 +63,15 @@ AMENITY_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "bathroom",
         "lavatory",
         "loo",
-        "washroom",
         "ladies",
         "gents",
         "洗手间",
         "厕所",
         "卫生间",
+        "公厕",
         "xishoujian",
         "cesuo",
+        "weishengjian",
     ),
     AmenityKind.CAFE: (
         "cafe",
@@ -66,6 +79,7 @@ AMENITY_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "coffee",
         "food",
         "restaurant",
+        "canteen",
         "eat",
         "drink",
         "snack",
@@ -73,19 +87,27 @@ AMENITY_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "餐饮",
         "餐厅",
         "咖啡",
+        "咖啡厅",
         "饮料",
+        "美食",
+        "吃饭",
+        "canyin",
         "canting",
         "kafei",
     ),
     AmenityKind.INFO: (
         "info",
         "information",
+        "information desk",
         "help",
         "help desk",
         "service desk",
         "问询",
+        "问询处",
         "服务台",
         "咨询",
+        "咨询台",
+        "wenxun",
     ),
     AmenityKind.FIRST_AID: (
         "first aid",
@@ -96,11 +118,76 @@ AMENITY_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "急救",
         "医疗",
         "医务室",
+        "急救站",
+        "jijiu",
     ),
     AmenityKind.STAGE: ("stage", "forum", "舞台", "论坛"),
-    AmenityKind.MEETING_ROOM: ("meeting room", "meeting", "matchmaking", "会议室", "洽谈"),
+    AmenityKind.MEETING_ROOM: (
+        "meeting room",
+        "meeting",
+        "matchmaking",
+        "会议室",
+        "洽谈",
+        "洽谈室",
+    ),
     AmenityKind.PRAYER_ROOM: ("prayer room", "prayer", "祈祷室"),
     AmenityKind.CLOAKROOM: ("cloakroom", "coat", "luggage", "bag drop", "衣帽间", "寄存"),
+}
+
+#: Words for the doors a visitor looks for, by opening kind (connections are not listed).
+DOOR_SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
+    OpeningKind.ENTRANCE: ("entrance", "entry", "way in", "door", "入口", "进口", "大门", "rukou"),
+    OpeningKind.EXIT: ("exit", "way out", "door", "出口", "chukou"),
+    OpeningKind.EMERGENCY_EXIT: (
+        "emergency exit",
+        "fire exit",
+        "exit",
+        "way out",
+        "安全出口",
+        "紧急出口",
+        "疏散出口",
+        "出口",
+        "anquan chukou",
+        "chukou",
+    ),
+}
+
+#: Words that find an amenity fitted for wheelchair users (an accessible toilet).
+ACCESSIBLE_SYNONYMS: Final[tuple[str, ...]] = (
+    "wheelchair",
+    "accessible",
+    "accessible toilet",
+    "disabled",
+    "disabled toilet",
+    "无障碍",
+    "无障碍卫生间",
+    "轮椅",
+    "残疾人",
+    "wuzhangai",
+)
+
+#: Words that find a step-free door. Each starts with a word of ACCESSIBLE_SYNONYMS
+#: rather than being one, so "wheelchair" lists accessible toilets first (an exact
+#: match) and step-free doors after them (a prefix match).
+STEP_FREE_SYNONYMS: Final[tuple[str, ...]] = (
+    "step-free",
+    "step free",
+    "barrier-free",
+    "wheelchair access",
+    "accessible entrance",
+    "accessible door",
+    "disabled access",
+    "无障碍出入口",
+    "无障碍通道",
+    "轮椅通道",
+    "wuzhangai tongdao",
+)
+
+#: The opening kinds a search lists, and the words for them, (English, Chinese).
+_DOOR_WORDS: Final[dict[str, tuple[str, str]]] = {
+    OpeningKind.ENTRANCE: ("Entrance, {hall}", "{hall}入口"),
+    OpeningKind.EXIT: ("Exit, {hall}", "{hall}出口"),
+    OpeningKind.EMERGENCY_EXIT: ("Emergency exit, {hall}", "{hall}安全出口"),
 }
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -124,12 +211,18 @@ def _pinyin_forms(text: str) -> list[str]:
     """Return the full pinyin (joined and spaced) and the initials of a Chinese ``text``."""
     if not _CJK.search(text):
         return []
+    return list(_pinyin_of(text))
+
+
+@lru_cache(maxsize=4096)
+def _pinyin_of(text: str) -> tuple[str, ...]:
+    # Cached: product words repeat across thousands of booths.
     from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - only needed for CJK text
 
     syllables = [s for s in lazy_pinyin(text, errors="ignore") if s.strip()]
     initials = [s[:1] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")]
     forms = ["".join(syllables), " ".join(syllables), "".join(initials)]
-    return [normalize(f) for f in forms if f]
+    return tuple(normalize(f) for f in forms if f)
 
 
 @dataclass(frozen=True)
@@ -145,7 +238,7 @@ class SearchHit:
         a product).
     label
         Its name as the data gives it (plain text, never markup): an exhibitor's name,
-        a product, an event's title, an amenity's name or kind.
+        a product, an event's title, an amenity's name or kind, a door's kind and hall.
     detail
         Secondary text from the data: the booth id, the exhibitor of a product, the
         place of an event.
@@ -153,6 +246,8 @@ class SearchHit:
         The place id a route would go to (booth, amenity), empty for a zone.
     score
         0-100; exact and prefix matches score above typo-tolerant ones.
+    label_zh
+        ``label`` in Chinese (the data's ``*_zh`` column; ``label`` where it has none).
     """
 
     kind: HitKind
@@ -161,6 +256,11 @@ class SearchHit:
     detail: str
     target: str
     score: float
+    label_zh: str = ""
+
+    def label_in(self, lang: Lang | str) -> str:
+        """Return the label in ``lang`` (Chinese falls back to English and back)."""
+        return pick({"label": self.label, "label_zh": self.label_zh}, "label", lang)
 
 
 @dataclass(frozen=True)
@@ -172,6 +272,7 @@ class _Entry:
     target: str
     x: float
     y: float
+    label_zh: str = ""
 
 
 class SearchIndex:
@@ -229,46 +330,23 @@ class SearchIndex:
 
     @staticmethod
     def _collect(venue: Venue) -> Iterable[tuple[_Entry, list[str]]]:
-        booths = venue.booths
-        cent = booths.geometry.centroid if len(booths) else booths.geometry
-        for (_, row), pt in zip(booths.iterrows(), cent, strict=True):
-            bid = str(row[Col.BOOTH_ID])
-            name = str(row.get(Col.EXHIBITOR, "") or "")
-            name_zh = str(row.get(Col.EXHIBITOR_ZH, "") or "")
-            label = name or name_zh
-            x, y = float(pt.x), float(pt.y)
-            yield _Entry(HitKind.BOOTH, bid, label, bid, bid, x, y), [bid, bid.replace("-", "")]
-            if label:
-                words = [name, name_zh, *_pinyin_forms(name_zh), *_pinyin_forms(name)]
-                yield _Entry(HitKind.EXHIBITOR, bid, label, bid, bid, x, y), words
-            products = str(row.get(Col.PRODUCTS, "") or "")
-            for product in dict.fromkeys(p.strip() for p in products.split(";") if p.strip()):
-                entry = _Entry(
-                    HitKind.PRODUCT, f"{bid}:{product}", product, label or bid, bid, x, y
-                )
-                yield entry, [product, *_pinyin_forms(product)]
+        yield from _booth_entries(venue)
         for zone in Zone:
             en, zh = CATALOGUE[f"zone.{zone.value}"]
             words = [zone.value, en, zh, *_pinyin_forms(zh)]
-            yield _Entry(HitKind.ZONE, zone.value, zone.value, "", "", math.nan, math.nan), words
-        for _, row in venue.amenities.iterrows():
-            kind = str(row[Col.KIND])
-            aid = str(row[Col.AMENITY_ID])
-            name = str(row.get(Col.NAME, "") or "")
-            words = [kind, kind.replace("_", " "), name, *AMENITY_SYNONYMS.get(kind, ())]
-            if f"amenity.{kind}" in CATALOGUE:
-                words.extend(CATALOGUE[f"amenity.{kind}"])
-            pt = row.geometry
-            entry = _Entry(HitKind.AMENITY, aid, name or kind, kind, aid, float(pt.x), float(pt.y))
+            entry = _Entry(HitKind.ZONE, zone.value, zone.value, "", "", math.nan, math.nan, zh)
             yield entry, words
-        events = venue.events
-        for _, row in events.iterrows():
+        yield from _amenity_entries(venue)
+        yield from _door_entries(venue)
+        for _, row in venue.events.iterrows():
             title = str(row[Col.TITLE])
+            title_zh = pick(row, Col.TITLE, Lang.ZH)
             where = str(row[Col.WHERE])
-            entry = _Entry(
-                HitKind.EVENT, str(row[Col.EVENT_ID]), title, where, where, math.nan, math.nan
-            )
-            yield entry, [title, *_pinyin_forms(title)]
+            eid = str(row[Col.EVENT_ID])
+            entry = _Entry(HitKind.EVENT, eid, title, where, where, math.nan, math.nan, title_zh)
+            # The Chinese title's hanzi are words already; its pinyin is left out (9,000
+            # launches at Canton Fair size would cost seconds of pypinyin at start).
+            yield entry, [title, title_zh, *_pinyin_forms(title)]
 
     def search(
         self,
@@ -374,4 +452,94 @@ class SearchIndex:
 
     def _hit(self, e: int, score: float) -> SearchHit:
         en = self._entries[e]
-        return SearchHit(en.kind, en.key, en.label, en.detail, en.target, round(score, 1))
+        return SearchHit(
+            en.kind, en.key, en.label, en.detail, en.target, round(score, 1), en.label_zh
+        )
+
+
+# ------------------------------------------------------------------ what is searchable
+
+
+def _booth_entries(venue: Venue) -> Iterable[tuple[_Entry, list[str]]]:
+    """Yield each booth, its exhibitor and its products (in English and Chinese)."""
+    booths = venue.booths
+    cent = booths.geometry.centroid if len(booths) else booths.geometry
+    for (_, row), pt in zip(booths.iterrows(), cent, strict=True):
+        bid = str(row[Col.BOOTH_ID])
+        name = str(row.get(Col.EXHIBITOR, "") or "")
+        name_zh = str(row.get(Col.EXHIBITOR_ZH, "") or "")
+        label, label_zh = name or name_zh, name_zh or name
+        x, y = float(pt.x), float(pt.y)
+        booth = _Entry(HitKind.BOOTH, bid, label, bid, bid, x, y, label_zh)
+        yield booth, [bid, bid.replace("-", "")]
+        if label:
+            words = [name, name_zh, *_pinyin_forms(name_zh), *_pinyin_forms(name)]
+            yield _Entry(HitKind.EXHIBITOR, bid, label, bid, bid, x, y, label_zh), words
+        for en, zh in _products(row):
+            product = en or zh
+            entry = _Entry(
+                HitKind.PRODUCT, f"{bid}:{product}", product, label or bid, bid, x, y, zh or en
+            )
+            yield entry, [en, zh, *_pinyin_forms(zh), *_pinyin_forms(en)]
+
+
+def _products(row: Record) -> list[tuple[str, str]]:
+    """Return a booth's products as (English, Chinese), paired by their place in the lists."""
+    en = [p.strip() for p in str(row.get(Col.PRODUCTS, "") or "").split(";")]
+    zh = [p.strip() for p in str(row.get(Col.PRODUCTS_ZH, "") or "").split(";")]
+    out: dict[str, tuple[str, str]] = {}
+    for k in range(max(len(en), len(zh))):
+        e, z = (en[k] if k < len(en) else ""), (zh[k] if k < len(zh) else "")
+        if e or z:
+            out.setdefault(e or z, (e, z))
+    return list(out.values())
+
+
+def _amenity_entries(venue: Venue) -> Iterable[tuple[_Entry, list[str]]]:
+    """Yield each amenity with its names, its kind's words, and wheelchair words if fitted."""
+    for _, row in venue.amenities.iterrows():
+        kind = str(row[Col.KIND])
+        aid = str(row[Col.AMENITY_ID])
+        name = str(row.get(Col.NAME, "") or "")
+        name_zh = pick(row, Col.NAME, Lang.ZH)
+        words = [kind, kind.replace("_", " "), name, name_zh, *AMENITY_SYNONYMS.get(kind, ())]
+        if f"amenity.{kind}" in CATALOGUE:
+            words.extend(CATALOGUE[f"amenity.{kind}"])
+        if _true(row.get(Col.ACCESSIBLE, False)):
+            words.extend(ACCESSIBLE_SYNONYMS)
+        pt = row.geometry
+        entry = _Entry(
+            HitKind.AMENITY, aid, name or kind, kind, aid, float(pt.x), float(pt.y), name_zh
+        )
+        yield entry, words
+
+
+def _door_entries(venue: Venue) -> Iterable[tuple[_Entry, list[str]]]:
+    """Yield the entrances and exits, named by kind and hall, step-free ones as accessible."""
+    halls = {str(h[Col.HALL_ID]): h for _, h in venue.halls.iterrows()}
+    ops = venue.openings
+    if not len(ops):
+        return
+    mids = ops.geometry.interpolate(0.5, normalized=True)
+    for (_, row), mid in zip(ops.iterrows(), mids, strict=True):
+        kind = str(row[Col.KIND])
+        if kind not in _DOOR_WORDS:
+            continue
+        hid = str(row[Col.HALL_ID])
+        hall = halls.get(hid, {Col.HALL_ID: hid})
+        en, zh = _DOOR_WORDS[kind]
+        label = en.format(hall=hall_name(hall, Lang.EN))
+        label_zh = zh.format(hall=hall_name(hall, Lang.ZH))
+        oid = str(row[Col.OPENING_ID])
+        words = [kind.replace("_", " "), *DOOR_SYNONYMS[kind]]
+        if _true(row.get(Col.STEP_FREE, True)):
+            words.extend(STEP_FREE_SYNONYMS)
+        x, y = (float(mid.x), float(mid.y)) if mid is not None else (math.nan, math.nan)
+        yield _Entry(HitKind.DOOR, oid, label, kind, oid, x, y, label_zh), words
+
+
+def _true(value: object) -> bool:
+    """Return a flag as read (a bool, or text from a frame not normalised)."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "y", "t"}
+    return bool(value) and not (isinstance(value, float) and math.isnan(value))
