@@ -261,7 +261,8 @@ class Legs:
                     xy = (float(x[0]), float(x[1]))
                     if not coords or math.dist(coords[-1], xy) > 1e-9:
                         coords.append(xy)
-                    crossings.append(Crossing(len(coords) - 1, d, g.hall_ids[h], g.hall_names[h]))
+                    en, zh = self.places.hall_words[h]
+                    crossings.append(Crossing(len(coords) - 1, d, g.hall_ids[h], en, zh))
             pt = (float(p[0]), float(p[1]))
             if not coords or math.dist(coords[-1], pt) > 1e-9:
                 coords.append(pt)
@@ -275,8 +276,8 @@ class Legs:
             coords,
             crossings,
             self.places.landmark_at,
-            origin=(o.label, o.label_zh),
-            destination=(t.label, t.label_zh),
+            origin=o.says,
+            destination=t.says,
         )
         origin, destination = names
         return Route(

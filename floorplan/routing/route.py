@@ -82,6 +82,7 @@ class Route:
                     "text": s.text(lang),
                     "landmark": s.landmark.landmark_id if s.landmark else None,
                     "door": s.door_id or None,
+                    "side": s.side.value if s.side is not None else None,
                 }
                 for s in self.steps
             ],

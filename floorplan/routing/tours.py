@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -526,8 +526,9 @@ def _draw_leg(
 ) -> Route:
     """Return the leg from one visiting point to the next, with the steps onto places."""
     (a, pa), (b, pb) = start, stop
-    here = Target(a.target.label, a.target.label_zh, a.target.hall, np.array([[pa, pa]]))
-    there = Target(b.target.label, b.target.label_zh, b.target.hall, np.array([[pb, pb]]))
+    # The visiting points, named in steps as the places they visit.
+    here = replace(a.target, segs=np.array([[pa, pa]]), lead=None, booth=None)
+    there = replace(b.target, segs=np.array([[pb, pb]]), lead=None, booth=None)
     tree = legs.ends.tree(here, accessible=accessible)
     best = legs.ends.best_end(tree, there, accessible)
     if best is None:  # pragma: no cover - the distances said it is reachable
