@@ -60,16 +60,25 @@ def run(args: argparse.Namespace) -> int:
     origin = parse_place(args.origin)
     destination = parse_place(args.destination)
     via = [parse_place(v) for v in args.via]
+    from floorplan.i18n import hall_name, text  # noqa: PLC0415
     from floorplan.io import load_venue  # noqa: PLC0415 - keep --help fast
     from floorplan.routing import Router  # noqa: PLC0415
+    from floorplan.schema import Col  # noqa: PLC0415
 
-    router = Router(load_venue(args.venue), clearance_m=args.clearance)
+    venue = load_venue(args.venue)
+    router = Router(venue, clearance_m=args.clearance)
     route = router.route(origin, destination, via=via, accessible=args.accessible)
     if args.json:
         print(json.dumps(route.to_dict(args.lang), ensure_ascii=False, indent=2))
         return 0
-    head = (
-        f"{route.length_m:.1f} m, {route.duration_s / 60:.1f} min, halls {' → '.join(route.halls)}"
+    halls = {str(row[Col.HALL_ID]): row for _, row in venue.halls.iterrows()}
+    names = [hall_name(halls[h], args.lang) if h in halls else h for h in route.halls]
+    head = text(
+        "route.head",
+        args.lang,
+        metres=f"{route.length_m:.1f}",
+        minutes=f"{route.duration_s / 60:.1f}",
+        halls=" → ".join(names),
     )
     print(head)
     for k, line in enumerate(route.steps_text(args.lang), 1):
