@@ -304,6 +304,8 @@ class KioskState(param.Parameterized):
             return f"{hit.key} · {name}" if name else hit.key
         if hit.kind is HitKind.PRODUCT:
             return f"{hit.label} — {hit.detail}"
+        if hit.kind is HitKind.DOOR:
+            return hit.label_in(self.lang)
         return f"{hit.label} · {self.place_name(hit.target)}"
 
     def card(self) -> Card | None:

@@ -106,6 +106,17 @@ def test_amenity_and_event_targets(state: KioskState) -> None:
     assert list(upcoming["event_id"]) == ["EV2"]
 
 
+def test_an_entrance_is_found_labelled_and_routed_to(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"kiosk": "K1", "lang": "zh"})
+    hit = next(h for h in s.set_query("入口") if h.kind is HitKind.DOOR)
+    assert hit.key == "A-E1"
+    assert s.hit_label(hit) == "Hall A入口"  # the hall has no Chinese name here
+    s.choose_hit(hit)
+    assert (s.selected, s.mode) == ("A-E1", "card")
+    assert s.route is not None
+
+
 def test_accessible_toggle_reroutes(state: KioskState) -> None:
     state.choose("B-201")
     normal = state.route
