@@ -39,6 +39,9 @@ __all__ = ["Card", "KioskPage", "KioskState", "kiosk_page"]
 MODES = ("home", "search", "card", "zone", "events")
 #: Walking speed assumed when a route gives no duration (m/s, a relaxed fair pace).
 WALK_SPEED_MPS = 1.0
+#: The longest search text looked up: the work per keystroke message stays bounded
+#: whatever a client sends (the box itself takes no more either).
+MAX_QUERY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,11 @@ class KioskState(param.Parameterized):
 
     # --- actions ------------------------------------------------------------------------
     def set_query(self, text: str) -> list[SearchHit]:
-        """Search for ``text`` and show the hits (the home view for an empty box)."""
+        """Search for ``text`` and show the hits (the home view for an empty box).
+
+        Only the first :data:`MAX_QUERY_CHARS` characters count.
+        """
+        text = text[:MAX_QUERY_CHARS]
         t0 = time.perf_counter()
         hits = (
             self.snap.search.search(text, limit=20, near=self.start_point) if text.strip() else []
@@ -450,6 +457,7 @@ class KioskPage:
         """Build the side panel: the top bar, the search box, the notice and the body."""
         state = self.state
         self.search = pn.widgets.TextInput(
+            max_length=MAX_QUERY_CHARS,
             sizing_mode="stretch_width",
             stylesheets=[css("kiosk-search"), _HC_CSS],
         )

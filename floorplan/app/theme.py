@@ -121,6 +121,12 @@ CSS_VARIABLES: Final[dict[str, str]] = {
     "binding": BINDING,
     "table-line": TABLE_LINE,
     **{f"diff-{kind}": colour for kind, colour in DIFF_COLOURS.items()},
+    # The log-in and error pages (templates/auth.html): the logo draws booths by zone.
+    "white": WHITE,
+    "ground": MAP_GROUND,
+    "route": ROUTE,
+    "link": SELECTION,
+    **{f"zone-{zone}": colour for zone, colour in ZONE_COLOURS.items()},
 }
 
 

@@ -27,8 +27,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "--store",
             metavar="PATH",
             default=None,
-            help="the layout store (default: $FLOORPLAN_STORE, else layouts.gpkg beside "
-            "the user file, as floorplan serve uses)",
+            help="the layout store (default: $FLOORPLAN_STORE, else the one store beside "
+            "the user file that floorplan serve uses; save: the saved venue's own store)",
         )
         add_json_arg(p, "print JSON on stdout")
 
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
     from floorplan.errors import StoreError  # noqa: PLC0415
     from floorplan.io import LayoutStore, default_store_path  # noqa: PLC0415 - keep --help fast
 
+    if args.action == "save" and args.store is None:
+        return _save(None, args)  # the store of the venue saved, once it is read
     store = LayoutStore(args.store or default_store_path())
     if args.action != "save" and not store.path.exists():
         msg = f"no layout store at {store.path} (save a version first)"
@@ -176,9 +178,10 @@ def _export(store: Any, args: argparse.Namespace) -> int:
 
 
 def _save(store: Any, args: argparse.Namespace) -> int:
-    from floorplan.io import load_venue  # noqa: PLC0415
+    from floorplan.io import LayoutStore, load_venue, store_for_venue  # noqa: PLC0415
 
     venue = load_venue(args.src, strict=False)
+    store = store or LayoutStore(store_for_venue(venue.name))
     version = store.save(
         venue, message=args.message, base=args.base, author=args.author, as_copy=args.as_copy
     )

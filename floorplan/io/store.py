@@ -65,6 +65,8 @@ __all__ = [
     "StaleBaseError",
     "StoreError",
     "VersionInfo",
+    "default_store_path",
+    "store_for_venue",
 ]
 
 _VERSION: Final = "fp_version"
@@ -85,19 +87,76 @@ _DAMAGE: Final = (ValueError, KeyError, TypeError, IndexError, struct.error, GEO
 STORE_ENV: Final = "FLOORPLAN_STORE"
 
 
-def default_store_path(users_path: Path | None = None) -> Path:
-    """Return the layout store used when none is given.
-
-    ``$FLOORPLAN_STORE`` if set, else ``layouts.gpkg`` beside the user file (by default
-    ``~/.config/floorplan/``), so that ``floorplan serve`` and ``floorplan layouts`` work
-    on the same store without being told.
-    """
+def _store_folder(users_path: Path | None) -> Path:
     from floorplan.users import default_users_path  # noqa: PLC0415 - users is optional here
 
+    return (users_path or default_users_path()).parent
+
+
+#: The store of the first venue served, before stores were kept per venue.
+_SHARED_STORE: Final = "layouts.gpkg"
+#: The folder (beside the user file) of the stores kept per venue.
+_VENUE_STORES: Final = "layouts"
+
+
+def _existing_stores(folder: Path) -> list[Path]:
+    shared = folder / _SHARED_STORE
+    own = sorted((folder / _VENUE_STORES).glob("*.gpkg"))
+    return ([shared] if shared.is_file() else []) + [p for p in own if p.is_file()]
+
+
+def default_store_path(users_path: Path | None = None) -> Path:
+    """Return the layout store ``floorplan layouts`` uses when none is given.
+
+    ``$FLOORPLAN_STORE`` if set; else the one store in the config folder (beside the
+    user file, by default ``~/.config/floorplan/``): ``layouts.gpkg`` or one of the
+    per-venue stores that :func:`store_for_venue` makes for ``floorplan serve``; with
+    none yet, ``layouts.gpkg``.
+
+    Raises
+    ------
+    StoreError
+        When the folder holds stores of several venues: the caller must choose one.
+    """
     env = os.environ.get(STORE_ENV)
     if env:
         return Path(env)
-    return (users_path or default_users_path()).parent / "layouts.gpkg"
+    folder = _store_folder(users_path)
+    stores = _existing_stores(folder)
+    if len(stores) > 1:
+        names = "; ".join(f"{p} ({LayoutStore(p).venue_name() or 'empty'})" for p in stores)
+        msg = f"{folder} holds the layout stores of several venues: {names}; pass --store FILE"
+        raise StoreError(msg)
+    return stores[0] if stores else folder / _SHARED_STORE
+
+
+def store_for_venue(venue_name: str, users_path: Path | None = None) -> Path:
+    """Return the layout store of the venue named ``venue_name``: one store per venue.
+
+    ``$FLOORPLAN_STORE`` if set; else ``layouts.gpkg`` in the config folder when it is
+    empty or holds this venue (where the first venue's versions have always been), else
+    ``layouts/<name>-<hash>.gpkg`` there, made for this venue alone. So serving another
+    venue never meets a store of the first one, and no published layout is left behind.
+
+    The name is the venue's (``venue.json``), made file-safe, with a hash of it so that
+    names that differ only in punctuation or script get stores of their own.
+
+    Raises
+    ------
+    StoreError
+        When ``layouts.gpkg`` exists but cannot be read.
+    """
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env)
+    folder = _store_folder(users_path)
+    shared = folder / _SHARED_STORE
+    if shared.is_file() and LayoutStore(shared).venue_name() in {None, venue_name}:
+        return shared
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in venue_name.lower())
+    slug = "-".join(words.split())
+    digest = hashlib.sha256(venue_name.encode("utf-8")).hexdigest()[:8]
+    return folder / _VENUE_STORES / f"{(slug or 'venue')[:40]}-{digest}.gpkg"
 
 
 @dataclass(frozen=True)
@@ -187,6 +246,28 @@ class LayoutStore:
         """Return the published layout (``None`` when nothing has been published)."""
         v = self.published_version()
         return None if v is None else self.load(v)
+
+    def venue_name(self) -> str | None:
+        """Return the name of the venue the newest version holds (``None``: empty store).
+
+        Raises
+        ------
+        StoreError
+            When the store cannot be read.
+        """
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            row = db.execute(
+                f"SELECT venue_json FROM {_VERSIONS} ORDER BY {_VERSION} DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return str(json.loads(row[0]).get("name", ""))
+        except (ValueError, AttributeError, TypeError):
+            msg = f"layout store {self.path}: the newest version's venue record is damaged"
+            raise StoreError(msg) from None
 
     def info(self, version: int) -> VersionInfo:
         """Return one version's record.
