@@ -343,11 +343,11 @@ def search(page: Page, text: str) -> None:
 
 
 def log_in(page: Page, url: str, user: str, password: str, *, next_path: str) -> None:
-    """Log in through Panel's form and open ``next_path`` as ``user``."""
+    """Log in through the server's form and open ``next_path`` as ``user``."""
     page.goto(f"{url}/login?next={next_path}")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
-    page.locator("button, input[type=submit]").first.click()
+    page.locator("button[type=submit]").click()
     page.wait_for_url(f"{url}{next_path}", timeout=30_000)
 
 

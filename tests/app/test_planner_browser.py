@@ -81,8 +81,8 @@ def _login(page: Page, url: str) -> None:
     page.goto(f"{url}/login?next=/planner")
     page.fill("input[name=username]", "pat")
     page.fill("input[name=password]", PASSWORD)
-    page.locator("button, input[type=submit]").first.click()
-    page.goto(f"{url}/planner")
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(f"{url}/planner", timeout=30_000)
     page.locator(".version-info").wait_for(timeout=20_000)
     wait_settled(page)
 
