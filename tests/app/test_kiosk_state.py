@@ -199,6 +199,15 @@ def test_every_catalogue_string_has_both_languages() -> None:
         assert zh.strip(), key
 
 
+def test_search_text_is_capped(state: KioskState) -> None:
+    from floorplan.app.kiosk import MAX_QUERY_CHARS  # noqa: PLC0415
+
+    hits = state.set_query("Acme Motors " + "x" * 1_000_000)  # a megabyte from a client
+    assert len(state.query) == MAX_QUERY_CHARS
+    assert state.query.startswith("Acme Motors")
+    assert isinstance(hits, list)
+
+
 # --- large venues: booths sent for the view only -------------------------------------------
 
 
