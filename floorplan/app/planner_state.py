@@ -9,6 +9,7 @@ Bokeh: coordinates are venue metres.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -449,6 +450,10 @@ class PlannerState(param.Parameterized):
             return None
         except FloorplanError as exc:
             self.param.update(error=str(exc), notice="")
+            return None
+        except (OSError, sqlite3.Error) as exc:  # nothing was written; the edits stay open
+            why = f"not saved: {exc} (is the disk full, or the store's folder read-only?)"
+            self.param.update(error=why, notice="")
             return None
         self.param.update(
             base=version,
