@@ -42,7 +42,8 @@ PASSWORD = "correct horse battery"
 
 
 def _tool_or_skip(name: str) -> str:
-    found = shutil.which(name) or (f"/usr/sbin/{name}" if Path(f"/usr/sbin/{name}").exists() else None)
+    sbin = Path("/usr/sbin") / name  # nginx lives there, outside a plain user's PATH
+    found = shutil.which(name) or (str(sbin) if sbin.exists() else None)
     if found:
         return found
     reason = f"{name} is missing (Debian's nginx-light and openssl packages)"
@@ -89,9 +90,11 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
     root = tmp_path_factory.mktemp("https")
     cert, key = root / "cert.pem", root / "key.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
-        + ["-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"]
-        + ["-addext", "subjectAltName=IP:127.0.0.1"],
+        [
+            *(openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+            *("-addext", "subjectAltName=IP:127.0.0.1"),
+        ],
         check=True,
         capture_output=True,
         timeout=60,

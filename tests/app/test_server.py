@@ -368,7 +368,9 @@ class Storm:
 
     def __enter__(self) -> Storm:
         self.started = time.monotonic()
-        self.workers = [threading.Thread(target=self._run, daemon=True) for _ in range(self.threads)]
+        self.workers = [
+            threading.Thread(target=self._run, daemon=True) for _ in range(self.threads)
+        ]
         for w in self.workers:
             w.start()
         return self
@@ -429,9 +431,11 @@ def test_pages_work_under_the_content_security_policy(site: Site) -> None:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.on(
                 "console",
-                lambda m: out["violations"].append(m.text)
-                if "Content Security Policy" in m.text
-                else None,
+                lambda m: (
+                    out["violations"].append(m.text)
+                    if "Content Security Policy" in m.text
+                    else None
+                ),
             )
             page.goto(f"{site.url}/kiosk?kiosk=K1&to=A-101")
             wait_map(page)

@@ -545,3 +545,51 @@ def test_nan_coordinates_round_trip_the_store_without_warnings(tmp_path: Path) -
         back = store.load(1)
     assert [str(w.message) for w in caught] == []
     assert [(p.id, p.rule) for p in back.problems] == [("H1-A02", "nonfinite_coordinates")]
+
+
+# --- which store: one per venue ------------------------------------------------------------
+def _named(venue: floorplan.Venue, name: str) -> floorplan.Venue:
+    venue.name = name  # the store keeps the name of the venue saved
+    return venue
+
+
+def test_each_venue_gets_its_own_store(
+    tmp_path: Path, venue: floorplan.Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floorplan.io.store import store_for_venue  # noqa: PLC0415
+
+    monkeypatch.delenv("FLOORPLAN_STORE", raising=False)
+    users = tmp_path / "cfg" / "users.json"
+    first = store_for_venue("Chain Expo 2023", users)
+    assert first.parent == tmp_path / "cfg" / "layouts"
+    assert first.name.startswith("chain-expo-2023-")
+    assert store_for_venue("Chain Expo 2023", users) == first  # stable
+    assert store_for_venue("Chain-Expo 2023", users) != first  # names differ: stores differ
+    assert store_for_venue("链博会", users).name.startswith("venue-")
+    # The shared layouts.gpkg of older versions stays with the venue it holds.
+    shared = LayoutStore(tmp_path / "cfg" / "layouts.gpkg")
+    shared.save(_named(venue, "Chain Expo 2023"), message="first fair")
+    assert store_for_venue("Chain Expo 2023", users) == shared.path
+    assert store_for_venue("Another fair", users).parent.name == "layouts"
+    monkeypatch.setenv("FLOORPLAN_STORE", str(tmp_path / "given.gpkg"))
+    assert store_for_venue("Another fair", users) == tmp_path / "given.gpkg"
+
+
+def test_layouts_finds_the_one_store_or_asks(
+    tmp_path: Path, venue: floorplan.Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floorplan.io.store import default_store_path, store_for_venue  # noqa: PLC0415
+
+    monkeypatch.delenv("FLOORPLAN_STORE", raising=False)
+    users = tmp_path / "users.json"
+    assert default_store_path(users) == tmp_path / "layouts.gpkg"  # none yet
+    one = LayoutStore(store_for_venue("Fair one", users))
+    one.save(_named(venue, "Fair one"), message="one")
+    assert default_store_path(users) == one.path
+    two = LayoutStore(store_for_venue("Fair two", users))
+    two.save(_named(venue, "Fair two"), message="two")
+    with pytest.raises(StoreError, match="several venues") as err:
+        default_store_path(users)
+    assert "Fair one" in str(err.value)
+    assert "Fair two" in str(err.value)
+    assert "--store" in str(err.value)
