@@ -234,9 +234,11 @@ def run_older(rev: str, args: argparse.Namespace) -> dict[str, Any]:
 
 def _row(name: str, r: dict[str, Any]) -> str:
     s, g = r["storm"], r["guess"]
+    why = f" ({s['storm_error']})" if "storm_error" in s else ""
     return (
         f"| {name} | {r['session_cpu_ms']:.0f} | {s['quiet_drawn_ms'] / 1000:.2f} | "
-        f"{s['storm_drawn_ms'] / 1000:.2f} | {s['liveness']['median_ms']:.0f} / "
+        f"{s['storm_drawn_ms'] / 1000:.2f}{why} | "
+        f"{s['liveness']['median_ms']:.0f} / "
         f"{s['liveness']['max_ms']:.0f} | {s['storm_answers']} | "
         f"{g['liveness']['median_ms']:.0f} / {g['liveness']['max_ms']:.0f} | {g['answers']} |"
     )
