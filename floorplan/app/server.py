@@ -59,6 +59,7 @@ __all__ = [
     "PAGE_ROLES",
     "make_access",
     "make_apps",
+    "panel_server",
     "serve",
 ]
 
@@ -171,6 +172,55 @@ def _origins(port: int, address: str | None, public_url: str, extra: tuple[str, 
     return sorted(origins)
 
 
+def panel_server(
+    ctx: VenueContext,
+    access: ServerAccess,
+    cookie_secret: str,
+    *,
+    port: int,
+    address: str | None,
+    show: bool,
+    origins: list[str],
+) -> Any:
+    """Return Panel's server (not started) for the pages of ``ctx``, guarded by ``access``."""
+    pn.extension(notifications=False)
+    apps = make_apps(ctx)
+    server = pn.serve(
+        apps,
+        port=port,
+        address=address,
+        show=show,
+        start=False,
+        title={"kiosk": "Chain Expo", "planner": "Planner", "staff": "Staff"},
+        static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
+        auth_provider=RoleAuthProvider(access),
+        cookie_secret=cookie_secret,
+        # Session ids and tokens signed: nobody makes up a session the server did not hand out.
+        sign_sessions=True,
+        secret_key=_session_key(cookie_secret),
+        extra_patterns=[(r"/", _RootRedirect)],
+        transforms=[security_headers(access)],
+        default_handler_class=bind(NotFoundHandler, access),
+        http_server_kwargs={"max_body_size": MAX_BODY_BYTES},
+        websocket_max_message_size=STAFF_MESSAGE_BYTES,
+        websocket_origin=origins,
+        liveness=True,
+        # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.
+        check_unused_sessions_milliseconds=5000,
+        unused_session_lifetime_milliseconds=5000,
+        verbose=True,
+    )
+    # Bokeh builds each page's handlers itself; the guard goes in front of them here.
+    guard_routes(server._tornado, access, apps)
+
+    def sweep() -> None:
+        access.sweep()
+
+    server.io_loop.add_callback(lambda: PeriodicCallback(sweep, SWEEP_S * 1000).start())
+    return server
+
+
+# long: the docstring documents each of the command's options; the body is ~35 lines.
 def serve(
     venue: Venue,
     *,
@@ -249,40 +299,15 @@ def serve(
     )
     # One thread for the whole server follows the store and pushes publishes to sessions.
     PublishWatcher(ctx).start()
-    pn.extension(notifications=False)
-    apps = make_apps(ctx)
-    server = pn.serve(
-        apps,
+    server = panel_server(
+        ctx,
+        access,
+        secret,
         port=port,
         address=address,
         show=show,
-        start=False,
-        title={"kiosk": "Chain Expo", "planner": "Planner", "staff": "Staff"},
-        static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
-        auth_provider=RoleAuthProvider(access),
-        cookie_secret=secret,
-        # Session ids and tokens signed: nobody makes up a session the server did not hand out.
-        sign_sessions=True,
-        secret_key=_session_key(secret),
-        extra_patterns=[(r"/", _RootRedirect)],
-        transforms=[security_headers(access)],
-        default_handler_class=bind(NotFoundHandler, access),
-        http_server_kwargs={"max_body_size": MAX_BODY_BYTES},
-        websocket_max_message_size=STAFF_MESSAGE_BYTES,
-        websocket_origin=_origins(port, address, public_url, allow_origins),
-        liveness=True,
-        # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.
-        check_unused_sessions_milliseconds=5000,
-        unused_session_lifetime_milliseconds=5000,
-        verbose=True,
+        origins=_origins(port, address, public_url, allow_origins),
     )
-    # Bokeh builds each page's handlers itself; the guard goes in front of them here.
-    guard_routes(server._tornado, access, apps)
-
-    def sweep() -> None:
-        access.sweep()
-
-    server.io_loop.add_callback(lambda: PeriodicCallback(sweep, SWEEP_S * 1000).start())
     if start:
         server.start()
         server.io_loop.start()
