@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -277,23 +278,36 @@ def test_kept_secret_refused_when_readable_or_short(tmp_path: Path) -> None:
         load_cookie_secret(tmp_path)
 
 
-def _secret_in_process(folder: str, barrier: object, out: object) -> None:
-    barrier.wait()  # type: ignore[attr-defined]
-    out.put(load_cookie_secret(Path(folder)))  # type: ignore[attr-defined]
+# Each child blocks on its stdin until the parent has started them all, then races for the
+# secret. Plain ``python -c`` children: a spawned multiprocessing child would have to import
+# this test module, which is not importable outside pytest (importlib mode).
+_SECRET_CHILD = """
+import sys
+from pathlib import Path
+from floorplan.app.access import load_cookie_secret
+sys.stdin.readline()
+print(load_cookie_secret(Path(sys.argv[1])))
+"""
 
 
 def test_two_servers_starting_together_agree_on_one_secret(tmp_path: Path) -> None:
-    ctx = multiprocessing.get_context("spawn")
-    n = 4
-    barrier, out = ctx.Barrier(n), ctx.Queue()
     procs = [
-        ctx.Process(target=_secret_in_process, args=(str(tmp_path), barrier, out)) for _ in range(n)
+        subprocess.Popen(
+            [sys.executable, "-c", _SECRET_CHILD, str(tmp_path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
     ]
+    for p in procs:  # all started: let them go together
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    secrets_seen = set()
     for p in procs:
-        p.start()
-    secrets_seen = {out.get(timeout=60) for _ in procs}
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
+        out, _ = p.communicate(timeout=60)
+        assert p.returncode == 0
+        secrets_seen.add(out.strip())
     assert len(secrets_seen) == 1
     assert (tmp_path / COOKIE_SECRET_FILE).read_text().strip() in secrets_seen
