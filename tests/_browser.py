@@ -42,7 +42,8 @@ def kiosk_venue() -> Venue:
     """Return a two-hall venue: 12 booths, one XSS-named, one Chinese, a walled-in booth.
 
     Hall A (0-60 x 0-40) and hall B (60-120 x 0-40) share a wall with one connection
-    door; hall A has the entrance. Kiosk K1 in hall A faces north, K2 in hall B east.
+    door; hall A has the entrance, both halls emergency exits enough for the fire code.
+    Kiosk K1 in hall A faces north, K2 in hall B east.
     """
     halls = gpd.GeoDataFrame(
         {
@@ -88,16 +89,27 @@ def kiosk_venue() -> Venue:
                 )
                 n += 1
     booths = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    # Enough exits for the fire code (gb50016): no floor over 30 m from one, 12 m of width
+    # per hall for its 1,800 occupants, so that a planner may publish it.
     openings = gpd.GeoDataFrame(
         {
-            Col.OPENING_ID: ["A-E1", "AB-C1"],
-            Col.HALL_ID: ["A", "A"],
-            Col.KIND: ["entrance", "connection"],
-            Col.WIDTH_M: [4.0, 4.0],
-            Col.CONNECTS: ["", "B"],
-            Col.STEP_FREE: [True, True],
+            Col.OPENING_ID: ["A-E1", "AB-C1", "A-X1", "A-X2", "A-X3", "B-X1", "B-X2", "B-X3"],
+            Col.HALL_ID: ["A", "A", "A", "A", "A", "B", "B", "B"],
+            Col.KIND: ["entrance", "connection", *["emergency_exit"] * 6],
+            Col.WIDTH_M: [4.0] * 8,
+            Col.CONNECTS: ["", "B", "", "", "", "", "", ""],
+            Col.STEP_FREE: [True] * 8,
         },
-        geometry=[LineString([(28, 0), (32, 0)]), LineString([(60, 18), (60, 22)])],
+        geometry=[
+            LineString([(28, 0), (32, 0)]),
+            LineString([(60, 18), (60, 22)]),
+            LineString([(0, 18), (0, 22)]),
+            LineString([(44, 40), (48, 40)]),
+            LineString([(52, 0), (56, 0)]),
+            LineString([(120, 18), (120, 22)]),
+            LineString([(72, 0), (76, 0)]),
+            LineString([(72, 40), (76, 40)]),
+        ],
         crs=CRS,
     )
     obstacles = gpd.GeoDataFrame(

@@ -51,6 +51,7 @@ from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot, a
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
 from floorplan.io.store import LayoutStore, store_for_venue
+from floorplan.rules import PublishGate
 from floorplan.users import default_users_path
 from floorplan.venue import Venue
 
@@ -287,7 +288,8 @@ def serve(
         secure_cookies=secure_cookies,
         kiosk_sessions_per_minute=kiosk_sessions_per_minute,
     )
-    store = LayoutStore(store_path or store_for_venue(venue.name, users))
+    # Publishes go through every rule of the engine (the venue's own code), not the format's.
+    store = LayoutStore(store_path or store_for_venue(venue.name, users), gate=PublishGate())
     ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=public_url)
     served = ctx.served_version
     shown = f"published version {served}" if served is not None else "the venue file"

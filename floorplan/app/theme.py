@@ -23,6 +23,7 @@ __all__ = [
     "CSS_VARIABLES",
     "DIFF_COLOURS",
     "LOS_COLOURS",
+    "OPENING_COLOURS",
     "ZONE_COLOURS",
     "variables_css",
 ]
@@ -32,6 +33,8 @@ WHITE: Final = "#ffffff"
 BLACK: Final = "#000000"
 #: Errors and warnings in text: a dark red that keeps 7:1 on white.
 ERROR: Final = "#b00020"
+#: A problem's "warning" label: a dark amber that keeps 7:1 on white.
+WARNING: Final = "#7a4a00"
 #: "Saved", "no problems": a dark green.
 OK: Final = "#14532d"
 #: Secondary text (a card's subtitle, row keys), hall outlines.
@@ -66,6 +69,18 @@ LEGEND_HIDDEN: Final = RULE
 ROUTE: Final = "#d00000"
 #: The planner's selected booths and the corners being edited.
 SELECTION: Final = "#1d4ed8"
+#: Doors on the planner's map, by kind: ways out green, connections blue (Okabe-Ito).
+OPENING_COLOURS: Final[dict[str, str]] = {
+    "entrance": "#009E73",
+    "exit": "#009E73",
+    "emergency_exit": "#00734f",
+    "connection": "#0072B2",
+}
+#: The strip in front of a door that booths keep clear, and the space at a kiosk's screen.
+KEEP_CLEAR: Final = "#D55E00"
+#: Kiosks and amenities on the planner's map.
+KIOSK: Final = "#6a3d9a"
+AMENITY: Final = "#495057"
 #: Colours of the planner's diff overlay (Okabe-Ito, as the zones).
 DIFF_COLOURS: Final[dict[str, str]] = {
     "added": "#009E73",
@@ -110,6 +125,7 @@ LOS_COLOURS: Final[dict[str, str]] = {
 #: The colours style sheets and templates use, as ``var(--fp-NAME)``.
 CSS_VARIABLES: Final[dict[str, str]] = {
     "error": ERROR,
+    "warning": WARNING,
     "ok": OK,
     "muted": MUTED,
     "rule": RULE,

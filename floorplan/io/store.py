@@ -5,7 +5,16 @@ venue layer and an ``events`` table, each row tagged with ``fp_version``, plus
 
 - ``versions``: ``fp_version, parent, author, message, saved_at, published``, the venue's
   ``venue.json`` text and, per layer, which version's rows it uses and its columns;
-- ``publications``: an append-only log of which version was published when, by whom.
+- ``publications``: an append-only log of which version was published when, by whom,
+  against which rules, and which warnings the publisher acknowledged;
+- ``kiosk_heartbeats``: one row per running server process, saying how many kiosk
+  sessions it serves and which version each shows, refreshed every few seconds.
+
+Publishing goes through a gate: :meth:`LayoutStore.publish` checks the version with the
+store's ``gate`` (the rule engine's ``all`` rules in the server and the command line;
+:class:`floorplan.rules.PublishGate`), refuses one with an error, asks an acknowledgement
+of its warnings, then lets the caller build what kiosks need from it (``prepare``) and
+only then writes the publication: a version that fails any step is never marked published.
 
 How writes stay atomic and safe: the skeleton (tables, CRS, indexes) is created once by
 pyogrio in a temporary file that is hard-linked into place, so two processes creating the
@@ -34,9 +43,9 @@ import os
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -51,29 +60,52 @@ from shapely.errors import GEOSException
 
 from floorplan import schema as S
 from floorplan.atomic import why_write_failed
-from floorplan.errors import FloorplanError, StaleBaseError, StoreError, WriteError
+from floorplan.errors import (
+    FloorplanError,
+    PublishRefusedError,
+    StaleBaseError,
+    StoreError,
+    WriteError,
+)
 from floorplan.io._frames import meta_json
 from floorplan.io._normalise import RawVenue, build_venue
+from floorplan.problems import Problem, Severity
 from floorplan.schema import Col
 from floorplan.validate import validate
 from floorplan.venue import Venue
-from floorplan.versions import VersionInfo
+from floorplan.versions import KioskStatus, Publication, VersionInfo
 
 __all__ = [
+    "HEARTBEAT_MAX_AGE_S",
+    "Gate",
     "LayoutDiff",
     "LayoutStore",
+    "Publication",
+    "PublishRefusedError",
     "StaleBaseError",
     "StoreError",
     "VersionInfo",
+    "changed_booths",
     "default_store_path",
+    "format_gate",
     "store_for_venue",
 ]
+
+#: Checks a layout before it is published; ``describe(venue)``, if it has one, names its rules.
+Gate = Callable[[Venue], Sequence[Problem]]
+#: Builds what kiosks need from a version about to be published (raises if it cannot).
+Prepare = Callable[[Venue, int], object]
 
 _VERSION: Final = "fp_version"
 _GEOM: Final = "geom"
 _RESERVED: Final = frozenset({"fid", _GEOM, _VERSION})
 _VERSIONS: Final = "versions"
 _PUBLICATIONS: Final = "publications"
+_HEARTBEATS: Final = "kiosk_heartbeats"
+#: Columns added to ``publications`` after stores were first made (added on a write).
+_PUBLICATION_EXTRA: Final = {"gate": "TEXT", "acknowledged_json": "TEXT"}
+#: A server process whose last heartbeat is older than this has stopped.
+HEARTBEAT_MAX_AGE_S: Final = 20.0
 _TABLES: Final = (*S.LAYERS, S.EVENTS)
 #: How long a save or load waits for another process's write to finish.
 _BUSY_S: Final = 60.0
@@ -206,13 +238,18 @@ class LayoutStore:
     ----------
     path
         The ``.gpkg`` file; created on the first save.
+    gate
+        What :meth:`publish` checks a version with (default :func:`format_gate`: the
+        format's rules, the only ones below the store; the server and the command line
+        pass the rule engine's :class:`floorplan.rules.PublishGate`, every rule).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, gate: Gate | None = None) -> None:
         self.path = Path(path)
         if self.path.suffix.lower() != ".gpkg":
             msg = f"a layout store is a .gpkg file, got {self.path}"
             raise StoreError(msg)
+        self.gate: Gate = gate or format_gate
 
     # ---------------------------------------------------------------- reading
 
@@ -420,32 +457,186 @@ class LayoutStore:
             )
         return version
 
-    def publish(self, version: int, *, author: str | None = None) -> None:
-        """Make ``version`` the layout kiosks show.
+    def publish(
+        self,
+        version: int,
+        *,
+        author: str | None = None,
+        acknowledge: bool | Iterable[Problem] = False,
+        prepare: Prepare | None = None,
+    ) -> Publication:
+        """Make ``version`` the layout kiosks show, if it passes the gate; return the record.
+
+        In order, each step refusing with nothing written: the version is loaded and
+        checked with the store's ``gate``; an error refuses it; a warning refuses it
+        unless acknowledged; ``prepare(venue, version)`` builds what kiosks need (the
+        server's snapshot) and refuses it if that raises; then the publication is written
+        with who, when, which rules were checked and the warnings acknowledged.
+
+        Parameters
+        ----------
+        version
+            The version to publish (an older one rolls back to it).
+        author
+            Who publishes (default: the operating-system user).
+        acknowledge
+            ``True`` accepts every warning the gate finds; or the warnings accepted (as
+            the planner listed them: compared by rule and features, not message).
+        prepare
+            Called with the venue and its version before anything is written.
 
         Raises
         ------
         StoreError
             When there is no such version.
+        PublishRefusedError
+            When the version breaks a rule that blocks publishing, has warnings not
+            acknowledged, or ``prepare`` fails.
         """
-        if not self.path.exists():
-            raise self._unknown(version)
+        venue = self.load(_int(version))
+        problems = list(self.gate(venue))
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            n = len(errors)
+            msg = (
+                f"version {version} is not published: it breaks {n} rule{'s' if n != 1 else ''} "
+                "that block publishing"
+            )
+            raise PublishRefusedError(msg, errors)
+        warnings = [p for p in problems if p.severity is Severity.WARNING]
+        accepted = _accepted(warnings, acknowledge)
+        missing = [w for w in warnings if w.key not in accepted]
+        if missing:
+            n = len(missing)
+            msg = (
+                f"version {version} is not published: it has {n} warning{'s' if n != 1 else ''} "
+                f"to acknowledge first (floorplan layouts publish {version} --acknowledge)"
+            )
+            raise PublishRefusedError(msg, missing, needs_acknowledgement=True)
+        if prepare is not None:
+            try:
+                prepare(venue, version)
+            except Exception as exc:  # whatever failed, the kiosks must not be told to load it
+                msg = (
+                    f"version {version} is not published: the server could not build it for "
+                    f"the kiosks ({type(exc).__name__}: {exc}); they keep the layout they show"
+                )
+                raise PublishRefusedError(msg) from exc
+        describe = getattr(self.gate, "describe", None)
+        gate = str(describe(venue)) if callable(describe) else "format rules"
+        # On record: the warnings found, and any other the publisher said yes to.
+        said = [] if isinstance(acknowledge, bool) else list(acknowledge)
+        found = {w.key for w in warnings}
+        acked = [*warnings, *(p for p in said if p.key not in found)]
+        return self._record_publication(version, author or _user(), gate, acked)
+
+    def _record_publication(
+        self, version: int, author: str, gate: str, acknowledged: Sequence[Problem]
+    ) -> Publication:
+        acks = [p.to_dict() for p in acknowledged]
         with self._write() as db:
             found = db.execute(
-                f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (_int(version),)
+                f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (version,)
             ).fetchone()
             if found is None:
                 raise self._unknown(version, db)
             when = _now()
             (seq,) = db.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {_PUBLICATIONS}").fetchone()
             db.execute(
-                f"INSERT INTO {_PUBLICATIONS} (seq, {_VERSION}, author, published_at) "
-                "VALUES (?, ?, ?, ?)",
-                (seq, version, author or _user(), when),
+                f"INSERT INTO {_PUBLICATIONS} (seq, {_VERSION}, author, published_at, gate, "
+                "acknowledged_json) VALUES (?, ?, ?, ?, ?, ?)",
+                (seq, version, author, when, gate, json.dumps(acks) if acks else None),
             )
             db.execute(
                 f"UPDATE {_VERSIONS} SET published = ? WHERE {_VERSION} = ?", (when, version)
             )
+        return Publication(int(seq), version, author, when, gate, tuple(acks))
+
+    def publications(self) -> list[Publication]:
+        """Return the publication log, oldest first (empty when nothing was published)."""
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            have = {r[1] for r in db.execute(f"PRAGMA table_info({_PUBLICATIONS})")}
+            extra = [c if c in have else "NULL" for c in _PUBLICATION_EXTRA]
+            rows = db.execute(
+                f"SELECT seq, {_VERSION}, author, published_at, {', '.join(extra)} "
+                f"FROM {_PUBLICATIONS} ORDER BY seq"
+            ).fetchall()
+        return [
+            Publication(
+                int(seq),
+                int(v),
+                a or "",
+                when or "",
+                gate or "",
+                tuple(json.loads(acks)) if acks else (),
+            )
+            for seq, v, a, when, gate, acks in rows
+        ]
+
+    def previous_published(self) -> int | None:
+        """Return the version published before the one kiosks show now (to roll back to)."""
+        log = self.publications()
+        if not log:
+            return None
+        current = log[-1].version
+        return next((p.version for p in reversed(log) if p.version != current), None)
+
+    # ------------------------------------------------------------ kiosk heartbeats
+
+    def heartbeat(self, process: str, shown: Mapping[int | None, int]) -> None:
+        """Record that server ``process`` serves kiosk sessions showing these versions now.
+
+        ``shown`` counts the process's kiosk sessions by the version each one shows
+        (``None``: the venue file). Called every few seconds by each server. A store not
+        made yet is left so (the first save makes it): until then nothing is published.
+        """
+        if not self.path.exists():
+            return
+        versions = {("" if v is None else str(v)): int(n) for v, n in shown.items() if n}
+        with self._write() as db:
+            db.execute(
+                f"INSERT INTO {_HEARTBEATS} (process, host, pid, seen_at, versions_json) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(process) DO UPDATE SET "
+                "seen_at = excluded.seen_at, versions_json = excluded.versions_json",
+                (process, _host(), os.getpid(), _now(), json.dumps(versions, sort_keys=True)),
+            )
+
+    def end_heartbeat(self, process: str) -> None:
+        """Forget server ``process`` (it stops): its sessions are closed."""
+        if not self.path.exists():
+            return
+        with self._write() as db:
+            db.execute(f"DELETE FROM {_HEARTBEATS} WHERE process = ?", (process,))
+
+    def kiosk_sessions(self, *, max_age_s: float = HEARTBEAT_MAX_AGE_S) -> dict[int | None, int]:
+        """Return the open kiosk sessions of every live server, by the version they show.
+
+        Servers whose last heartbeat is older than ``max_age_s`` have stopped and count
+        for nothing.
+        """
+        if not self.path.exists():
+            return {}
+        since = (datetime.now(UTC) - timedelta(seconds=max_age_s)).isoformat(
+            timespec="milliseconds"
+        )
+        with self._read() as db:
+            if not _has_table(db, _HEARTBEATS):
+                return {}
+            rows = db.execute(
+                f"SELECT versions_json FROM {_HEARTBEATS} WHERE seen_at >= ?", (since,)
+            ).fetchall()
+        out: dict[int | None, int] = {}
+        for (doc,) in rows:
+            for v, n in json.loads(doc or "{}").items():
+                key = None if v == "" else int(v)
+                out[key] = out.get(key, 0) + int(n)
+        return out
+
+    def kiosk_status(self, *, max_age_s: float = HEARTBEAT_MAX_AGE_S) -> KioskStatus:
+        """Return the published version and the kiosk sessions by the version they show."""
+        return KioskStatus(self.published_version(), self.kiosk_sessions(max_age_s=max_age_s))
 
     # --------------------------------------------------------------- plumbing
 
@@ -503,6 +694,7 @@ class LayoutStore:
                 # IMMEDIATE takes the write lock before the stale-base check reads anything.
                 db.execute("BEGIN IMMEDIATE")
                 _check_store(db, self.path)
+                _migrate(db)
                 yield db
                 db.execute("COMMIT")
             except BaseException:
@@ -631,8 +823,11 @@ class LayoutStore:
             tmp.unlink(missing_ok=True)
 
 
-def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0) -> LayoutDiff:
-    """Return what changed in the booths from venue ``va`` to venue ``vb``."""
+def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0, layers: bool = True) -> LayoutDiff:
+    """Return what changed in the booths from venue ``va`` to venue ``vb``.
+
+    ``layers=False`` skips comparing the other layers (``changed_layers`` stays empty).
+    """
     ba = va.booths.set_index(va.booths[Col.BOOTH_ID].astype(str))
     bb = vb.booths.set_index(vb.booths[Col.BOOTH_ID].astype(str))
     ida, idb = set(ba.index), set(bb.index)
@@ -653,7 +848,7 @@ def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0) -> LayoutDiff:
             out.extend(np.asarray(common, dtype=object)[xa != xb].tolist())
     changed = [
         layer
-        for layer in (S.HALLS, S.OPENINGS, S.OBSTACLES, S.KIOSKS, S.AMENITIES)
+        for layer in ((S.HALLS, S.OPENINGS, S.OBSTACLES, S.KIOSKS, S.AMENITIES) if layers else ())
         if _table(layer, va.layer(layer))[2] != _table(layer, vb.layer(layer))[2]
     ]
     return LayoutDiff(
@@ -861,6 +1056,71 @@ def _same_crs(venue: Venue, row: tuple[str, str] | None) -> bool:
         return bool(CRS.from_user_input(row[1]) == venue.crs) or row[0] == venue.crs.to_string()
     except Exception:  # an unparsable definition is just not the same CRS
         return row[0] == venue.crs.to_string()
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Add what newer floorplans keep to an older store (inside the write transaction).
+
+    The publication log's gate and acknowledgement columns, and the heartbeat table
+    (registered as a GeoPackage attribute table, as the store's other tables are).
+    """
+    have = {r[1] for r in db.execute(f"PRAGMA table_info({_PUBLICATIONS})")}
+    for col, sql_type in _PUBLICATION_EXTRA.items():
+        if col not in have:
+            db.execute(f"ALTER TABLE {_PUBLICATIONS} ADD COLUMN {col} {sql_type}")
+    if not _has_table(db, _HEARTBEATS):
+        db.execute(
+            f"CREATE TABLE {_HEARTBEATS} (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "process TEXT NOT NULL UNIQUE, host TEXT, pid INTEGER, seen_at TEXT, "
+            "versions_json TEXT)"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
+            "last_change) VALUES (?, 'attributes', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            (_HEARTBEATS, _HEARTBEATS),
+        )
+
+
+def _accepted(warnings: Sequence[Problem], acknowledge: bool | Iterable[Problem]) -> set[Any]:
+    """Return the keys of the warnings ``acknowledge`` accepts."""
+    if acknowledge is True:
+        return {w.key for w in warnings}
+    if acknowledge is False:
+        return set()
+    return {p.key for p in acknowledge}
+
+
+def format_gate(venue: Venue) -> list[Problem]:
+    """Return the format's problems of ``venue``: the default gate of a store.
+
+    The floor's and the code's rules live above the store; the server and the command
+    line give their stores the rule engine's gate (:class:`floorplan.rules.PublishGate`).
+    """
+    return [*venue.read_problems, *validate(venue)]
+
+
+def changed_booths(a: Venue, b: Venue) -> set[str]:
+    """Return the ids of booths added, removed or changed (shape, place, exhibitor, zone).
+
+    The planner's unsaved counter: how many booths differ from the version opened, so
+    that an edit undone (or a booth moved back) counts for nothing.
+    """
+    d = diff_venues(a, b, layers=False)
+    return {*d.added, *d.removed, *d.moved, *d.resized, *d.reassigned, *d.rezoned}
+
+
+def _host() -> str:
+    try:
+        return os.uname().nodename
+    except AttributeError:  # pragma: no cover - not on POSIX
+        return "unknown"
 
 
 def _check_store(db: sqlite3.Connection, path: Path) -> None:

@@ -30,7 +30,7 @@ from floorplan.schema import Col, Zone, parse_option
 from floorplan.validate.floor import AREA_TOLERANCE_M2
 from floorplan.venue import Venue
 
-__all__ = ["Edit", "LayoutEditor"]
+__all__ = ["Edit", "LayoutEditor", "booth_size"]
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,12 @@ class LayoutEditor:
         return self._apply_geoms(f"rotate {_names(ids)} by {angle:g}°", changes)
 
     def resize(self, booth_id: str, *, width_m: float, depth_m: float) -> Edit:
-        """Give a booth a new width and depth, keeping its orientation and first corner.
+        """Give a booth a new width and depth along its own axes, keeping its first corner.
 
-        Width runs along the side of the booth's minimum rotated rectangle nearest to
-        the x axis, depth across it; the corner lowest along both stays where it is.
+        Width runs along the longest side of the booth's minimum rotated rectangle (of
+        two equal sides, the one nearest the x axis), depth across it, as
+        :func:`booth_size` measures them: the booth is scaled along its own axes, never
+        turned, and the corner lowest along both stays where it is.
         """
         w, d = finite(width_m, "width_m"), finite(depth_m, "depth_m")
         if w <= 0 or d <= 0:
@@ -404,17 +406,29 @@ def _polygon(value: object, booth_id: str) -> BaseGeometry:
     return geom
 
 
+def booth_size(geom: BaseGeometry) -> tuple[float, float]:
+    """Return a booth's width (along its longest side) and depth, as ``resize`` takes them.
+
+    >>> booth_size(shapely.box(0, 0, 4, 10))
+    (10.0, 4.0)
+    """
+    _, _, (w, d) = _frame(geom)
+    return round(w, 9), round(d, 9)
+
+
 def _frame(geom: BaseGeometry) -> tuple[float, tuple[float, float], tuple[float, float]]:
-    """Return a booth's orientation (degrees), first corner and width, depth."""
+    """Return a booth's orientation (degrees), first corner, and width and depth."""
     centre = geom.centroid
     # GEOS loses digits on the envelope at UTM-sized coordinates; measure near the origin.
     rect = shapely.oriented_envelope(affinity.translate(geom, -centre.x, -centre.y))
     ring = np.asarray(rect.exterior.coords)[:4]
     edges = np.diff(np.vstack([ring, ring[:1]]), axis=0)
-    angles = np.degrees(np.arctan2(edges[:, 1], edges[:, 0]))
-    # The side nearest the x axis, pointing right, gives the booth's width direction.
-    folded = (angles + 45.0) % 90.0 - 45.0
-    angle = float(folded[int(np.argmin(np.abs(folded)))])
+    lengths = np.hypot(edges[:, 0], edges[:, 1])
+    # The longest side gives the width direction (folded to (-90°, 90°]); of sides equal
+    # up to a micrometre, the one nearest the x axis, so that a square keeps its frame.
+    folded = (np.degrees(np.arctan2(edges[:, 1], edges[:, 0])) + 90.0) % 180.0 - 90.0
+    longest = np.flatnonzero(lengths >= lengths.max() - 1e-6)
+    angle = float(folded[longest[int(np.argmin(np.abs(folded[longest])))]])
     local = affinity.rotate(geom, -angle, origin=centre)
     x0, y0, x1, y1 = local.bounds
     corner = affinity.rotate(shapely.Point(x0, y0), angle, origin=centre)
