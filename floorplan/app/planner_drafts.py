@@ -72,6 +72,9 @@ class DraftKeeper:
         self._origin: int | None = None
         self._written: int | None = None  # the base of the draft this session wrote
         self._seen: tuple[Any, ...] = ()
+        # Where the undo stack stood when the open version was saved or opened: there,
+        # the layout is that version and nothing is unsaved (base, depth, top edit's id).
+        self._mark: tuple[int | None, int, int | None] = (None, 0, None)
         self._follow()
         state.param.watch(self.autosave, ["revision", "base", "unsaved"])
 
@@ -129,6 +132,10 @@ class DraftKeeper:
         self.pending = None
         self.state.adopt(editor, base=info.base, unsaved=info.edits, notice=notice)
         self._editor, self._origin, self._written = editor, info.origin, info.base
+        depth = int(history.meta.get("base_depth", -1)) if not history.squashed else -1
+        undo = editor.history_edits()[0]
+        top = id(undo[depth - 1]) if 0 < depth <= len(undo) else None
+        self._mark = (info.base, depth, top)
         self._seen = self._key()
         return True
 
@@ -145,10 +152,20 @@ class DraftKeeper:
 
     # --- autosave ---------------------------------------------------------------------
     def _follow(self) -> None:
-        """Note a new editor (a version opened): its edits start from the open version."""
-        if self.state.editor is not self._editor:
-            self._editor = self.state.editor
-            self._origin = self.state.base
+        """Note a new editor (a version opened) or a save: where "nothing unsaved" is."""
+        s = self.state
+        if s.editor is not self._editor:  # its edits start from the version just opened
+            self._editor = s.editor
+            self._origin = s.base
+            self._mark = (s.base, 0, None)
+        elif s.base != self._mark[0]:  # saved: the layout as it is now is the new base
+            undo = s.editor.history_edits()[0]
+            self._mark = (s.base, len(undo), id(undo[-1]) if undo else None)
+
+    def _at_base(self) -> bool:
+        undo = self.state.editor.history_edits()[0]
+        _, depth, top = self._mark
+        return len(undo) == depth and (id(undo[-1]) if undo else None) == top
 
     def _key(self) -> tuple[Any, ...]:
         s = self.state
@@ -168,12 +185,12 @@ class DraftKeeper:
         s = self.state
         if self._written is not None and self._written != s.base:
             self._delete(self._written)  # saved, or dropped for another version
-        undo = s.editor.history_edits()[0]
-        if not s.unsaved or not undo or s.base is None or self._origin is None:
-            if self._written is not None:
+        if self._at_base() or s.base is None or self._origin is None:
+            if self._written is not None:  # every edit undone, or saved: nothing to keep
                 self._delete(self._written)
             return
-        text = history_to_json(s.editor, max_bytes=DRAFT_MAX_BYTES)[0]
+        meta = {"base_depth": self._mark[1]}
+        text = history_to_json(s.editor, max_bytes=DRAFT_MAX_BYTES, meta=meta)[0]
         try:
             self.store.save_draft(
                 self.author, base=int(s.base), origin=self._origin, edits=s.unsaved, text=text

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -61,28 +61,36 @@ class DraftHistory:
         The applied edits (oldest first) and the undone ones (as the editor stacks them).
     squashed
         Whether the history was written as one net edit (the undo steps are lost).
+    meta
+        What the writer kept beside the history (:func:`history_to_json`'s ``meta``).
     """
 
     undo: tuple[Edit, ...]
     redo: tuple[Edit, ...]
     squashed: bool = False
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def history_to_json(
-    editor: LayoutEditor, *, max_edits: int = MAX_DRAFT_EDITS, max_bytes: int | None = None
+    editor: LayoutEditor,
+    *,
+    max_edits: int = MAX_DRAFT_EDITS,
+    max_bytes: int | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> tuple[str, bool]:
     """Return the editor's undo and redo history as JSON text, and whether it is squashed.
 
     The whole history when it has at most ``max_edits`` edits and its text fits in
-    ``max_bytes``; else one net edit (the redo stack dropped).
+    ``max_bytes``; else one net edit (the redo stack dropped). ``meta`` (JSON values) is
+    kept beside it and read back as :attr:`DraftHistory.meta`.
     """
     undo, redo = editor.history_edits()
     if len(undo) + len(redo) <= max_edits:
-        text = _dump(undo, redo, squashed=False)
+        text = _dump(undo, redo, squashed=False, meta=meta)
         if max_bytes is None or len(text.encode("utf-8")) <= max_bytes:
             return text, False
     net = editor.net_edit(f"{len(undo)} edits")
-    return _dump((net,) if net is not None else (), (), squashed=True), True
+    return _dump((net,) if net is not None else (), (), squashed=True, meta=meta), True
 
 
 def history_from_json(text: str) -> DraftHistory:
@@ -102,17 +110,21 @@ def history_from_json(text: str) -> DraftHistory:
             undo=tuple(_edit_from_json(e) for e in data["undo"]),
             redo=tuple(_edit_from_json(e) for e in data["redo"]),
             squashed=bool(data.get("squashed", False)),
+            meta=dict(data.get("meta") or {}),
         )
     except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         msg = f"the draft cannot be read: {exc}"
         raise EditError(msg) from None
 
 
-def _dump(undo: Sequence[Edit], redo: Sequence[Edit], *, squashed: bool) -> str:
+def _dump(
+    undo: Sequence[Edit], redo: Sequence[Edit], *, squashed: bool, meta: dict[str, Any] | None
+) -> str:
     return json.dumps(
         {
             "format": DRAFT_FORMAT,
             "squashed": squashed,
+            "meta": meta or {},
             "undo": [_edit_to_json(e) for e in undo],
             "redo": [_edit_to_json(e) for e in redo],
         },

@@ -101,8 +101,8 @@ export default ({phase, reload_url, probe_url, beat_ms, max_ms, jitter_ms, banne
     log,
     get lost_since() { return lost_since; },
     go: async (url) => {
-      if (lost_since !== null || leaving) { return; }
-      if (await probe(3000)) { leave(url); } else { lost('navigate'); }
+      if (lost_since !== null || leaving) { note('go:held'); return; }
+      if (await probe(3000)) { leave(url); } else { note('go:held'); lost('navigate'); }
     },
   };
 };
