@@ -289,17 +289,21 @@ class LayoutEditor:
         if self._undo or self._redo:
             msg = "replay needs a fresh editor (this one has edits)"
             raise EditError(msg)
-        applied = 0
         try:
             for edit in undo:
                 self._check_fits(edit)
-                self._set(edit.after)
+                self._set(edit.after, check=False)
                 self._undo.append(edit)
-                applied += 1
         except EditError:
             while self._undo:
-                self._set(self._undo.pop().before)
+                self._set(self._undo.pop().before, check=False)
             raise
+        finally:
+            # One full check of the result rather than one per edit: a 500-edit draft
+            # replays in about the time of opening the layout, not 500 re-checks.
+            if undo:
+                self._checker = Checker(self._venue, self.rules)
+                self.last_check_s = self._checker.last_s
         self._redo = list(redo)
 
     def net_edit(self, label: str) -> Edit | None:
@@ -381,8 +385,8 @@ class LayoutEditor:
         self._redo.clear()
         return edit
 
-    def _set(self, rows: tuple[tuple[str, _Row | None], ...]) -> None:
-        """Make each booth's row what ``rows`` says, then re-check what changed."""
+    def _set(self, rows: tuple[tuple[str, _Row | None], ...], *, check: bool = True) -> None:
+        """Make each booth's row what ``rows`` says, then re-check what changed (``check``)."""
         frame = self._venue.booths
         halls: set[str] = set()
         added_or_removed = False
@@ -411,6 +415,8 @@ class LayoutEditor:
                         frame.iloc[pos, frame.columns.get_loc(col)] = value
                 halls.add(str(row.get(Col.HALL_ID)))
         self._venue.booths = frame
+        if not check:
+            return
         self._checker.update(
             self._venue, {bid for bid, _ in rows}, halls, events=added_or_removed, old=old
         )

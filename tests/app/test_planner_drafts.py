@@ -64,6 +64,8 @@ def test_edits_are_autosaved_and_restored_exactly(store: LayoutStore) -> None:
     assert _booths(again) == _booths(state)
     assert (again.base, again.unsaved) == (1, 6)
     assert again.editor.history == state.editor.history
+    # One full check after the replay finds what the checks after each edit found.
+    assert [p.to_dict() for p in again.problems] == [p.to_dict() for p in state.problems]
     assert "Restored 6 unsaved edits" in again.notice
     # The same undo history: undo every step on both, they stay the same.
     while state.editor.can_undo:
