@@ -12,6 +12,10 @@ the user file.
 
 With a layout store the kiosks show its published layout (the venue file until something
 is published) and follow each new publish without a restart (:mod:`floorplan.app.published`).
+
+SIGTERM and Ctrl-C stop the server cleanly (:func:`run_until_stopped`): the open pages
+are told (their websockets close with 1001, "going away"), which shows their
+"reconnecting…" banner (:mod:`floorplan.app.connection`) until a server answers again.
 """
 
 from __future__ import annotations
@@ -274,7 +278,8 @@ def serve(
     kiosk_sessions_per_minute
         New kiosk sessions one client may open a minute (0: no limit).
     start
-        Run the event loop here; ``False`` returns the unstarted server (for tests).
+        Run the event loop here until SIGTERM or Ctrl-C, then stop cleanly
+        (:func:`run_until_stopped`); ``False`` returns the unstarted server (for tests).
 
     Raises
     ------
