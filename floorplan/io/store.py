@@ -5,7 +5,9 @@ venue layer and an ``events`` table, each row tagged with ``fp_version``, plus
 
 - ``versions``: ``fp_version, parent, author, message, saved_at, published``, the venue's
   ``venue.json`` text and, per layer, which version's rows it uses and its columns;
-- ``publications``: an append-only log of which version was published when, by whom.
+- ``publications``: an append-only log of which version was published when, by whom;
+- ``drafts``: planners' autosaved unsaved edits, one per user and base version (made on
+  the first draft; never a version, never listed as a GeoPackage layer).
 
 How writes stay atomic and safe: the skeleton (tables, CRS, indexes) is created once by
 pyogrio in a temporary file that is hard-linked into place, so two processes creating the
