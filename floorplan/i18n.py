@@ -152,6 +152,45 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "The server could not answer this request ({status}).",
         "服务器无法处理此请求（{status}）。",
     ),
+    # A page whose server is out of reach (floorplan.app.connection) and drafts
+    "conn.reconnecting": ("Reconnecting…", "正在重新连接…"),
+    "conn.kiosk_detail": (
+        "The map stays as it was; this screen comes back by itself in a moment.",
+        "地图保持不变，屏幕稍后将自动恢复。",
+    ),
+    "conn.planner": (
+        "Connection to the server lost: Save and Publish are off until it is back.",
+        "与服务器的连接已断开：恢复连接前无法保存或发布。",
+    ),
+    "conn.planner_detail": (
+        "Your unsaved edits are kept as a draft on the server; the page reloads by itself "
+        "and offers them back.",
+        "未保存的修改已作为草稿保存在服务器上；页面将自动重新加载并提供恢复。",
+    ),
+    "draft.offer": (
+        "Restore {edits} unsaved edits from {when}?",
+        "恢复 {when} 的 {edits} 项未保存修改？",
+    ),
+    "draft.detail": (
+        "Autosaved on version {base}. Restore puts them back exactly; Discard deletes them.",
+        "自动保存于版本 {base}。“恢复”将原样还原这些修改；“放弃”将删除它们。",
+    ),
+    "draft.restore": ("Restore", "恢复"),
+    "draft.discard": ("Discard", "放弃"),
+    "draft.restored": (
+        "Restored {edits} unsaved edits from {when} on version {base}.",
+        "已恢复 {when} 的 {edits} 项未保存修改（版本 {base}）。",
+    ),
+    "draft.squashed": (
+        "(a long history: restored as one undo step)",
+        "（修改历史较长：已合并为一步撤销）",
+    ),
+    "draft.discarded": ("Discarded the unsaved edits from {when}.", "已放弃 {when} 的未保存修改。"),
+    "draft.failed": ("The draft could not be restored: {reason}", "草稿无法恢复：{reason}"),
+    "draft.not_kept": (
+        "Unsaved edits could not be autosaved: {reason}",
+        "未保存的修改无法自动保存：{reason}",
+    ),
     # Printed plans, the exhibitor directory and escape plans (floorplan.render)
     "print.venue_plan": ("Venue plan", "场馆总平面图"),
     "print.hall_plan": ("Hall plan", "展馆平面图"),

@@ -202,11 +202,15 @@ class Server:
     "Launching server at") and answers its liveness URL: no polling loop, no sleep.
     """
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, *args: str, env: dict[str, str] | None = None, port: int = 0) -> None:
+        self.args = args
+        self.env = env
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [*serve_command(), "--port", str(self.port), "--address", "127.0.0.1", *args]
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"floorplan-serve-{self.port}.log"
+        # One log per server, also when a restart reuses the port.
+        name = f"floorplan-serve-{self.port}-{os.getpid()}-{id(self):x}.log"
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / name
         self.proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
@@ -240,8 +244,13 @@ class Server:
         with urllib.request.urlopen(self.url + "/liveness", timeout=timeout_s) as r:
             assert r.status == 200, r.status
 
+    def restarted(self) -> Server:
+        """Stop this server with SIGTERM and return a new one on the same port and options."""
+        self.stop()
+        return Server(*self.args, env=self.env, port=self.port)
+
     def stop(self) -> None:
-        """Stop the server and wait for its log to be written."""
+        """Stop the server (SIGTERM) and wait for its log to be written."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:

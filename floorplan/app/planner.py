@@ -41,16 +41,19 @@ from panel.io.document import unlocked
 
 from floorplan import i18n
 from floorplan.app import theme
+from floorplan.app.connection import watch_connection
 from floorplan.app.context import VenueContext
 from floorplan.app.mapview import fit_view_js, floor_figure
+from floorplan.app.planner_drafts import DraftKeeper
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
 from floorplan.app.resources import css, macro
 from floorplan.app.theme import DIFF_COLOURS, OPENING_COLOURS, ZONE_COLOURS
+from floorplan.i18n import Lang
 from floorplan.layout import booth_size
 from floorplan.schema import Col, Zone
 from floorplan.validate.floor import keep_clear_zones
 
-__all__ = ["PlannerPage", "planner_page"]
+__all__ = ["PlannerPage", "planner_page", "session_lang"]
 
 # Style sheets (floorplan/app/static), by URL.
 _BUTTON_CSS = css("planner-button")
@@ -89,8 +92,16 @@ class PlannerPage:
         The logged-in user.
     """
 
-    def __init__(self, ctx: VenueContext, *, author: str, version: int | None = None) -> None:
+    def __init__(
+        self,
+        ctx: VenueContext,
+        *,
+        author: str,
+        version: int | None = None,
+        lang: Lang = Lang.EN,
+    ) -> None:
         self.ctx = ctx
+        self.lang = lang
         self.state = state = PlannerState(
             ctx.store,
             ctx.venue,
@@ -129,6 +140,7 @@ class PlannerPage:
         self._render_stats()
         self._on_versions()
         self._on_message()
+        self._build_drafts(author)
 
     # ------------------------------------------------------------------ the map
 
@@ -803,6 +815,75 @@ class PlannerPage:
         """Return the page's root layout."""
         return self.root
 
+    # ------------------------------------------------------------------ drafts
+
+    def _build_drafts(self, author: str) -> None:
+        """Autosave the edits as a draft; offer the user's last draft back first, if any.
+
+        The offer is a dialog over the whole page (nothing else takes a click until it is
+        answered, so that no new edit overwrites the draft on offer).
+        """
+        self.drafts = DraftKeeper(self.state, author=author, lang=self.lang)
+        t = i18n.text
+        self.draft_text = pn.pane.HTML("", sizing_mode="stretch_width")
+        box = pn.Column(
+            self.draft_text,
+            pn.Row(
+                self._button(
+                    t("draft.restore", self.lang),
+                    self._restore_draft,
+                    css="draft-restore",
+                    button_type="primary",
+                ),
+                self._button(
+                    t("draft.discard", self.lang), self._discard_draft, css="draft-discard"
+                ),
+                sizing_mode="stretch_width",
+            ),
+            stylesheets=[css("planner-draft-box")],
+            width=640,
+        )
+        self.draft_offer = pn.Column(
+            box, stylesheets=[css("planner-draft")], css_classes=["draft-dialog"], visible=False
+        )
+        self.root.append(self.draft_offer)
+        self._show_draft_offer(self.drafts.offer() is not None)
+
+    def _show_draft_offer(self, show: bool) -> None:
+        question, detail = self.drafts.question()
+        self.draft_text.object = macro("draft.html", "offer", question, detail) if show else ""
+        self.draft_offer.visible = show
+
+    def _restore_draft(self) -> None:
+        if self.drafts.restore():
+            self._show_draft_offer(False)
+
+    def _discard_draft(self) -> None:
+        self.drafts.discard()
+        self._show_draft_offer(False)
+
+
+def session_lang() -> Lang:
+    """Return the planner's language: ``?lang=`` if given, else the browser's first choice."""
+    args = pn.state.session_args or {}
+    given = (args.get("lang") or [b""])[0].decode("utf-8", "replace")
+    if given in {x.value for x in Lang}:
+        return Lang(given)
+    accept = str((pn.state.headers or {}).get("Accept-Language", "")).strip().lower()
+    return Lang.ZH if accept.startswith("zh") else Lang.EN
+
+
+def _watch_connection(doc: Any, lang: Lang) -> None:
+    """Show a banner and block Save and Publish while the server is away, then reload."""
+    t = i18n.text
+    watch_connection(
+        doc,
+        reload_url="/planner",
+        title=t("conn.planner", lang),
+        details=[t("conn.planner_detail", lang)],
+        block=["save", "save-copy", "publish", "reload", "open"],
+    )
+
 
 def planner_page(ctx: VenueContext) -> pn.viewable.Viewable:
     """Build the planner page for the current session (logged in as planner or admin)."""
@@ -812,10 +893,12 @@ def planner_page(ctx: VenueContext) -> pn.viewable.Viewable:
     raw = (args.get("version") or [b""])[0]
     text = raw.decode() if isinstance(raw, bytes) else str(raw)
     version = int(text) if text.isdigit() else None
-    page = PlannerPage(ctx, author=str(pn.state.user or ""), version=version)
+    lang = session_lang() if pn.state.curdoc is not None else Lang.EN
+    page = PlannerPage(ctx, author=str(pn.state.user or ""), version=version, lang=lang)
     doc = pn.state.curdoc
     if doc is not None:
         doc.title = "Floor planner"
+        _watch_connection(doc, lang)
         if doc.session_context is not None:
             # The server's watcher pushes what the kiosks show as it changes.
             token = ctx.subscribe_status(doc, page.state.show_kiosks)

@@ -683,6 +683,22 @@ def _refusal(version: int, errors: Sequence[Problem]) -> str:
         f"that block publishing (see Problems): {shown}"
     )
 
+    # ----------------------------------------------------------------- drafts
+
+    def adopt(self, editor: LayoutEditor, *, base: int, unsaved: int, notice: str = "") -> None:
+        """Edit ``editor``'s layout (a restored draft) as version ``base`` with its edits.
+
+        Used by :class:`floorplan.app.planner_drafts.DraftKeeper`: ``editor`` holds the
+        draft's edits replayed on the version they started from, ``unsaved`` how many
+        edits the planner had made since ``base`` was saved or opened.
+        """
+        self.editor = editor
+        self.param.update(
+            base=base, unsaved=unsaved, stale=False, selected=[], diff=None, error="", notice=notice
+        )
+        self._changed()
+        self.refresh_versions()
+
 
 def _polygon_or_none(coords: Sequence[Sequence[float]]) -> BaseGeometry | None:
     pts = np.asarray(coords, dtype=float)

@@ -12,13 +12,21 @@ the user file.
 
 With a layout store the kiosks show its published layout (the venue file until something
 is published) and follow each new publish without a restart (:mod:`floorplan.app.published`).
+
+SIGTERM and Ctrl-C stop the server cleanly (:func:`run_until_stopped`): the open pages
+are told (their websockets close with 1001, "going away"), which shows their
+"reconnecting…" banner (:mod:`floorplan.app.connection`) until a server answers again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
 import os
+import signal
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
@@ -61,6 +69,7 @@ __all__ = [
     "make_access",
     "make_apps",
     "panel_server",
+    "run_until_stopped",
     "serve",
 ]
 
@@ -270,7 +279,8 @@ def serve(
     kiosk_sessions_per_minute
         New kiosk sessions one client may open a minute (0: no limit).
     start
-        Run the event loop here; ``False`` returns the unstarted server (for tests).
+        Run the event loop here until SIGTERM or Ctrl-C, then stop cleanly
+        (:func:`run_until_stopped`); ``False`` returns the unstarted server (for tests).
 
     Raises
     ------
@@ -300,7 +310,7 @@ def serve(
         flush=True,
     )
     # One thread for the whole server follows the store and pushes publishes to sessions.
-    PublishWatcher(ctx).start()
+    watcher = PublishWatcher(ctx).start()
     server = panel_server(
         ctx,
         access,
@@ -311,6 +321,80 @@ def serve(
         origins=_origins(port, address, public_url, allow_origins),
     )
     if start:
-        server.start()
-        server.io_loop.start()
+        run_until_stopped(server, watcher)
     return server
+
+
+# --- a clean stop (SIGTERM, Ctrl-C) ------------------------------------------------------
+
+#: The websocket close code and reason the pages are told on a stop (1001: going away).
+GOING_AWAY: Final = (1001, "floorplan: the server is stopping")
+#: How long a stop waits for the pages' websockets to close before it goes on.
+_CLOSE_WAIT_S: Final = 3.0
+
+
+def run_until_stopped(server: Any, watcher: PublishWatcher | None = None) -> None:
+    """Run ``server``'s loop until SIGTERM or Ctrl-C, then stop cleanly and return.
+
+    A stop, on the server's own loop (so between two session callbacks: no save is cut
+    in half): stop listening; tell every open page by closing its websocket with code
+    1001 ("going away"), which makes its connection watchdog show the "reconnecting…"
+    banner at once and reload when a server answers on the port again; wait for those
+    closes (a few seconds at most); stop the publish watcher, the one thread that reads
+    the layout store (the store keeps no connection open between operations, so nothing
+    of it is left open); stop the loop; say so on stdout. ``floorplan serve`` then exits 0.
+    """
+    loop = server.io_loop
+    stopping: list[str] = []
+
+    def on_signal(name: str) -> None:
+        if not stopping:
+            stopping.append(name)
+            loop.add_callback(_stop, server, watcher, name)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.asyncio_loop.add_signal_handler(sig, on_signal, sig.name)
+    server.start()
+    loop.start()
+
+
+async def _stop(server: Any, watcher: PublishWatcher | None, why: str) -> None:
+    print(f"floorplan: {why}: stopping; telling the open pages", flush=True)
+    server.unlisten()
+    told = close_sessions(server)
+    deadline = time.monotonic() + _CLOSE_WAIT_S
+    while open_connections(server) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)  # the close handshakes run on this loop
+    if watcher is not None:
+        watcher.stop()
+    server.stop()
+    server.io_loop.stop()
+    left = open_connections(server)
+    print(
+        f"floorplan: stopped on {why}: {told} page session(s) told"
+        + (f" ({left} did not answer)" if left else "")
+        + "; publish watcher and layout store closed; exit 0",
+        flush=True,
+    )
+
+
+def _connections(server: Any) -> list[Any]:
+    # Bokeh keeps the open websocket connections in its Tornado application's
+    # ``_clients`` (it has no public list): each holds its socket handler.
+    return list(getattr(getattr(server, "_tornado", None), "_clients", ()))
+
+
+def open_connections(server: Any) -> int:
+    """Return how many page websockets ``server`` has open."""
+    return len(_connections(server))
+
+
+def close_sessions(server: Any) -> int:
+    """Close every page's websocket with :data:`GOING_AWAY`; return how many were open."""
+    conns = _connections(server)
+    for conn in conns:
+        socket = getattr(conn, "_socket", None)
+        if socket is not None:
+            socket.close(*GOING_AWAY)
+    return len(conns)

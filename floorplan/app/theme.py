@@ -90,6 +90,14 @@ DIFF_COLOURS: Final[dict[str, str]] = {
     "changed": "#E69F00",
 }
 
+# --- the connection banner (kiosk and planner, while the server is out of reach) -----
+#: A calm pale blue with dark blue-black text (over 12:1), not an alarm.
+BANNER_BG: Final = "#e7f1ff"
+BANNER_FG: Final = "#0b2545"
+BANNER_LINE: Final = "#1d4ed8"
+#: Dims the page under the planner's draft offer (the banner's ink, 35 % opaque).
+BACKDROP: Final = "#0b254559"
+
 # --- high contrast (WCAG AAA, over 7:1): white or yellow on black, black on yellow ---
 HC_FG: Final = WHITE
 HC_BG: Final = BLACK
@@ -136,6 +144,10 @@ CSS_VARIABLES: Final[dict[str, str]] = {
     "hc-accent": HC_ACCENT,
     "binding": BINDING,
     "table-line": TABLE_LINE,
+    "banner-bg": BANNER_BG,
+    "banner-fg": BANNER_FG,
+    "banner-line": BANNER_LINE,
+    "backdrop": BACKDROP,
     **{f"diff-{kind}": colour for kind, colour in DIFF_COLOURS.items()},
     # The log-in and error pages (templates/auth.html): the logo draws booths by zone.
     "white": WHITE,

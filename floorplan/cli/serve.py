@@ -36,7 +36,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "role from the user file; see 'floorplan users add') with Panel's server. "
         "The root URL leads to /kiosk. The cookie secret (or $FLOORPLAN_COOKIE_SECRET, "
         "32 bytes or more) and the log-in sessions are kept beside the user file. "
-        "docs/security.md says who may do what and how to serve over HTTPS.",
+        "docs/security.md says who may do what and how to serve over HTTPS. Kiosks show "
+        "the layout store's published layout; SIGTERM or Ctrl-C stops the server cleanly "
+        "(open pages are told and reload themselves when a server answers again; exit 0).",
     )
     add_venue_arg(p)
     p.add_argument("--port", type=int, default=5006, help="port to listen on (default 5006)")

@@ -7,6 +7,8 @@ venue layer and an ``events`` table, each row tagged with ``fp_version``, plus
   ``venue.json`` text and, per layer, which version's rows it uses and its columns;
 - ``publications``: an append-only log of which version was published when, by whom,
   against which rules, and which warnings the publisher acknowledged;
+- ``drafts``: planners' autosaved unsaved edits, one per user and base version (made on
+  the first draft; never a version, never listed as a GeoPackage layer);
 - ``kiosk_heartbeats``: one row per running server process, saying how many kiosk
   sessions it serves and which version each shows, refreshed every few seconds.
 
@@ -47,7 +49,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -76,7 +78,9 @@ from floorplan.venue import Venue
 from floorplan.versions import KioskStatus, Publication, VersionInfo
 
 __all__ = [
+    "DRAFT_MAX_BYTES",
     "HEARTBEAT_MAX_AGE_S",
+    "DraftInfo",
     "Gate",
     "LayoutDiff",
     "LayoutStore",
@@ -231,7 +235,158 @@ class LayoutDiff:
         }
 
 
-class LayoutStore:
+# ----------------------------------------------------------------- drafts
+# A planner's unsaved edits, autosaved: one row per user and base version in a plain
+# SQLite table beside the versions (not registered in gpkg_contents, so GIS tools do not
+# list it, and never a version: ``versions()``, ``layouts list`` and the kiosks never read
+# it). Each write is one ``BEGIN IMMEDIATE`` transaction, as a save is.
+
+_DRAFTS: Final = "drafts"
+#: The largest draft text the store keeps (bytes of UTF-8).
+DRAFT_MAX_BYTES: Final = 4 * 2**20
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """One autosaved draft: whose, on which version, from when, how many edits.
+
+    Attributes
+    ----------
+    author
+        The user whose unsaved edits these are.
+    base
+        The version the edits would be saved on (the one the planner had open).
+    origin
+        The version the edits start from (``base`` unless the planner saved meanwhile).
+    edits
+        How many unsaved edits the planner had made.
+    saved_at
+        When it was written (ISO 8601, UTC).
+    size_bytes
+        The size of its text.
+    """
+
+    author: str
+    base: int
+    origin: int
+    edits: int
+    saved_at: str
+    size_bytes: int
+
+
+class _DraftStore:
+    """The layout store's drafts (mixed into :class:`LayoutStore`)."""
+
+    if TYPE_CHECKING:
+        path: Path
+
+        def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def _unknown(self, version: object, db: sqlite3.Connection | None = None) -> StoreError: ...
+
+    def save_draft(
+        self, author: str, *, base: int, origin: int, edits: int, text: str
+    ) -> DraftInfo:
+        """Keep ``text`` as ``author``'s draft on version ``base``, replacing the one before.
+
+        Raises
+        ------
+        StoreError
+            When the store does not exist yet, ``base`` or ``origin`` is not a version, the
+            author is empty, or the text is larger than :data:`DRAFT_MAX_BYTES`.
+        """
+        size = len(text.encode("utf-8"))
+        if size > DRAFT_MAX_BYTES:
+            msg = (
+                f"a draft of {size:,} bytes is over the layout store's limit of "
+                f"{DRAFT_MAX_BYTES:,}; save the layout as a version instead"
+            )
+            raise StoreError(msg)
+        if not author:
+            msg = "a draft needs the name of its author"
+            raise StoreError(msg)
+        if not self.path.exists():
+            raise self._unknown(base)
+        when = _now()
+        with self._write() as db:
+            for v in (base, origin):
+                found = db.execute(
+                    f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (_int(v),)
+                ).fetchone()
+                if found is None:
+                    raise self._unknown(v, db)
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {_DRAFTS} (author TEXT NOT NULL, "
+                "base INTEGER NOT NULL, origin INTEGER NOT NULL, edits INTEGER NOT NULL, "
+                "saved_at TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (author, base))"
+            )
+            db.execute(
+                f"INSERT OR REPLACE INTO {_DRAFTS} (author, base, origin, edits, saved_at, "
+                "text) VALUES (?, ?, ?, ?, ?, ?)",
+                (author, base, origin, int(edits), when, text),
+            )
+        return DraftInfo(author, base, origin, int(edits), when, size)
+
+    def drafts(self, author: str | None = None) -> list[DraftInfo]:
+        """Return the drafts (of ``author``, or everyone's), newest first."""
+        if not self.path.exists():
+            return []
+        where, args = ("WHERE author = ?", (author,)) if author is not None else ("", ())
+        with self._read() as db:
+            if not _has_drafts(db):
+                return []
+            rows = db.execute(
+                f"SELECT author, base, origin, edits, saved_at, length(CAST(text AS BLOB)) "
+                f"FROM {_DRAFTS} {where} ORDER BY saved_at DESC, base DESC",
+                args,
+            ).fetchall()
+        return [
+            DraftInfo(str(a), int(b), int(o), int(e), str(s), int(n)) for a, b, o, e, s, n in rows
+        ]
+
+    def load_draft(self, author: str, base: int) -> tuple[DraftInfo, str] | None:
+        """Return ``author``'s draft on version ``base`` and its text (``None``: no draft)."""
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            if not _has_drafts(db):
+                return None
+            row = db.execute(
+                f"SELECT origin, edits, saved_at, text FROM {_DRAFTS} "
+                "WHERE author = ? AND base = ?",
+                (author, _int(base)),
+            ).fetchone()
+        if row is None:
+            return None
+        origin, edits, when, text = row
+        info = DraftInfo(author, base, int(origin), int(edits), str(when), len(text.encode()))
+        return info, str(text)
+
+    def delete_draft(self, author: str, base: int) -> bool:
+        """Delete ``author``'s draft on version ``base``; return whether there was one."""
+        if not self.path.exists():
+            return False
+        with self._write() as db:
+            if not _has_drafts(db):
+                return False
+            cur = db.execute(
+                f"DELETE FROM {_DRAFTS} WHERE author = ? AND base = ?", (author, _int(base))
+            )
+            return cur.rowcount > 0
+
+
+def _has_drafts(db: sqlite3.Connection) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_DRAFTS,)
+        ).fetchone()
+        is not None
+    )
+
+
+class LayoutStore(_DraftStore):
     """A GeoPackage of immutable layout versions (see the module's notes on atomicity).
 
     Parameters
