@@ -31,10 +31,12 @@ __all__ = ["WARM_BOOTHS", "WARM_PAIRS", "Ends", "EndsCache", "Tree", "feet"]
 _END_BATCH = 64
 #: Booths' ends are computed when the router is built up to this many booths.
 WARM_BOOTHS = 5_000
-#: ... and only in halls where graph nodes times booth corners stay under this: the work
-#: of a hall's ends grows with it (the dense benchmark hall: 4.7 million; fifty round
-#: booths of 64 corners: 10 million, 2 s to compute, so computed on first use instead).
-WARM_PAIRS = 5_000_000
+#: ... and only in halls where graph nodes times booth corners stay under this, for the
+#: work of a hall's ends grows with it. Measured (CPU, 2-core machine): the dense
+#: benchmark hall of 506 boxes, 5.1 million, 3 s as before; fifty round booths of 64
+#: corners, 10 million, 1.2 s; two hundred of them, 164 million, would take about 20 s.
+#: Beyond it a booth's ends cost 20-60 ms on its first query, in those halls.
+WARM_PAIRS = 6_000_000
 #: Booths whose ends are computed in one vectorised pass (bounds the arrays' size).
 _WARM_BATCH = 64
 
