@@ -257,7 +257,12 @@ class EndsCache:
         segs = np.concatenate([x.segs for x in targets]) if targets else np.zeros((0, 2, 2))
         counts = np.array([len(x.segs) for x in targets], dtype=np.int64)
         owner = np.repeat(np.arange(len(targets)), counts)
-        discs = _discs(segs, owner, len(targets))
+        # Runs of a few consecutive segments, each in its own disc: a corner's tangent
+        # lines miss most runs of a round booth, its own booth's included.
+        local = np.arange(len(segs)) - np.repeat(np.cumsum(counts) - counts, counts)
+        _, run = np.unique(owner * (len(segs) + 1) + local // _RUN, return_inverse=True)
+        run_counts = np.bincount(run, minlength=int(run.max()) + 1 if len(run) else 0)
+        discs = _discs(segs, run, len(run_counts))
         doors = g.doors_of(t, accessible=False)
         halls = list(dict.fromkeys([t] + [o for _, o in doors]))
         cols: list[list[Any]] = [[] for _ in range(6)]  # owner, hall, local, src, end, door
@@ -268,7 +273,7 @@ class EndsCache:
             # Blocks in the order of the exhaustive pass: the hall's own, then each door.
             blocks = ([-1] if h == t else []) + [d for d, other in doors if other == h]
             found: dict[int, list[tuple[Any, ...]]] = {d: [] for d in blocks}
-            for cand_i, cand_j in _node_segment_pairs(g, lo, hi, discs, counts):
+            for cand_i, cand_j in _node_segment_pairs(g, lo, hi, discs, run_counts):
                 end = _foot_pairs(g.xy[lo + cand_i], segs[cand_j])
                 ok = g.tangent(lo + cand_i, end)
                 ii, jj, end = cand_i[ok], cand_j[ok], end[ok]
@@ -343,10 +348,12 @@ def feet(src: Array, segs: Array) -> Array:
 
 #: Node-segment pairs tested per chunk in :meth:`EndsCache.ends_many`.
 _PAIR_BATCH = 200_000
+#: Consecutive segments of a target tested against a node's tangent lines as one disc.
+_RUN = 8
 
 
 def _discs(segs: Array, owner: NDArray[np.int64], k: int) -> tuple[Array, Array]:
-    """Return a disc (centre, radius) holding each target's segments."""
+    """Return a disc (centre, radius) holding the segments of each ``owner``."""
     centre = np.zeros((k, 2))
     radius = np.zeros(k)
     if len(segs) == 0:
@@ -368,6 +375,7 @@ def _node_segment_pairs(
 ) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
     """Yield ``(local node, segment)`` pairs whose node may see its segment tangentially.
 
+    ``counts``: segments per run (runs in the segments' order), ``discs``: each run's.
     Node-major (then segment), as the exhaustive pass orders them, in chunks of about
     :data:`_PAIR_BATCH` pairs.
     """

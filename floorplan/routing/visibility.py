@@ -6,7 +6,10 @@ obstacles that the walker bends around). Joining those vertices by every straigh
 segment that stays inside the domain gives a graph in which Dijkstra finds the exact
 shortest path: no raster, no mesh. Only edges *tangent at both ends* (both neighbours of
 each end vertex on one side of the line) can be part of a shortest path, so the others
-are dropped before the (costly) containment test: the "reduced" visibility graph.
+are dropped before the (costly) containment test: the "reduced" visibility graph. The
+pairs that may be tangent at both ends are found by the corners' normal cones
+(:mod:`~floorplan.routing._tangents`) without forming every pair: a hall of fifty round
+booths of 64 corners has 3,200 corners, five million pairs and 4,000 edges.
 
 Visibility is tested with shapely 2's vectorised ``covered_by`` against the prepared,
 slightly grown (``EPS_M``) walkable polygon. The tiny growth makes segments that graze a
@@ -28,8 +31,8 @@ from shapely.geometry.base import BaseGeometry
 from floorplan.routing._tangents import (
     SIN_EPS,
     all_pairs,
-    candidate_pairs,
     find_corners,
+    pairs_to_test,
 )
 from floorplan.routing._tangents import reaches_disc as tangent_reaches
 
@@ -119,7 +122,7 @@ class HallGraph:
         ``(n, 2)`` neighbours of each node along its ring, for the tangency test; NaN for
         jambs, which accept every direction.
     edges, lengths
-        ``(m, 2)`` local node index pairs (``i < j``) and their lengths.
+        ``(m, 2)`` local node index pairs (``i < j``, sorted) and their lengths.
     """
 
     free: BaseGeometry
@@ -404,8 +407,9 @@ def build_hall_graph(free: BaseGeometry, jambs: Array, *, exhaustive: bool = Fal
     jambs
         ``(k, 2)`` door jambs to add as nodes (zero clearance only; see :class:`HallGraph`).
     exhaustive
-        Test every pair of nodes, not only the pairs :mod:`~floorplan.routing._tangents`
-        finds may be tangent at both ends: slower, the same graph (the tests' reference).
+        Test every pair of nodes, even where :mod:`~floorplan.routing._tangents` would
+        find the pairs that may be tangent at both ends: slower on halls of many-sided
+        booths, the same graph (the tests' reference).
     """
     corners = find_corners(free).with_jambs(jambs)
     xy, prv, nxt = corners.xy, corners.prev, corners.next
@@ -415,7 +419,7 @@ def build_hall_graph(free: BaseGeometry, jambs: Array, *, exhaustive: bool = Fal
     graph = HallGraph(free=free, test=test, area=area, xy=xy, prev=prv, next=nxt)
     if len(xy) < 2:
         return graph
-    chunks = all_pairs(len(xy), _BATCH) if exhaustive else candidate_pairs(corners, _BATCH)
+    chunks = all_pairs(len(xy), _BATCH) if exhaustive else pairs_to_test(corners, _BATCH)
     kept_e: list[IntArray] = [np.zeros((0, 2), dtype=np.int64)]
     for pairs in chunks:
         i, j = pairs[:, 0], pairs[:, 1]
