@@ -570,8 +570,9 @@ def round_hall(n: int, corners: int, doors: bool, limit_gb: float, pairs: int) -
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
     res: dict[str, Any] = json.loads(lines[-1]) if lines else {}
     if out.returncode != 0:
-        err = (out.stderr.strip().splitlines() or ["killed"])[-1]
-        res["failed"] = f"{err[:60]} after {time.perf_counter() - t:.0f} s"
+        last = (out.stderr.strip().splitlines() or [f"signal {-out.returncode}"])[-1]
+        what = last.split(":")[0].rsplit(".", 1)[-1]  # the exception's class
+        res["failed"] = f"{what} after {time.perf_counter() - t:.0f} s"
     return res
 
 
@@ -608,7 +609,9 @@ def round_table(named: dict[str, dict[str, dict[str, Any]]], limit_gb: float) ->
             la, lb = a.get(hall, {}).get("lengths"), b[hall].get("lengths")
             if la and lb:
                 diff = max(abs(x - y) for x, y in zip(la, lb, strict=True))
-                out.append(f"| {hall} | largest length difference m | {diff:.1e} | |")
+                out.append(
+                    f"| {hall} | largest length difference, both columns, m | | {diff:.1e} |"
+                )
     return "\n".join(out)
 
 
