@@ -153,7 +153,11 @@ class KioskState(param.Parameterized):
             self.snap.search.search(text, limit=20, near=self.start_point) if text.strip() else []
         )
         self.search_ms = (time.perf_counter() - t0) * 1000
-        self.param.update(query=text, hits=hits, mode="search" if text.strip() else "home")
+        # A new search leaves the old route: the map shows the hits, not a stale way.
+        chosen = {"selected": "", "route": None, "route_error": ""} if text.strip() else {}
+        self.param.update(
+            query=text, hits=hits, mode="search" if text.strip() else "home", **chosen
+        )
         return hits
 
     def choose_hit(self, hit: SearchHit) -> None:
@@ -192,8 +196,8 @@ class KioskState(param.Parameterized):
         self.param.update(zone=Zone(zone).value, mode="zone")
 
     def show_events(self) -> None:
-        """Show the events now and next."""
-        self.mode = "events"
+        """Show the events now and next (the old route and chosen place are cleared)."""
+        self.param.update(mode="events", selected="", route=None, route_error="")
 
     def toggle_lang(self) -> None:
         """Switch English and Chinese."""
@@ -456,6 +460,7 @@ class KioskPage:
         state.param.watch(self._on_contrast, "high_contrast")
         state.param.watch(self._render, ["mode", "hits", "selected", "route", "zone", "notice"])
         state.param.watch(self._on_selected, ["selected", "route"])
+        state.param.watch(self._on_lit, ["mode", "hits", "zone"])
         state.apply_args(args)
         self._on_lang()
         self._render()
@@ -604,6 +609,17 @@ class KioskPage:
         # unlocked (Panel does this for its own widgets, not for models we hold).
         with unlocked():
             self._draw_selected()
+
+    def _on_lit(self, *_: object) -> None:
+        """Light up the search hits or the browsed zone's booths on the map."""
+        s = self.state
+        ids: list[str] = []
+        if s.mode == "search":
+            ids = [h.target for h in s.hits if h.kind is not HitKind.ZONE]
+        elif s.mode == "zone" and s.zone:
+            ids = [bid for bid, _ in s.zone_exhibitors(s.zone)]
+        with unlocked():
+            self.map.highlight_ids(ids)
 
     def _draw_selected(self) -> None:
         s = self.state

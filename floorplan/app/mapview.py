@@ -15,7 +15,7 @@ sends and draws 70 hall outlines, not 74,000 booths.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import shapely
 from bokeh.core.properties import value
-from bokeh.models import ColumnDataSource, CustomJS, DataRange1d
-from bokeh.models.annotations import Legend, LegendItem
+from bokeh.models import ColumnDataSource, CustomJS, DataRange1d, Div, MetricLength, ScaleBar
+from bokeh.models.annotations import HTMLLabelSet, Legend, LegendItem
 from bokeh.models.renderers import GlyphRenderer
 from bokeh.plotting import figure
 
 from floorplan import i18n
-from floorplan.app import theme
+from floorplan.app import resources, theme
 from floorplan.app.resources import custom_js
 from floorplan.app.theme import ZONE_COLOURS
 from floorplan.schema import Col, Zone
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_BOOTHS_SENT",
+    "ROUTE_MIN_SPAN_M",
     "VIEW_MARGIN",
     "WINDOW_ABOVE_BOOTHS",
     "ZONE_COLOURS",
@@ -52,17 +53,30 @@ __all__ = [
     "floor_figure",
 ]
 
-#: Below these view widths (metres) booth numbers, then exhibitor names are drawn.
-BOOTH_ID_SPAN_M = 220.0
-EXHIBITOR_SPAN_M = 110.0
+#: The font family of every label on the map (a canvas measures it as the page draws it).
+LABEL_FONT = "helvetica"
+#: Icons are this many metres wide on the floor, within these many pixels (zoomed out: the
+#: smallest, and those that would meet a label or another icon are hidden).
+ICON_M = 3.0
+ICON_PX = (22.0, 40.0)
+#: A route's view is at least this many metres across: a short route keeps its
+#: surroundings (the booths a visitor walks past) in view, never blank floor.
+ROUTE_MIN_SPAN_M = 45.0
 #: Venues with more booths than this are sent to the browser windowed (what is in view).
 WINDOW_ABOVE_BOOTHS = 5000
 #: More booths than this in view (plus margin): halls by dominant zone instead of booths.
 MAX_BOOTHS_SENT = 5000
 #: The margin sent around the view on each side, as a fraction of the view's width/height.
 VIEW_MARGIN = 0.25
-_LABEL_KEYS = ("cx", "cy", "booth_id", "exhibitor")
+_LABEL_KEYS = ("cx", "cy", "booth_id", "exhibitor", "w", "h")
 _EMPTY_BOOTHS: dict[str, Any] = {"xs": [], "ys": [], **{k: [] for k in _LABEL_KEYS}}
+#: Which icons are kept first where icons crowd: help before comfort.
+_ICON_ORDER = ("first_aid", "info", "restroom", "cafe", "stage", "cloakroom", "meeting_room")
+
+
+def _corner(v: str, h: str) -> dict[str, str]:
+    """Return the styles that pin an element to corner ``v``-``h`` of the map."""
+    return {"position": "absolute", v: "8px", h: "8px", "z-index": "5", "pointer-events": "none"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +124,16 @@ def _rings(geoms: Sequence[Any], frame: MapFrame) -> tuple[Any, Any]:
     return xs, ys
 
 
+def _extents(x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> tuple[Any, Any]:
+    """Return the width and height of each ring of points ``x, y`` cut at ``starts``."""
+    if not len(starts):
+        return np.empty(0), np.empty(0)
+    return (
+        np.maximum.reduceat(x, starts) - np.minimum.reduceat(x, starts),
+        np.maximum.reduceat(y, starts) - np.minimum.reduceat(y, starts),
+    )
+
+
 @lru_cache(maxsize=16)
 def booth_data(venue: Venue, frame: MapFrame) -> dict[str, dict[str, Any]]:
     """Return per-zone column data of the booths in ``frame`` (shared by sessions)."""
@@ -118,6 +142,10 @@ def booth_data(venue: Venue, frame: MapFrame) -> dict[str, dict[str, Any]]:
         xs, ys = _rings(list(frame_z.geometry), frame)
         cent = frame_z.geometry.centroid
         cx, cy = frame.to_view(cent.x.to_numpy(), cent.y.to_numpy())
+        starts = np.cumsum([0, *(len(r) for r in xs[:-1])]) if xs else np.empty(0, int)
+        flat_x = np.concatenate([np.asarray(r) for r in xs]) if xs else np.empty(0)
+        flat_y = np.concatenate([np.asarray(r) for r in ys]) if ys else np.empty(0)
+        w, h = _extents(flat_x, flat_y, starts.astype(int))
         out[zone] = {
             "xs": xs,
             "ys": ys,
@@ -125,6 +153,8 @@ def booth_data(venue: Venue, frame: MapFrame) -> dict[str, dict[str, Any]]:
             "exhibitor": frame_z[Col.EXHIBITOR].fillna("").astype(str).tolist(),
             "cx": cx,
             "cy": cy,
+            "w": w,
+            "h": h,
         }
     return out
 
@@ -201,6 +231,7 @@ class BoothWindow:
             vx, vy = frame.to_view(coords[:, 0], coords[:, 1])
             cuts = np.flatnonzero(np.diff(part)) + 1
             cx, cy = frame.to_view(self.cx[sel], self.cy[sel])
+            w, h = _extents(vx, vy, np.concatenate([[0], cuts]).astype(int))
             out[z.value] = {
                 "xs": np.split(vx, cuts),
                 "ys": np.split(vy, cuts),
@@ -208,6 +239,8 @@ class BoothWindow:
                 "exhibitor": self.exhibitor[sel].tolist(),
                 "cx": cx,
                 "cy": cy,
+                "w": w,
+                "h": h,
             }
         return out
 
@@ -280,8 +313,48 @@ def fit_view_js(
     return custom_js("fit-view", src=src, xr=x_range, yr=y_range, fig=fig, min_span=min_span_m)
 
 
+@dataclass(frozen=True)
+class _Font:
+    """A label font: the renderer's text properties and the CSS font a canvas measures."""
+
+    size_px: int
+    bold: bool = False
+
+    @property
+    def css(self) -> str:
+        return f"{'bold ' if self.bold else ''}{self.size_px}px {LABEL_FONT}"
+
+    def props(self) -> dict[str, Any]:
+        return {
+            "text_font": value(LABEL_FONT),
+            "text_font_size": value(f"{self.size_px}px"),
+            "text_font_style": "bold" if self.bold else "normal",
+        }
+
+
+_FONTS = {
+    "here": _Font(18, bold=True),
+    "mark": _Font(16, bold=True),
+    "hall": _Font(20, bold=True),
+    "id": _Font(13),
+    "name": _Font(12),
+}
+#: "You are here": its icon's size and how far below the point its label starts (pixels).
+_HERE_PX = 44
+_HERE_OFFSET_PX = 26
+
+
+def _shown(*cols: str, name: str) -> ColumnDataSource:
+    """Return an empty source the browser fills with the labels it places."""
+    return ColumnDataSource({c: [] for c in cols}, name=name)
+
+
 class MapView:
     """One session's floor-plan figure and the sources it updates.
+
+    Labels are HTML (``HTMLLabelSet``) placed by the browser (``static/label-place.mjs``)
+    for each view: no two overlap, booth numbers and exhibitor names only where they fit
+    in their booth, hall names and "You are here" never under an icon.
 
     Parameters
     ----------
@@ -311,6 +384,8 @@ class MapView:
     ) -> None:
         self.venue = venue
         self.frame = frame
+        self.lang = lang
+        self.icon_url = icon_url
         self.window_above = window_above
         #: Whether booths are sent for the view only (a large venue).
         self.windowed = len(venue.booths) > window_above
@@ -319,10 +394,13 @@ class MapView:
         self.sent_rows: np.ndarray | None = None
         #: Whether halls stand in for booths (too many in view); ``None``: nothing sent yet.
         self.overview: bool | None = None
+        #: The booth and amenity ids lit up (search hits, a browsed zone).
+        self.highlighted: tuple[str, ...] = ()
         fig, self.x_range, self.y_range = floor_figure(toolbar_location=None)
         fig.outline_line_color = None
         self.figure: Figure = fig
-        # Drawn bottom to top: floor, booths (and their legend), labels, icons, the route.
+        # Drawn bottom to top: floor, booths (and their legend), hits, the chosen booth,
+        # doors, the route, icons; labels are HTML above the canvas.
         self._draw_floor()
         initial = (
             {z.value: dict(_EMPTY_BOOTHS) for z in Zone}
@@ -330,16 +408,18 @@ class MapView:
             else booth_data(venue, frame)
         )
         self._draw_booths(initial)
-        self._add_legend(lang)
-        self._draw_labels(initial)
-        self._follow_view()
-        self._draw_amenities(icon_url)
         self._draw_route()
+        doors = self._draw_doors()
+        self._add_legend(lang, doors)
+        self._follow_view()
+        self.here_source = ColumnDataSource({"x": [], "y": [], "label": [], "url": []})
+        self._draw_amenities()
+        if here is not None:
+            self._draw_here(here, lang=lang)
+        self._draw_labels(initial)
+        self._add_guides()
         self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
         self._fit_source.js_on_change("data", self._fit_callback())
-        self.here_source = ColumnDataSource({"x": [], "y": [], "label": [], "url": []})
-        if here is not None:
-            self._draw_here(here, lang=lang, icon_url=icon_url)
         self.home()
 
     # --- building the figure -------------------------------------------------------------
@@ -359,6 +439,35 @@ class MapView:
             self.figure.patches(
                 ox, oy, fill_color=theme.OBSTACLE_FILL, line_color=theme.OBSTACLE_LINE
             )
+
+    def _draw_doors(self) -> dict[str, GlyphRenderer]:
+        """Draw the doors on the hall walls, one renderer per kind (for the legend)."""
+        ops = self.venue.openings
+        kinds = ops[Col.KIND].astype(str).to_numpy() if len(ops) else np.empty(0, dtype=object)
+        # Entrances and exits are one kind to a visitor: a way in and out.
+        groups = {"entrance": ("entrance", "exit"), "emergency_exit": ("emergency_exit",)}
+        groups["connection"] = ("connection",)
+        out: dict[str, GlyphRenderer] = {}
+        for key, members in groups.items():
+            sel = np.isin(kinds, members)
+            if not sel.any():
+                continue
+            xs, ys = [], []
+            for line in ops.geometry.to_numpy()[sel]:
+                c = shapely.get_coordinates(line)
+                vx, vy = self.frame.to_view(c[:, 0], c[:, 1])
+                xs.append(vx.tolist())
+                ys.append(vy.tolist())
+            out[key] = self.figure.multi_line(
+                xs,
+                ys,
+                line_color=theme.OPENING_COLOURS[key],
+                line_width=7,
+                line_cap="butt",
+                name=f"doors-{key}",
+            )
+        self.door_renderers = out
+        return out
 
     def _draw_booths(self, initial: dict[str, dict[str, Any]]) -> None:
         """Draw the booths, one renderer per zone (and halls by zone for a windowed venue)."""
@@ -391,78 +500,145 @@ class MapView:
                 name=f"zone-{zone}",
             )
 
-    def _add_legend(self, lang: i18n.Lang) -> None:
-        """Add the zone legend; a tap on a zone hides its booths."""
+    def _add_legend(self, lang: i18n.Lang, doors: dict[str, GlyphRenderer]) -> None:
+        """Add the legend of zones and doors; a tap on a zone hides its booths."""
+        items = [
+            LegendItem(
+                label=value(i18n.zone_name(z, lang)),
+                renderers=[r, *[h for h in [self.hall_zone_renderers.get(z)] if h]],
+            )
+            for z, r in self.zone_renderers.items()
+        ]
+        self._door_items = [
+            (key, LegendItem(label=value(i18n.text(f"map.door.{key}", lang)), renderers=[r]))
+            for key, r in doors.items()
+        ]
         self.legend = Legend(
-            items=[
-                LegendItem(
-                    label=value(i18n.zone_name(z, lang)),
-                    renderers=[r, *[h for h in [self.hall_zone_renderers.get(z)] if h]],
-                )
-                for z, r in self.zone_renderers.items()
-            ],
+            items=[*items, *(item for _, item in self._door_items)],
             click_policy="hide",
             orientation="horizontal",
             ncols=3,
-            glyph_height=36,
-            glyph_width=36,
-            label_height=36,
-            label_text_font_size="18px",
+            glyph_height=30,
+            glyph_width=30,
+            label_height=30,
+            label_text_font_size="16px",
             spacing=8,
-            padding=8,  # type: ignore[arg-type]  # an int is valid; the stub lags
+            padding=6,  # type: ignore[arg-type]  # an int is valid; the stub lags
             margin=0,
             border_line_color=None,
             background_fill_alpha=1.0,
             inactive_fill_alpha=0.6,
             inactive_fill_color=theme.LEGEND_HIDDEN,
+            name="map-legend",
         )
         # Below the plot area, not in it: a route fitted to the view is never under it.
         self.figure.add_layout(self.legend, "below")
 
+    def _label_set(self, source: ColumnDataSource, font: str, **kw: Any) -> HTMLLabelSet:
+        """Add an HTML label set over the map drawing ``source`` in font ``_FONTS[font]``."""
+        labels = HTMLLabelSet(source=source, text_align="center", **_FONTS[font].props(), **kw)
+        self.figure.add_layout(labels)
+        return labels
+
+    def _hall_text(self, lang: i18n.Lang) -> dict[str, Any]:
+        halls = self.venue.halls
+        pts = halls.geometry.representative_point()
+        x, y = self.frame.to_view(pts.x.to_numpy(), pts.y.to_numpy())
+        names = [i18n.hall_name(r, lang) for r in halls.drop(columns="geometry").to_dict("records")]
+        return {"x": x, "y": y, "text": names}
+
     def _draw_labels(self, initial: dict[str, dict[str, Any]]) -> None:
-        """Label the halls always; booth ids and exhibitor names once zoomed in enough."""
-        fig, venue = self.figure, self.venue
-        hall_pts = venue.halls.geometry.representative_point()
-        hlx, hly = self.frame.to_view(hall_pts.x.to_numpy(), hall_pts.y.to_numpy())
-        names = [
-            str(n) or str(h)
-            for n, h in zip(venue.halls[Col.NAME], venue.halls[Col.HALL_ID], strict=True)
-        ]
-        self.hall_labels = fig.text(
-            hlx,
-            hly,
-            text=names,
-            text_align="center",
-            text_baseline="middle",
-            text_font_size="20px",
-            text_font_style="bold",
-            text_color=theme.HALL_LABEL,
-            text_alpha=0.6,
+        """Add the label candidates, the labels the browser keeps, and its placing pass."""
+        self.hall_source = ColumnDataSource(self._hall_text(self.lang), name="map-halls")
+        # One booth label source for all zones: fewer models to send and for the browser
+        # to build.
+        self.labels = ColumnDataSource(_label_data(list(initial.values())), name="map-booths")
+        #: The chosen booth's and the hits' labels, drawn first and in their own colours.
+        self.mark_source = ColumnDataSource(
+            {"x": [], "y": [], "text": [], "fg": [], "bg": []}, name="map-marks"
         )
-        # One label source for all zones: fewer models to send and for the browser to build.
-        self.labels = labels = ColumnDataSource(_label_data(list(initial.values())))
-        common: dict[str, Any] = {"source": labels, "text_align": "center", "visible": False}
-        # The zoom toggle takes lists of renderers: one of each kind today.
-        ids = [
-            fig.text(
-                "cx", "cy", text="booth_id", text_baseline="bottom", text_font_size="13px", **common
-            )
-        ]
-        names_r = [
-            fig.text(
-                "cx", "cy", text="exhibitor", text_baseline="top", text_font_size="12px", **common
-            )
-        ]
-        toggle = custom_js(
-            "label-zoom",
+        shown = {
+            "marks": _shown("x", "y", "text", "fg", "bg", name="shown-marks"),
+            "halls": _shown("x", "y", "text", name="shown-halls"),
+            "icons": _shown("x", "y", "url", "size", name="shown-icons"),
+            "ids": _shown("cx", "cy", "booth_id", name="shown-ids"),
+            "names": _shown("cx", "cy", "exhibitor", name="shown-names"),
+        }
+        self.shown = shown
+        self.figure.image_url(
+            url="url",
+            x="x",
+            y="y",
+            w="size",
+            h="size",
+            w_units="screen",
+            h_units="screen",
+            anchor="center",
+            source=shown["icons"],
+            name="icons",
+        )
+        booth_box = {
+            "background_fill_color": theme.BOOTH_LABEL_BG,
+            "background_fill_alpha": theme.BOOTH_LABEL_BG_ALPHA,
+            "text_color": theme.BOOTH_LABEL,
+        }
+        ids = shown["ids"]
+        names = shown["names"]
+        self.label_sets = {
+            "ids": self._label_set(
+                ids, "id", x="cx", y="cy", text="booth_id", text_baseline="bottom", **booth_box
+            ),
+            "names": self._label_set(
+                names, "name", x="cx", y="cy", text="exhibitor", text_baseline="top", **booth_box
+            ),
+            "halls": self._label_set(
+                shown["halls"],
+                "hall",
+                text_baseline="middle",
+                text_color=theme.HALL_LABEL,
+                background_fill_color=theme.HALL_LABEL_BG,
+                background_fill_alpha=0.9,
+                name="hall-labels",
+            ),
+            "marks": self._label_set(
+                shown["marks"],
+                "mark",
+                text_baseline="bottom",
+                text_color="fg",
+                background_fill_color="bg",
+                name="mark-labels",
+            ),
+        }
+        self._place_labels()
+
+    def _place_labels(self) -> None:
+        """Run ``static/label-place.mjs`` on every change of view, size or candidates."""
+        place = custom_js(
+            "label-place",
+            fig=self.figure,
             xr=self.x_range,
-            ids=ids,
-            names=names_r,
-            id_span=BOOTH_ID_SPAN_M,
-            name_span=EXHIBITOR_SPAN_M,
+            yr=self.y_range,
+            here=self.here_source,
+            marks=self.mark_source,
+            halls=self.hall_source,
+            icons=self.amenity_source,
+            booths=self.labels,
+            out=self.shown,
+            fonts={k: f.css for k, f in _FONTS.items()},
+            here_px=_HERE_PX,
+            here_offset=_HERE_OFFSET_PX,
+            icon_m=ICON_M,
+            icon_min=ICON_PX[0],
+            icon_max=ICON_PX[1],
         )
-        self.x_range.js_on_change("start", toggle)
-        self.x_range.js_on_change("end", toggle)
+        for rng in (self.x_range, self.y_range):
+            rng.js_on_change("start", place)
+            rng.js_on_change("end", place)
+        self.figure.js_on_change("inner_width", place)
+        self.figure.js_on_change("inner_height", place)
+        for src in (self.here_source, self.mark_source, self.hall_source, self.labels):
+            src.js_on_change("data", place)
+        self.amenity_source.js_on_change("data", place)
 
     def _follow_view(self) -> None:
         """Have the browser report its settled view (windowed venues only)."""
@@ -479,37 +655,65 @@ class MapView:
             rng.js_on_change("end", report)
         self.view_source.on_change("data", self._on_view)
 
-    def _draw_amenities(self, icon_url: Callable[[str], str]) -> None:
-        """Draw an icon for each amenity (restroom, café, ...)."""
+    def _amenity_data(self, first: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Return the icons to place, those in ``first`` (hits), then by kind, first."""
         am = self.venue.amenities
-        if not len(am):
-            return
         ax, ay = self.frame.to_view(am.geometry.x.to_numpy(), am.geometry.y.to_numpy())
-        self.amenity_source = ColumnDataSource(
-            {"x": ax, "y": ay, "url": [icon_url(str(k)) for k in am[Col.KIND]]}
+        kinds = am[Col.KIND].astype(str).tolist()
+        ids = am[Col.AMENITY_ID].astype(str).tolist()
+        order = sorted(
+            range(len(ids)),
+            key=lambda i: (
+                ids[i] not in first,
+                _ICON_ORDER.index(kinds[i]) if kinds[i] in _ICON_ORDER else len(_ICON_ORDER),
+            ),
         )
-        self.figure.image_url(
-            url="url",
-            x="x",
-            y="y",
-            w=36,
-            h=36,
-            w_units="screen",
-            h_units="screen",
-            anchor="center",
-            source=self.amenity_source,
+        return {
+            "x": ax[order],
+            "y": ay[order],
+            "url": [self.icon_url(kinds[i]) for i in order],
+            "kind": [kinds[i] for i in order],
+            "amenity_id": [ids[i] for i in order],
+        }
+
+    def _draw_amenities(self) -> None:
+        """Add the amenities (restroom, café, ...) whose icons the browser places."""
+        self.amenity_source = ColumnDataSource(self._amenity_data(), name="map-amenities")
+        #: Rings under the amenities lit up.
+        self.hit_points = ColumnDataSource({"x": [], "y": []})
+        self.figure.scatter(
+            "x",
+            "y",
+            source=self.hit_points,
+            size=52,
+            fill_color=theme.HIT_FILL,
+            fill_alpha=0.35,
+            line_color=theme.HIT_FILL,
+            line_width=4,
+            name="hit-amenities",
         )
 
     def _draw_route(self) -> None:
-        """Add the (empty) chosen-booth outline, the route line and the route's end."""
+        """Add the (empty) hits, chosen-booth outline, route line and route's two ends."""
         fig = self.figure
+        self.hit_source = ColumnDataSource({"xs": [], "ys": []})
+        self.hit_renderer = fig.patches(
+            "xs",
+            "ys",
+            source=self.hit_source,
+            fill_color=theme.HIT_FILL,
+            fill_alpha=0.9,
+            line_color=theme.HIT_LINE,
+            line_width=3,
+            name="hits",
+        )
         self.highlight_source = ColumnDataSource({"xs": [], "ys": []})
         self.highlight_renderer = fig.patches(
             "xs",
             "ys",
             source=self.highlight_source,
-            fill_color=theme.ROUTE,
-            fill_alpha=0.35,
+            fill_color=theme.SELECTED_FILL,
+            fill_alpha=1.0,
             line_color=theme.ROUTE,
             line_width=5,
             name="highlight",
@@ -526,61 +730,107 @@ class MapView:
             line_join="round",
             name="route",
         )
-        self.route_ends = ColumnDataSource({"x": [], "y": []})
+        # The start a white disc ringed in the route's colour, the end a solid diamond:
+        # told apart by shape, not colour alone.
+        self.route_ends = ColumnDataSource({"x": [], "y": [], "marker": [], "fill": []})
         fig.scatter(
             "x",
             "y",
             source=self.route_ends,
-            size=18,
-            fill_color=theme.ROUTE,
-            line_color=theme.WHITE,
-            line_width=3,
+            marker="marker",
+            size=24,
+            fill_color="fill",
+            line_color=theme.ROUTE,
+            line_width=4,
+            name="route-ends",
         )
 
-    def _draw_here(
-        self, here: tuple[float, float], *, lang: i18n.Lang, icon_url: Callable[[str], str]
-    ) -> None:
+    def _draw_here(self, here: tuple[float, float], *, lang: i18n.Lang) -> None:
         """Mark the kiosk's own place: an icon and "You are here"."""
         kx, ky = self.frame.to_view(np.array([here[0]]), np.array([here[1]]))
         self.here_source.data = {
             "x": kx,
             "y": ky,
             "label": [i18n.text("you_are_here", lang)],
-            "url": [icon_url("you_are_here")],
+            "url": [self.icon_url("you_are_here")],
         }
         self.figure.image_url(
             url="url",
             x="x",
             y="y",
-            w=44,
-            h=44,
+            w=_HERE_PX,
+            h=_HERE_PX,
             w_units="screen",
             h_units="screen",
             anchor="center",
             source=self.here_source,
+            name="here",
         )
-        self.figure.text(
-            "x",
-            "y",
+        self._label_set(
+            self.here_source,
+            "here",
             text="label",
-            source=self.here_source,
-            y_offset=26,
-            text_align="center",
+            y_offset=-_HERE_OFFSET_PX,
             text_baseline="top",
-            text_font_size="18px",
-            text_font_style="bold",
             text_color=theme.ROUTE,
             background_fill_color=theme.WHITE,
-            background_fill_alpha=0.85,
-        )  # type: ignore[call-arg]  # Text has them; the stub lags
+            background_fill_alpha=0.9,
+            name="here-label",
+        )
+
+    def _add_guides(self) -> None:
+        """Add a scale bar, a north arrow and the icons' key."""
+        self.scale_bar = ScaleBar(
+            range=self.x_range,
+            unit="m",
+            dimensional=MetricLength(),
+            location="bottom_left",
+            bar_line_color=theme.MAP_GUIDE,
+            bar_line_width=3,
+            label_text_color=theme.MAP_GUIDE,
+            label_text_font_size="16px",
+            background_fill_color=theme.WHITE,
+            background_fill_alpha=0.9,
+            name="scale-bar",
+        )
+        self.figure.add_layout(self.scale_bar)
+        self.north = Div(text="", styles=_corner("top", "right"), css_classes=["map-north"])
+        self.key = Div(text="", styles=_corner("top", "left"), css_classes=["map-key"])
+        self.figure.elements = [self.north, self.key]
+        self._guide_text()
+
+    def _guide_text(self) -> None:
+        """Write the north arrow and the icons' key in the view's language."""
+        # North is the venue's +y; the frame turns it by angle_deg counter-clockwise, which
+        # CSS (clockwise, y down) writes as a negative turn.
+        self.north.text = resources.macro(
+            "map.html",
+            "north",
+            -self.frame.angle_deg,
+            i18n.text("map.north", self.lang),
+            theme.MAP_GUIDE,
+            theme.WHITE,
+        )
+        kinds = list(dict.fromkeys(self.amenity_source.data["kind"]))
+        rows = [(self.icon_url(k), i18n.amenity_name(k, self.lang)) for k in kinds]
+        if len(self.here_source.data["x"]):
+            rows.insert(0, (self.icon_url("you_are_here"), i18n.text("you_are_here", self.lang)))
+        self.key.text = resources.macro(
+            "map.html", "key", i18n.text("map.legend", self.lang), rows, theme.WHITE
+        )
 
     def set_lang(self, lang: i18n.Lang) -> None:
-        """Relabel the legend and "You are here" in ``lang``."""
+        """Relabel the legend, halls, the key and "You are here" in ``lang``."""
+        self.lang = lang
         items: list[Any] = list(self.legend.items)
-        for item, zone in zip(items, self.zone_renderers, strict=True):
+        for item, zone in zip(items, self.zone_renderers, strict=False):
             item.label = value(i18n.zone_name(zone, lang))
+        for key, item in self._door_items:
+            item.label = value(i18n.text(f"map.door.{key}", lang))
         if self.here_source.data["x"] is not None and len(self.here_source.data["x"]):
             self.here_source.patch({"label": [(0, i18n.text("you_are_here", lang))]})
+        self.hall_source.data = self._hall_text(lang)
+        self._guide_text()
 
     def set_contrast(self, *, high: bool) -> None:
         """Draw for a high-contrast display (black outlines, white ground) or normally."""
@@ -598,8 +848,7 @@ class MapView:
             r.glyph.line_width = 3 if high else 1
             r.glyph.fill_alpha = 1.0 if high else 0.85
         self.halls.glyph.line_width = 4 if high else 2
-        self.hall_labels.glyph.text_color = line if high else theme.HALL_LABEL
-        self.hall_labels.glyph.text_alpha = 1.0 if high else 0.6
+        self.label_sets["halls"].text_color = line if high else theme.HALL_LABEL
         self.halls.glyph.line_color = line if high else theme.HALL_LINE
 
     # --- windowed drawing of large venues ------------------------------------------------
@@ -682,20 +931,83 @@ class MapView:
         self.labels.data = _label_data(list(data.values()))
 
     def highlight(self, booth_geoms: Sequence[object]) -> None:
-        """Outline these booth polygons (venue coordinates); none clears it."""
+        """Fill the chosen booth's polygons (venue coordinates); none clears it.
+
+        Ids (``str``) instead light up those booths and amenities (as :meth:`highlight_ids`).
+        """
+        if booth_geoms and all(isinstance(g, str) for g in booth_geoms):
+            self.highlight_ids([str(g) for g in booth_geoms])
+            return
         xs, ys = _rings(list(booth_geoms), self.frame)
         self.highlight_source.data = {"xs": xs, "ys": ys}
+        # The booths drawn, to label them: those whose geometry is the one given.
+        tree = booth_window(self.venue)
+        self._chosen = [
+            int(i)
+            for g in booth_geoms
+            for i in tree.tree.query(g, predicate="intersects")
+            if shapely.equals(tree.geoms[i], g)
+        ]
+        self._marks()
+
+    def highlight_ids(self, ids: Iterable[str]) -> None:
+        """Light up the booths and amenities ``ids`` (search hits, a browsed zone).
+
+        Their booths are filled in the hit colour, their labels drawn before any other,
+        their icons shown first; unknown ids are left out and none clears it.
+        """
+        want = tuple(dict.fromkeys(str(i) for i in ids))
+        self.highlighted = want
+        b = self.venue.booths
+        booths = b[b[Col.BOOTH_ID].astype(str).isin(want)]
+        xs, ys = _rings(list(booths.geometry), self.frame)
+        self.hit_source.data = {"xs": xs, "ys": ys}
+        am = self.venue.amenities
+        lit = am[am[Col.AMENITY_ID].astype(str).isin(want)]
+        px, py = self.frame.to_view(lit.geometry.x.to_numpy(), lit.geometry.y.to_numpy())
+        self.hit_points.data = {"x": px, "y": py}
+        self.amenity_source.data = self._amenity_data(frozenset(want))
+        self._marks()
+
+    def _marks(self) -> None:
+        """Label the chosen booth and the lit booths, before any other label."""
+        b = self.venue.booths
+        ids = b[Col.BOOTH_ID].astype(str)
+        rows: list[tuple[Any, str, str]] = [
+            (b.iloc[i], theme.SELECTED_TEXT, theme.SELECTED_FILL) for i in self._chosen
+        ]
+        lit = b[ids.isin(self.highlighted)]
+        rows += [(r, theme.HIT_TEXT, theme.HIT_FILL) for _, r in lit.iterrows()]
+        pts = [r.geometry.centroid for r, _, _ in rows]
+        x, y = self.frame.to_view(np.array([p.x for p in pts]), np.array([p.y for p in pts]))
+        self.mark_source.data = {
+            "x": x,
+            "y": y,
+            "text": [
+                " · ".join(
+                    t for t in (str(r[Col.BOOTH_ID]), i18n.pick(r, Col.EXHIBITOR, self.lang)) if t
+                )
+                for r, _, _ in rows
+            ],
+            "fg": [fg for _, fg, _ in rows],
+            "bg": [bg for _, _, bg in rows],
+        }
 
     def show_route(self, coords: Sequence[tuple[float, float]]) -> None:
-        """Draw a route (venue coordinates) and fit the view to it; none clears it."""
+        """Draw a route (venue coordinates) with its start and end; none clears it."""
         if not len(coords):
             self.route_source.data = {"x": [], "y": []}
-            self.route_ends.data = {"x": [], "y": []}
+            self.route_ends.data = {"x": [], "y": [], "marker": [], "fill": []}
             return
         c = np.asarray(coords, dtype=float)
         x, y = self.frame.to_view(c[:, 0], c[:, 1])
         self.route_source.data = {"x": x, "y": y}
-        self.route_ends.data = {"x": x[[-1]], "y": y[[-1]]}
+        self.route_ends.data = {
+            "x": x[[0, -1]],
+            "y": y[[0, -1]],
+            "marker": ["circle", "diamond"],
+            "fill": [theme.WHITE, theme.ROUTE],
+        }
 
     def fit(self, renderers: Sequence[GlyphRenderer], *, padding: float = 0.04) -> None:
         """Fit the view to ``renderers``' data, also after the visitor panned or zoomed.
@@ -723,7 +1035,7 @@ class MapView:
             # reports its view, not held up in the route's message (tap to route took
             # 0.7-5.6 s at 74,000 booths with them in it).
             cx, cy = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
-            half = max(max(xs) - min(xs), max(ys) - min(ys), 20.0) * (0.5 + padding)
+            half = max(max(xs) - min(xs), max(ys) - min(ys), ROUTE_MIN_SPAN_M) * (0.5 + padding)
             self.show_view((cx - half, cx + half, cy - half, cy + half), booths=False)
         if xs:
             self._fit_source.data = {
@@ -734,11 +1046,11 @@ class MapView:
 
     def _fit_callback(self) -> CustomJS:
         return fit_view_js(
-            self._fit_source, self.figure, self.x_range, self.y_range, min_span_m=20.0
+            self._fit_source, self.figure, self.x_range, self.y_range, min_span_m=ROUTE_MIN_SPAN_M
         )
 
     def home(self) -> None:
-        """Clear route and highlight and show the whole venue."""
+        """Clear the route and the chosen booth and show the whole venue (hits stay lit)."""
         self.show_route([])
         self.highlight([])
         self.fit([self.halls], padding=0.04)

@@ -60,6 +60,8 @@ MAP_GROUND: Final = "#e9ecef"
 HALL_FILL: Final = WHITE
 HALL_LINE: Final = MUTED
 HALL_LABEL: Final = "#343a40"
+#: The box under a hall's name (a hall name stays readable over booths and icons).
+HALL_LABEL_BG: Final = WHITE
 OBSTACLE_FILL: Final = "#adb5bd"
 OBSTACLE_LINE: Final = "#6c757d"
 BOOTH_LINE: Final = "#212529"
@@ -69,6 +71,20 @@ LEGEND_HIDDEN: Final = RULE
 ROUTE: Final = "#d00000"
 #: The planner's selected booths and the corners being edited.
 SELECTION: Final = "#1d4ed8"
+#: The kiosk's chosen booth: white text on a dark red (over 8:1, WCAG AA needs 4.5:1).
+SELECTED_FILL: Final = "#9b0014"
+SELECTED_TEXT: Final = WHITE
+#: Search hits and a browsed zone's booths lit up on the map: white on a strong blue.
+HIT_FILL: Final = SELECTION
+HIT_TEXT: Final = WHITE
+HIT_LINE: Final = BLACK
+#: Booth numbers and names: dark text on a light box over the booth's zone colour.
+BOOTH_LABEL: Final = "#212529"
+BOOTH_LABEL_BG: Final = WHITE
+#: How opaque the light box under a booth's label is (the contrast test blends it).
+BOOTH_LABEL_BG_ALPHA: Final = 0.85
+#: The north arrow and scale bar.
+MAP_GUIDE: Final = "#212529"
 #: Doors on the planner's map, by kind: ways out green, connections blue (Okabe-Ito).
 OPENING_COLOURS: Final[dict[str, str]] = {
     "entrance": "#009E73",

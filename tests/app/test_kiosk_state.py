@@ -249,7 +249,9 @@ def test_large_venue_first_paint_is_halls_by_zone(large_ctx: VenueContext) -> No
     halls_with_booths = large_ctx.venue.booths["hall_id"].nunique()
     assert halls_drawn == halls_with_booths
     # The legend hides a zone's halls with its booths.
-    assert all(len(item.renderers) == 2 for item in view.legend.items)
+    zone_items = [i for i in view.legend.items if i.renderers[0].name.startswith("zone-")]
+    assert len(zone_items) == len(view.zone_renderers)
+    assert all(len(item.renderers) == 2 for item in zone_items)
 
 
 def test_large_venue_sends_the_booths_in_view(large_ctx: VenueContext) -> None:

@@ -77,7 +77,7 @@ def test_every_style_sheet_and_script_named_in_code_exists() -> None:
     scripts = set(re.findall(r'\bcustom_js\(\s*"([\w-]+)"', code))
     templates = set(re.findall(r'\bmacro\(\s*"([\w.-]+)"', code))
     assert {"kiosk-root", "high-contrast", "staff", "planner-side"} <= sheets
-    assert {"idle-guard", "fit-view", "label-zoom", "view-report"} <= scripts
+    assert {"idle-guard", "fit-view", "label-place", "view-report"} <= scripts
     for name in sheets:
         assert (STATIC_DIR / f"{name}.css").is_file(), name
     for name in scripts:
