@@ -342,6 +342,10 @@ _FONTS = {
 #: "You are here": its icon's size and how far below the point its label starts (pixels).
 _HERE_PX = 44
 _HERE_OFFSET_PX = 26
+#: The pixels between a booth's number and its name (as ``GAP`` in label-place.mjs).
+_LABEL_GAP_PX = 3
+#: The scale bar's greatest length (pixels); labels keep clear of its corner.
+_SCALE_BAR_PX = 160
 
 
 def _shown(*cols: str, name: str) -> ColumnDataSource:
@@ -416,8 +420,8 @@ class MapView:
         self._draw_amenities()
         if here is not None:
             self._draw_here(here, lang=lang)
-        self._draw_labels(initial)
         self._add_guides()
+        self._draw_labels(initial)
         self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
         self._fit_source.js_on_change("data", self._fit_callback())
         self.home()
@@ -586,10 +590,24 @@ class MapView:
         names = shown["names"]
         self.label_sets = {
             "ids": self._label_set(
-                ids, "id", x="cx", y="cy", text="booth_id", text_baseline="bottom", **booth_box
+                ids,
+                "id",
+                x="cx",
+                y="cy",
+                text="booth_id",
+                text_baseline="bottom",
+                y_offset=_LABEL_GAP_PX,
+                **booth_box,
             ),
             "names": self._label_set(
-                names, "name", x="cx", y="cy", text="exhibitor", text_baseline="top", **booth_box
+                names,
+                "name",
+                x="cx",
+                y="cy",
+                text="exhibitor",
+                text_baseline="top",
+                y_offset=-_LABEL_GAP_PX,
+                **booth_box,
             ),
             "halls": self._label_set(
                 shown["halls"],
@@ -630,6 +648,8 @@ class MapView:
             icon_m=ICON_M,
             icon_min=ICON_PX[0],
             icon_max=ICON_PX[1],
+            corners=[self.north, self.key],
+            scale_box=[_SCALE_BAR_PX + 40, 56],
         )
         for rng in (self.x_range, self.y_range):
             rng.js_on_change("start", place)
@@ -785,6 +805,8 @@ class MapView:
             unit="m",
             dimensional=MetricLength(),
             location="bottom_left",
+            bar_length=_SCALE_BAR_PX,
+            bar_length_units="screen",
             bar_line_color=theme.MAP_GUIDE,
             bar_line_width=3,
             label_text_color=theme.MAP_GUIDE,

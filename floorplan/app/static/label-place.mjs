@@ -9,6 +9,8 @@
 // fit inside their booth. What is kept goes into the "shown" sources with sync off: the
 // placement is the browser's own business and is never sent back to the server.
 const CELL = 64;
+// Pixels kept clear around each label; a booth's number sits this far above its centre
+// and its name as far below (the label sets' y_offset).
 const GAP = 3;
 
 const measurer = (() => {
@@ -20,15 +22,38 @@ const measurer = (() => {
     if (m === undefined) {
       ctx ??= document.createElement("canvas").getContext("2d");
       ctx.font = font;
-      const t = ctx.measureText(text);
-      const h = (t.fontBoundingBoxAscent ?? 0) + (t.fontBoundingBoxDescent ?? 0);
-      m = [t.width, h > 0 ? h : parseFloat(font.match(/(\d+(\.\d+)?)px/)[1]) * 1.3];
+      // Lines as an HTML label draws them (white-space: pre): the widest and their sum.
+      let w = 0, h = 0;
+      for (const line of text.split("\n")) {
+        const t = ctx.measureText(line);
+        const lh = (t.fontBoundingBoxAscent ?? 0) + (t.fontBoundingBoxDescent ?? 0);
+        w = Math.max(w, t.width);
+        h += lh > 0 ? lh : parseFloat(font.match(/(\d+(\.\d+)?)px/)[1]) * 1.3;
+      }
+      m = [w, h];
       if (cache.size > 20000) { cache.clear(); }
       cache.set(key, m);
     }
     return m;
   };
 })();
+
+// Break text at spaces into at most max_lines lines no wider than width pixels; null if
+// it cannot be done (a word too wide, too many lines).
+function wrap(font, text, width, max_lines) {
+  const lines = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines.length ? lines[lines.length - 1] + " " + word : null;
+    if (last !== null && measurer(font, last)[0] <= width) {
+      lines[lines.length - 1] = last;
+    } else if (measurer(font, word)[0] <= width && lines.length < max_lines) {
+      lines.push(word);
+    } else {
+      return null;
+    }
+  }
+  return lines.length ? lines.join("\n") : null;
+}
 
 class Boxes {
   constructor() { this.cells = new Map(); }
@@ -77,6 +102,20 @@ function place(a) {
   const sx = (x) => (x - xr.start) * W / dx;
   const sy = (y) => (yr.end - y) * H / dy;
   const boxes = new Boxes();
+  // What sits over the map's corners: the icon key, the north arrow, the scale bar.
+  const pv = window.Bokeh?.index?.find_one(fig);
+  if (pv) {
+    const c = pv.canvas_view.el.getBoundingClientRect();
+    const ox = c.left + pv.frame.bbox.left, oy = c.top + pv.frame.bbox.top;
+    for (const m of a.corners) {
+      const el = Bokeh.index.find_one(m)?.el;
+      const r = el?.getBoundingClientRect();
+      if (r && r.width) {
+        boxes.add([r.left - ox - GAP, r.top - oy - GAP, r.right - ox + GAP, r.bottom - oy + GAP]);
+      }
+    }
+  }
+  boxes.add([0, H - a.scale_box[1], a.scale_box[0], H]);
   // "You are here": its icon and its label are kept whatever else there is.
   const here = a.here.data;
   for (let i = 0; i < (here.x?.length ?? 0); i++) {
@@ -87,8 +126,18 @@ function place(a) {
   const out = {};
   out.marks = keep(a.marks.data, ["x", "y", "text", "fg", "bg"], (d, i) =>
     boxes.take(textBox(fonts.mark, d.text[i], sx(d.x[i]), sy(d.y[i]), "bottom"), W, H));
-  out.halls = keep(a.halls.data, ["x", "y", "text"], (d, i) =>
-    boxes.take(textBox(fonts.hall, d.text[i], sx(d.x[i]), sy(d.y[i]), "middle"), W, H));
+  // A hall's name moves up or down its hall (tall, narrow halls side by side) to a free
+  // place before it is given up.
+  out.halls = keep(a.halls.data, ["x", "y", "text"], (d, i) => {
+    const [, h] = measurer(fonts.hall, d.text[i]);
+    for (const k of [0, -1.5, 1.5, -3, 3]) {
+      const y = sy(d.y[i]) + k * h;
+      if (boxes.take(textBox(fonts.hall, d.text[i], sx(d.x[i]), y, "middle"), W, H)) {
+        return {y: yr.end - y * dy / H};
+      }
+    }
+    return false;
+  });
   const size = Math.min(a.icon_max, Math.max(a.icon_min, a.icon_m * ppm));
   out.icons = keep(a.icons.data, ["x", "y", "url"], (d, i) => {
     const x = sx(d.x[i]), y = sy(d.y[i]), r = size / 2 + GAP;
@@ -101,20 +150,27 @@ function place(a) {
     return text && w + 2 * GAP <= b.w[i] * ppm && h <= b.h[i] * ppm / 2;
   };
   out.ids = keep(b, ["cx", "cy", "booth_id"], (d, i) => fits(fonts.id, d.booth_id[i], i)
-    && boxes.take(textBox(fonts.id, d.booth_id[i], sx(d.cx[i]), sy(d.cy[i]), "bottom"), W, H));
-  out.names = keep(b, ["cx", "cy", "exhibitor"], (d, i) => fits(fonts.name, d.exhibitor[i], i)
-    && boxes.take(textBox(fonts.name, d.exhibitor[i], sx(d.cx[i]), sy(d.cy[i]), "top"), W, H));
+    && boxes.take(textBox(fonts.id, d.booth_id[i], sx(d.cx[i]), sy(d.cy[i]) - GAP, "bottom"), W, H));
+  // An exhibitor's name in up to three lines as wide as its booth.
+  out.names = keep(b, ["cx", "cy", "exhibitor"], (d, i) => {
+    const text = d.exhibitor[i] && wrap(fonts.name, d.exhibitor[i], d.w[i] * ppm - 2 * GAP, 3);
+    return text !== null && text !== "" && fits(fonts.name, text, i)
+      && boxes.take(textBox(fonts.name, text, sx(d.cx[i]), sy(d.cy[i]) + GAP, "top"), W, H)
+      && {exhibitor: text};
+  });
   for (const [key, src] of Object.entries(a.out)) {
     src.setv({data: out[key]}, {sync: false});
   }
 }
 
-// Return the columns of the rows of d for which test(d, i) holds.
+// Return the columns of the rows of d for which test(d, i) holds; a test may return an
+// object of values that replace the row's own (a label moved).
 function keep(d, cols, test) {
   const res = Object.fromEntries(cols.map((c) => [c, []]));
   const n = d[cols[0]]?.length ?? 0;
   for (let i = 0; i < n; i++) {
-    if (test(d, i)) { for (const c of cols) { res[c].push(d[c][i]); } }
+    const ok = test(d, i);
+    if (ok) { for (const c of cols) { res[c].push(ok[c] ?? d[c][i]); } }
   }
   return res;
 }
