@@ -649,6 +649,7 @@ class MapView:
             icon_min=ICON_PX[0],
             icon_max=ICON_PX[1],
             corners=[self.north, self.key],
+            scale_bar=self.scale_bar,
             scale_box=[_SCALE_BAR_PX + 40, 56],
         )
         for rng in (self.x_range, self.y_range):

@@ -71,8 +71,9 @@ LEGEND_HIDDEN: Final = RULE
 ROUTE: Final = "#d00000"
 #: The planner's selected booths and the corners being edited.
 SELECTION: Final = "#1d4ed8"
-#: The kiosk's chosen booth: white text on a dark red (over 8:1, WCAG AA needs 4.5:1).
-SELECTED_FILL: Final = "#9b0014"
+#: The kiosk's chosen booth: white text on a deep red (over 12:1; WCAG AA needs 4.5:1),
+#: dark enough to stand out 3:1 from the darkest zone colour too.
+SELECTED_FILL: Final = "#6b000d"
 SELECTED_TEXT: Final = WHITE
 #: Search hits and a browsed zone's booths lit up on the map: white on a strong blue.
 HIT_FILL: Final = SELECTION

@@ -115,7 +115,14 @@ function place(a) {
       }
     }
   }
-  boxes.add([0, H - a.scale_box[1], a.scale_box[0], H]);
+  // The scale bar as last drawn (canvas pixels), else the corner it is drawn in.
+  const bar = window.Bokeh?.index?.find_one(a.scale_bar)?.bbox;
+  if (pv && bar && bar.width) {
+    const {left, top} = pv.frame.bbox;
+    boxes.add([bar.left - left - GAP, bar.top - top - GAP, bar.right - left + GAP, bar.bottom - top + GAP]);
+  } else {
+    boxes.add([0, H - a.scale_box[1], a.scale_box[0], H]);
+  }
   // "You are here": its icon and its label are kept whatever else there is.
   const here = a.here.data;
   for (let i = 0; i < (here.x?.length ?? 0); i++) {
