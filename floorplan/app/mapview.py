@@ -53,6 +53,8 @@ __all__ = [
     "floor_figure",
 ]
 
+#: The narrowest view a visitor can zoom to (metres across).
+MIN_VIEW_M = 8.0
 #: The font family of every label on the map (a canvas measures it as the page draws it).
 LABEL_FONT = "helvetica"
 #: Icons are this many metres wide on the floor, within these many pixels (zoomed out: the
@@ -276,8 +278,9 @@ def floor_figure(
     Kiosk and planner draw on the same kind of figure; the canvas backend draws a
     venue's patches fastest.
     """
-    x_range = DataRange1d(range_padding=0.04)
-    y_range = DataRange1d(range_padding=0.04)
+    # Never closer than a few metres across: past a booth's width a map shows nothing.
+    x_range = DataRange1d(range_padding=0.04, min_interval=MIN_VIEW_M)
+    y_range = DataRange1d(range_padding=0.04, min_interval=MIN_VIEW_M)
     fig = figure(
         x_range=x_range,
         y_range=y_range,
@@ -423,6 +426,10 @@ class MapView:
         self._add_guides()
         self._draw_labels(initial)
         self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
+        # Only a renderer puts the source into the document: without one its changes never
+        # reached the browser and a route was fitted by the ranges alone, with no least
+        # span (a short route filled the screen with blank floor).
+        fig.scatter("x", "y", source=self._fit_source, size=0, visible=False, name="fit")
         self._fit_source.js_on_change("data", self._fit_callback())
         self.home()
 
