@@ -23,9 +23,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import shapely
 from bokeh.core.properties import value
-from bokeh.models import ColumnDataSource, CustomJS, DataRange1d, Div, MetricLength, ScaleBar
-from bokeh.models.annotations import HTMLLabelSet, Legend, LegendItem
+from bokeh.models import ColumnDataSource, CustomJS, DataRange1d
+from bokeh.models.annotations import Legend, LegendItem
+from bokeh.models.annotations.dimensional import MetricLength
+from bokeh.models.annotations.html.labels import HTMLLabelSet
+from bokeh.models.annotations.legends import ScaleBar
 from bokeh.models.renderers import GlyphRenderer
+from bokeh.models.widgets.markups import Div
 from bokeh.plotting import figure
 
 from floorplan import i18n
@@ -76,7 +80,7 @@ _EMPTY_BOOTHS: dict[str, Any] = {"xs": [], "ys": [], **{k: [] for k in _LABEL_KE
 _ICON_ORDER = ("first_aid", "info", "restroom", "cafe", "stage", "cloakroom", "meeting_room")
 
 
-def _corner(v: str, h: str) -> dict[str, str]:
+def _corner(v: str, h: str) -> dict[str, str | None]:
     """Return the styles that pin an element to corner ``v``-``h`` of the map."""
     return {"position": "absolute", v: "8px", h: "8px", "z-index": "5", "pointer-events": "none"}
 
@@ -547,7 +551,8 @@ class MapView:
 
     def _label_set(self, source: ColumnDataSource, font: str, **kw: Any) -> HTMLLabelSet:
         """Add an HTML label set over the map drawing ``source`` in font ``_FONTS[font]``."""
-        labels = HTMLLabelSet(source=source, text_align="center", **_FONTS[font].props(), **kw)
+        props: dict[str, Any] = {"text_align": "center", **_FONTS[font].props(), **kw}
+        labels = HTMLLabelSet(source=source, **props)  # text props: mixins the stub lacks
         self.figure.add_layout(labels)
         return labels
 
@@ -878,7 +883,8 @@ class MapView:
             r.glyph.line_width = 3 if high else 1
             r.glyph.fill_alpha = 1.0 if high else 0.85
         self.halls.glyph.line_width = 4 if high else 2
-        self.label_sets["halls"].text_color = line if high else theme.HALL_LABEL
+        halls: Any = self.label_sets["halls"]  # text_color is a mixin the stub lacks
+        halls.text_color = line if high else theme.HALL_LABEL
         self.halls.glyph.line_color = line if high else theme.HALL_LINE
 
     # --- windowed drawing of large venues ------------------------------------------------

@@ -12,6 +12,7 @@ from floorplan.app import theme
 from floorplan.app.context import VenueContext
 from floorplan.app.kiosk import KioskPage
 from floorplan.app.mapview import ROUTE_MIN_SPAN_M, MapFrame, MapView
+from floorplan.app.resources import TEMPLATE_DIR
 from floorplan.schema import Col
 
 from _browser import kiosk_venue
@@ -201,7 +202,5 @@ def test_new_search_and_events_clear_the_route(ctx: VenueContext) -> None:
 
 
 def test_no_colour_literal_in_the_map_template() -> None:
-    from floorplan.app.resources import TEMPLATE_DIR
-
     text = (TEMPLATE_DIR / "map.html").read_text(encoding="utf-8")
     assert not re.search(r"#[0-9a-fA-F]{3,8}\b", text)
