@@ -52,9 +52,12 @@ __all__ = [
     "BoothWindow",
     "MapFrame",
     "MapView",
+    "add_scale_bar",
     "booth_data",
     "fit_view_js",
     "floor_figure",
+    "north_arrow",
+    "north_arrow_html",
 ]
 
 #: The narrowest view a visitor can zoom to (metres across).
@@ -301,6 +304,47 @@ def floor_figure(
     fig.grid.visible = False
     fig.background_fill_color = theme.MAP_GROUND
     return fig, x_range, y_range
+
+
+def add_scale_bar(fig: Figure) -> ScaleBar:
+    """Add a scale bar in metres to the bottom-left corner of map ``fig``; return it."""
+    bar = ScaleBar(
+        range=fig.x_range,
+        unit="m",
+        dimensional=MetricLength(),
+        location="bottom_left",
+        bar_length=_SCALE_BAR_PX,
+        bar_length_units="screen",
+        bar_line_color=theme.MAP_GUIDE,
+        bar_line_width=3,
+        label_text_color=theme.MAP_GUIDE,
+        label_text_font_size="16px",
+        background_fill_color=theme.WHITE,
+        background_fill_alpha=0.9,
+        name="scale-bar",
+    )
+    fig.add_layout(bar)
+    return bar
+
+
+def north_arrow_html(angle_deg: float, lang: i18n.Lang) -> str:
+    """Return a north arrow for a map turned ``angle_deg`` counter-clockwise, as SVG.
+
+    North is the venue's +y; a frame turned counter-clockwise turns it so too, which
+    CSS (clockwise, y down) writes as a negative turn.
+    """
+    return resources.macro(
+        "map.html", "north", -angle_deg, i18n.text("map.north", lang), theme.MAP_GUIDE, theme.WHITE
+    )
+
+
+def north_arrow(angle_deg: float, lang: i18n.Lang) -> Div:
+    """Return a north arrow pinned to a map's top-right corner (add it to ``elements``)."""
+    return Div(
+        text=north_arrow_html(angle_deg, lang),
+        styles=_corner("top", "right"),
+        css_classes=["map-north"],
+    )
 
 
 def fit_view_js(
@@ -813,39 +857,15 @@ class MapView:
 
     def _add_guides(self) -> None:
         """Add a scale bar, a north arrow and the icons' key."""
-        self.scale_bar = ScaleBar(
-            range=self.x_range,
-            unit="m",
-            dimensional=MetricLength(),
-            location="bottom_left",
-            bar_length=_SCALE_BAR_PX,
-            bar_length_units="screen",
-            bar_line_color=theme.MAP_GUIDE,
-            bar_line_width=3,
-            label_text_color=theme.MAP_GUIDE,
-            label_text_font_size="16px",
-            background_fill_color=theme.WHITE,
-            background_fill_alpha=0.9,
-            name="scale-bar",
-        )
-        self.figure.add_layout(self.scale_bar)
-        self.north = Div(text="", styles=_corner("top", "right"), css_classes=["map-north"])
+        self.scale_bar = add_scale_bar(self.figure)
+        self.north = north_arrow(self.frame.angle_deg, self.lang)
         self.key = Div(text="", styles=_corner("top", "left"), css_classes=["map-key"])
         self.figure.elements = [self.north, self.key]
         self._guide_text()
 
     def _guide_text(self) -> None:
         """Write the north arrow and the icons' key in the view's language."""
-        # North is the venue's +y; the frame turns it by angle_deg counter-clockwise, which
-        # CSS (clockwise, y down) writes as a negative turn.
-        self.north.text = resources.macro(
-            "map.html",
-            "north",
-            -self.frame.angle_deg,
-            i18n.text("map.north", self.lang),
-            theme.MAP_GUIDE,
-            theme.WHITE,
-        )
+        self.north.text = north_arrow_html(self.frame.angle_deg, self.lang)
         kinds = list(dict.fromkeys(self.amenity_source.data["kind"]))
         rows = [(self.icon_url(k), i18n.amenity_name(k, self.lang)) for k in kinds]
         if len(self.here_source.data["x"]):

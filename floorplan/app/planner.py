@@ -43,7 +43,7 @@ from floorplan import i18n
 from floorplan.app import theme
 from floorplan.app.connection import watch_connection
 from floorplan.app.context import VenueContext
-from floorplan.app.mapview import fit_view_js, floor_figure
+from floorplan.app.mapview import add_scale_bar, fit_view_js, floor_figure, north_arrow
 from floorplan.app.planner_drafts import DraftKeeper
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
 from floorplan.app.resources import css, macro
@@ -194,6 +194,9 @@ class PlannerPage:
         self._fit_source.js_on_change(
             "data", fit_view_js(self._fit_source, fig, self.x_range, self.y_range, min_span_m=10.0)
         )
+        # The kiosks' scale bar and north arrow (the planner's map is never turned).
+        self.scale_bar = add_scale_bar(fig)
+        fig.elements = [north_arrow(0.0, self.lang)]
         self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_both")
 
     def _draw_floor(self) -> None:

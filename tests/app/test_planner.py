@@ -39,6 +39,14 @@ def test_doors_kiosks_and_amenities_are_drawn_with_what_they_keep_clear(
     assert sorted(points["label"]) == sorted(["K1", "K2", *venue.amenities["amenity_id"]])
 
 
+def test_map_has_the_kiosks_scale_bar_and_north_arrow(page: PlannerPage) -> None:
+    assert page.scale_bar in page.figure.center
+    assert page.scale_bar.range is page.figure.x_range
+    (arrow,) = page.figure.elements
+    assert "map-north" in arrow.css_classes
+    assert "rotate(-0.0)" in arrow.text or "rotate(0.0)" in arrow.text
+
+
 def test_problems_tab_title_counts_the_list_it_shows(page: PlannerPage) -> None:
     s = page.state
     assert page.tabs._names[1] == "Problems (0)"
