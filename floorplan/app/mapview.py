@@ -143,8 +143,20 @@ def _extents(x: np.ndarray, y: np.ndarray, starts: np.ndarray) -> tuple[Any, Any
     )
 
 
+def _exhibitors(booths: Any, lang: i18n.Lang) -> Any:
+    """Return the booths' exhibitor names in ``lang``, the other language where empty."""
+    en = booths[Col.EXHIBITOR].fillna("").astype(str)
+    if Col.EXHIBITOR_ZH not in booths:
+        return en
+    zh = booths[Col.EXHIBITOR_ZH].fillna("").astype(str)
+    first, other = (zh, en) if lang == i18n.Lang.ZH else (en, zh)
+    return first.where(first.str.strip() != "", other)
+
+
 @lru_cache(maxsize=16)
-def booth_data(venue: Venue, frame: MapFrame) -> dict[str, dict[str, Any]]:
+def booth_data(
+    venue: Venue, frame: MapFrame, lang: i18n.Lang = i18n.Lang.EN
+) -> dict[str, dict[str, Any]]:
     """Return per-zone column data of the booths in ``frame`` (shared by sessions)."""
     out: dict[str, dict[str, Any]] = {}
     for zone, frame_z in venue.zones.items():
@@ -159,7 +171,7 @@ def booth_data(venue: Venue, frame: MapFrame) -> dict[str, dict[str, Any]]:
             "xs": xs,
             "ys": ys,
             "booth_id": frame_z[Col.BOOTH_ID].astype(str).tolist(),
-            "exhibitor": frame_z[Col.EXHIBITOR].fillna("").astype(str).tolist(),
+            "exhibitor": _exhibitors(frame_z, lang).tolist(),
             "cx": cx,
             "cy": cy,
             "w": w,
@@ -199,7 +211,7 @@ class BoothWindow:
         self.cx = shapely.get_x(cent) if len(self.geoms) else np.empty(0)
         self.cy = shapely.get_y(cent) if len(self.geoms) else np.empty(0)
         self.booth_id = b[Col.BOOTH_ID].astype(str).to_numpy(dtype=object)
-        self.exhibitor = b[Col.EXHIBITOR].fillna("").astype(str).to_numpy(dtype=object)
+        self.exhibitor = {lang: _exhibitors(b, lang).to_numpy(dtype=object) for lang in i18n.Lang}
         self.zone = b[Col.ZONE].astype(str).to_numpy(dtype=object)
         self.hall_zone = self._dominant_zones(venue)
 
@@ -227,7 +239,9 @@ class BoothWindow:
         area = shapely.Polygon(np.column_stack([vx, vy]))
         return np.sort(self.tree.query(area, predicate="intersects"))
 
-    def data(self, frame: MapFrame, rows: np.ndarray) -> dict[str, dict[str, Any]]:
+    def data(
+        self, frame: MapFrame, rows: np.ndarray, lang: i18n.Lang = i18n.Lang.EN
+    ) -> dict[str, dict[str, Any]]:
         """Return per-zone column data (as :func:`booth_data`) of booths ``rows`` in ``frame``."""
         out: dict[str, dict[str, Any]] = {}
         zones = self.zone[rows]
@@ -245,7 +259,7 @@ class BoothWindow:
                 "xs": np.split(vx, cuts),
                 "ys": np.split(vy, cuts),
                 "booth_id": self.booth_id[sel].tolist(),
-                "exhibitor": self.exhibitor[sel].tolist(),
+                "exhibitor": self.exhibitor[lang][sel].tolist(),
                 "cx": cx,
                 "cy": cy,
                 "w": w,
@@ -451,6 +465,8 @@ class MapView:
         self.overview: bool | None = None
         #: The booth and amenity ids lit up (search hits, a browsed zone).
         self.highlighted: tuple[str, ...] = ()
+        #: The rows (of the venue's booths) of the chosen booth.
+        self._chosen: list[int] = []
         fig, self.x_range, self.y_range = floor_figure(toolbar_location=None)
         fig.outline_line_color = None
         self.figure: Figure = fig
@@ -460,7 +476,7 @@ class MapView:
         initial = (
             {z.value: dict(_EMPTY_BOOTHS) for z in Zone}
             if self.windowed
-            else booth_data(venue, frame)
+            else booth_data(venue, frame, lang)
         )
         self._draw_booths(initial)
         self._draw_route()
@@ -886,6 +902,13 @@ class MapView:
             self.here_source.patch({"label": [(0, i18n.text("you_are_here", lang))]})
         self.hall_source.data = self._hall_text(lang)
         self._guide_text()
+        self._marks()
+        # Exhibitor names in the language: only the labels' source is sent again.
+        if not self.windowed:
+            self.labels.data = _label_data(list(booth_data(self.venue, self.frame, lang).values()))
+        elif self.sent_rows is not None:
+            data = booth_window(self.venue).data(self.frame, self.sent_rows, lang)
+            self.labels.data = _label_data(list(data.values()))
 
     def set_contrast(self, *, high: bool) -> None:
         """Draw for a high-contrast display (black outlines, white ground) or normally."""
@@ -948,7 +971,7 @@ class MapView:
             self._draw_hall_zones(overview=overview)
         self.overview = overview
         self.sent_rows = rows
-        data = window.data(self.frame, rows)
+        data = window.data(self.frame, rows, self.lang)
         for zone, renderer in self.zone_renderers.items():
             renderer.data_source.data = data[zone]  # type: ignore[attr-defined]  # a CDS
         self.labels.data = _label_data(list(data.values()))
@@ -980,7 +1003,7 @@ class MapView:
             if box is not None:
                 self.show_view(box)
             return
-        data = booth_data(venue, self.frame)
+        data = booth_data(venue, self.frame, self.lang)
         for zone, renderer in self.zone_renderers.items():
             src: Any = renderer.data_source
             src.data = data.get(zone, {k: list(v) for k, v in _EMPTY_BOOTHS.items()})

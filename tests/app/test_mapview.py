@@ -122,6 +122,24 @@ def test_key_lists_the_venue_icons_in_the_language(ctx: VenueContext) -> None:
     ]
 
 
+def test_booth_labels_follow_the_language(ctx: VenueContext) -> None:
+    b = ctx.venue.booths
+    zh = b[b[Col.EXHIBITOR_ZH].fillna("").str.strip() != ""]
+    assert len(zh), "the test venue has an exhibitor with a Chinese name"
+    bid, name_zh = str(zh.iloc[0][Col.BOOTH_ID]), str(zh.iloc[0][Col.EXHIBITOR_ZH])
+    view = _view(ctx)
+    row = list(view.labels.data["booth_id"]).index(bid)
+    assert view.labels.data["exhibitor"][row] == zh.iloc[0][Col.EXHIBITOR]
+    view.set_lang(i18n.Lang.ZH)
+    row = list(view.labels.data["booth_id"]).index(bid)
+    assert view.labels.data["exhibitor"][row] == name_zh
+    # A booth with no Chinese name keeps its English one.
+    en_only = b[(b[Col.EXHIBITOR_ZH].fillna("") == "") & (b[Col.EXHIBITOR].fillna("") != "")]
+    other = str(en_only.iloc[0][Col.BOOTH_ID])
+    row = list(view.labels.data["booth_id"]).index(other)
+    assert view.labels.data["exhibitor"][row] == en_only.iloc[0][Col.EXHIBITOR]
+
+
 def test_scale_bar_measures_metres_of_the_view(ctx: VenueContext) -> None:
     view = _view(ctx)
     assert view.scale_bar.range is view.x_range
