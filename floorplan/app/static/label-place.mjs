@@ -165,8 +165,15 @@ function place(a) {
       && boxes.take(textBox(fonts.name, text, sx(d.cx[i]), sy(d.cy[i]) + GAP, "top"), W, H)
       && {exhibitor: text};
   });
+  // A pan mostly keeps the same labels (they are in map coordinates): only a changed set
+  // is handed to Bokeh, which builds an HTML element per label on each change.
+  const last = fig.__fp_place_last ??= {};
   for (const [key, src] of Object.entries(a.out)) {
-    src.setv({data: out[key]}, {sync: false});
+    const sig = JSON.stringify(out[key]);
+    if (last[key] !== sig) {
+      last[key] = sig;
+      src.setv({data: out[key]}, {sync: false});
+    }
   }
 }
 
