@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from floorplan.io import load_venue
 from floorplan.schema import Col
@@ -21,7 +21,6 @@ from floorplan.venue import bundled_venue_path
 
 from _browser import (
     Server,
-    launch_chromium,
     map_screen_point,
     search,
     tap_drawn_booth,
@@ -100,14 +99,6 @@ def _assert_apart(drawn: dict[str, Any]) -> None:
         for b in boxes[i + 1 :]:
             assert _overlap(a["box"], b["box"]) < 1.0, (a, b)
         assert _overlap(a["box"], drawn["guides"]["bar"]) < 1.0, a
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
