@@ -76,7 +76,7 @@ class Verdict:
 
     def text(self, lang: Lang | str = Lang.EN) -> str:
         """Return the verdict as one sentence in ``lang``."""
-        return "; ".join(self.lines(lang))
+        return ("；" if str(lang) == Lang.ZH else "; ").join(self.lines(lang))
 
 
 @dataclass(frozen=True)
