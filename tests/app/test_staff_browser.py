@@ -278,9 +278,9 @@ def _verdicts_and_an_over_capacity_alarm(page: Page, caps: list[C.HallCapacity])
         "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
     )
     assert colours == ["rgb(176, 0, 32)", "rgb(255, 255, 255)"]
-    box = hall_b.bounding_box()
-    assert box is not None
-    assert box["y"] + box["height"] <= 1000
+    where = hall_b.bounding_box()
+    assert where is not None
+    assert where["y"] + where["height"] <= 1000
     venue = verdicts.locator(".verdict[data-hall='']")
     expect(venue).to_have_attribute("data-level", "alarm")
     expect(venue.locator("[lang=en]")).to_contain_text("1 of 2 halls need action: B")
