@@ -331,3 +331,32 @@ def _downloads(page: Page, caps: list[C.HallCapacity], tmp_path: Path) -> None:
     assert "Kiosk K1, Hall A" in text
     assert "Kiosk K2, Hall B" in text
     expect(page.locator("#download-error")).to_have_count(0)
+
+
+def test_a_counts_file_with_bad_rows_changes_nothing(server: Server, tmp_path: Path) -> None:
+    _on_staff_page(server, lambda page: _counts_file(page, tmp_path))
+
+
+def _counts_file(page: Page, tmp_path: Path) -> None:
+    bad = tmp_path / "door-counters.csv"
+    bad.write_text("hall_id,count,time\nA,120,10:00\nZZ,5,10:00\nB,lots,10:00\n", encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(bad)
+    errors = page.locator("#csv-errors")
+    expect(errors).to_have_attribute("data-count", "2", timeout=20_000)
+    items = errors.locator("li")
+    expect(items.nth(0)).to_have_text(
+        "door-counters.csv row 3, hall ZZ: unknown hall (halls: A, B)"
+    )
+    expect(items.nth(1)).to_contain_text("door-counters.csv row 4, hall B: count for hall B")
+    expect(errors).to_contain_text("Nothing changed")
+    # A's good row was not applied: its box still says 0 and no verdict counts anyone.
+    expect(page.get_by_label("A", exact=True)).to_have_value("0")
+    expect(page.locator(".verdict[data-hall='A'] [lang=en]")).to_have_text("Within limits")
+    good = tmp_path / "door-counters-2.csv"
+    good.write_text("hall_id,count,time\nA,120,10:00\nB,30,10:00\n", encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(good)
+    expect(errors).to_have_count(0, timeout=20_000)
+    expect(page.get_by_label("A", exact=True)).to_have_value("120")
+    expect(page.locator(".verdict[data-hall='A'] [lang=en]")).to_contain_text(
+        "Within limits: 120 of"
+    )
