@@ -11,8 +11,10 @@ an animation of the agents (a player over one frame a simulated second).
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -47,6 +49,9 @@ __all__ = [
 CSV_COLUMNS = C.report.CSV_COLUMNS
 
 _STAFF_CSS = css("staff")
+#: Builds the PDFs of the downloads off the event loop (escape plans of a large venue take
+#: many seconds, and the loop serves every kiosk); one at a time per server.
+_PDF_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorplan-pdf")
 
 
 def _in_server_session() -> bool:
@@ -197,13 +202,13 @@ class StaffPage:
         self.verdict_pane = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_STAFF_CSS])
         self.download_message = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
         self.pdf_download = SafeDownload(
-            callback=lambda: self._built("The capacity report", self._capacity_pdf),
+            callback=partial(self._built, "The capacity report", self._capacity_pdf),
             filename="capacity-report.pdf",
             label="Capacity report (PDF)",
             button_type="primary",
         )
         self.escape_download = SafeDownload(
-            callback=lambda: self._built("The escape plans", self._escape_pdf),
+            callback=partial(self._built, "The escape plans", self._escape_pdf),
             filename="escape-plans.pdf",
             label="Escape plans (PDF)",
         )
@@ -389,10 +394,14 @@ class StaffPage:
 
     # ------------------------------------------------------------------ downloads
 
-    def _built(self, what: str, build: Callable[[], bytes]) -> io.BytesIO | None:
-        """Return a download's bytes, or show why it could not be made and return None."""
+    async def _built(self, what: str, build: Callable[[], bytes]) -> io.BytesIO | None:
+        """Return a download's bytes, or show why it could not be made and return None.
+
+        The file is built in a worker thread, awaited on the session's loop (Panel awaits
+        a coroutine callback), so the server stays live meanwhile.
+        """
         try:
-            data = build()
+            data = await asyncio.get_running_loop().run_in_executor(_PDF_POOL, build)
         except Exception as exc:  # shown to the user, never a traceback
             self.download_message.object = macro("staff.html", "download_error", what, str(exc))
             return None
