@@ -7,6 +7,12 @@ figures and a JuPedSim run come from worker threads; in a server session the sta
 awaits them on the session's event loop (``pn.state.execute``), so the page shows at
 once and fills in when they are done. A finished run is shown as a density plot and as
 an animation of the agents (a player over one frame a simulated second).
+
+For a safety officer the page opens with a verdict per hall and for the venue in
+English and Chinese (alarms as red banners with an icon), downloads of the capacity
+report and the escape plans as PDF (built on click in a worker; a failure is said in
+words), and a chart of people against capacity per hall over the day. Column names are
+plain words with the technical name on hover; times are in minutes.
 """
 
 from __future__ import annotations

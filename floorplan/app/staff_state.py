@@ -17,6 +17,11 @@ a server session it *awaits* those futures in a coroutine on the session's event
 (:meth:`StaffState.wait_capacity`, :meth:`StaffState.run_simulation`), so the figures
 and the simulation's progress arrive when the worker has them, without polling.
 Outside a server (a notebook, a test) the figures are waited for at once.
+
+The verdicts (:func:`floorplan.capacity.judge`) read the same report with the counts
+entered and the forecast peak. A counts CSV is taken all or nothing: any bad row
+changes nothing and every bad row is listed. Without JuPedSim (the ``sim`` extra) the
+simulation is off and :attr:`StaffState.sim_unavailable` says why.
 """
 
 from __future__ import annotations
