@@ -249,6 +249,36 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "do not use lifts, help others.",
         "发生火灾或听到警报时：保持冷静，沿绿色标志前往最近出口，勿乘电梯，互相帮助。",
     ),
+    # The capacity report's verdicts (/staff and its PDF): a safety officer's plain words.
+    "verdict.ok": ("Within limits", "符合限值"),
+    "verdict.ok_count": (
+        "Within limits: {count} of {capacity} people",
+        "符合限值：{count} 人，容量 {capacity} 人",
+    ),
+    "verdict.over": ("Over by {n} people", "超员 {n} 人"),
+    "verdict.no_exit": ("No exit: nobody may be in this hall", "无安全出口：此馆不得有人"),
+    "verdict.blocked": (
+        "Exits blocked: {m} m of exit width behind booths",
+        "出口被挡：{m} 米出口宽度被展位挡住",
+    ),
+    "verdict.travel": (
+        "Too far to an exit: {worst} m where the limit is {limit} m",
+        "距出口过远：{worst} 米，限值 {limit} 米",
+    ),
+    "verdict.problems": (
+        "{n} more problem(s) to fix: {rules}",
+        "另有 {n} 个问题待处理：{rules}",
+    ),
+    "verdict.forecast_over": (
+        "Forecast peak over by {n} people",
+        "预测高峰超员 {n} 人",
+    ),
+    "verdict.halls": ("{k} of {n} halls need action: {ids}", "{n} 个展馆中 {k} 个需处理：{ids}"),
+    "verdict.venue_problems": (
+        "{n} problem(s) of the whole venue",
+        "全场 {n} 个问题",
+    ),
+    "verdict.venue": ("Venue", "全场"),
     "level.ground": ("Ground floor", "1层"),
     "level.above": ("Level {n}", "{floor}层"),
     "level.below": ("Basement {n}", "地下{n}层"),

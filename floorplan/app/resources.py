@@ -68,6 +68,17 @@ def _percent(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.0f} %"
 
 
+def _minutes(seconds: float | None) -> str:
+    """Format a duration in seconds as minutes (``2.5 min``), a dash for none.
+
+    >>> _minutes(150.0), _minutes(None)
+    ('2.5 min', '–')
+    """
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    return f"{seconds / 60:.1f} min"
+
+
 @cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -78,7 +89,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters.update(grouped=_grouped, fixed=_fixed, percent=_percent)
+    env.filters.update(grouped=_grouped, fixed=_fixed, percent=_percent, minutes=_minutes)
     env.globals.update(theme_css=theme.variables_css, css_text=css_text)
     return env
 

@@ -7,12 +7,21 @@ figures and a JuPedSim run come from worker threads; in a server session the sta
 awaits them on the session's event loop (``pn.state.execute``), so the page shows at
 once and fills in when they are done. A finished run is shown as a density plot and as
 an animation of the agents (a player over one frame a simulated second).
+
+For a safety officer the page opens with a verdict per hall and for the venue in
+English and Chinese (alarms as red banners with an icon), downloads of the capacity
+report and the escape plans as PDF (built on click in a worker; a failure is said in
+words), and a chart of people against capacity per hall over the day. Column names are
+plain words with the technical name on hover; times are in minutes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -29,15 +38,26 @@ from floorplan.app import theme
 from floorplan.app.context import VenueContext
 from floorplan.app.resources import css, macro, render
 from floorplan.app.staff_state import Scheduler, StaffState, capacities_future
+from floorplan.i18n import hall_name
 from floorplan.schema import Col
 from floorplan.venue import Venue
 
-__all__ = ["StaffPage", "capacities_future", "report_csv", "report_html", "staff_page"]
+__all__ = [
+    "SafeDownload",
+    "StaffPage",
+    "capacities_future",
+    "report_csv",
+    "report_html",
+    "staff_page",
+]
 
 #: The per-hall columns of the CSV report.
 CSV_COLUMNS = C.report.CSV_COLUMNS
 
 _STAFF_CSS = css("staff")
+#: Builds the PDFs of the downloads off the event loop (escape plans of a large venue take
+#: many seconds, and the loop serves every kiosk); one at a time per server.
+_PDF_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorplan-pdf")
 
 
 def _in_server_session() -> bool:
@@ -107,6 +127,19 @@ def report_html(venue: Venue, report: C.CapacityReport) -> str:
     )
 
 
+class SafeDownload(pn.widgets.FileDownload):
+    """A file download built on click whose build may fail: then nothing is sent.
+
+    The callback returns ``None`` after showing why (a missing CJK font, a venue the
+    router cannot route): Panel's widget would raise on ``None``, and the person at the
+    page would see nothing but a traceback in the server's log.
+    """
+
+    def _sync_data(self, fileobj: Any) -> None:
+        if fileobj is not None:
+            super()._sync_data(fileobj)
+
+
 class StaffPage:
     """One session's staff page: widgets and plots bound to a :class:`StaffState`.
 
@@ -139,9 +172,14 @@ class StaffPage:
         state.param.watch(self._on_forecast, ["forecast", "forecast_error"])
         state.param.watch(self._on_sim, ["sim_running", "sim_t", "sim_left", "sim_error"])
         state.param.watch(self._on_sim_result, "sim_result")
+        state.param.watch(self._on_verdicts, "verdicts")
+        state.param.watch(self._on_csv_errors, "csv_errors")
+        state.param.watch(self._draw_day, ["forecast", "counts", "counted", "readings", "caps"])
         self._on_caps()
         self._on_crowding()
         self._on_forecast()
+        self._on_verdicts()
+        self._draw_day()
 
     # ------------------------------------------------------------------ widgets
 
@@ -167,6 +205,20 @@ class StaffPage:
             filename="capacity-report.html",
             label="Printable report",
         )
+        self.verdict_pane = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_STAFF_CSS])
+        self.download_message = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
+        self.pdf_download = SafeDownload(
+            callback=partial(self._built, "The capacity report", self._capacity_pdf),
+            filename="capacity-report.pdf",
+            label="Capacity report (PDF)",
+            button_type="primary",
+        )
+        self.escape_download = SafeDownload(
+            callback=partial(self._built, "The escape plans", self._escape_pdf),
+            filename="escape-plans.pdf",
+            label="Escape plans (PDF)",
+        )
+        self.day_chart = pn.pane.Bokeh(None, sizing_mode="stretch_width")
 
     def _build_simulation(self) -> None:
         """Build the simulation's inputs, progress, plots and the animation player."""
@@ -179,6 +231,10 @@ class StaffPage:
         self.sim_button.on_click(lambda _e: self._start_simulation())
         self.sim_progress = pn.indicators.Progress(value=0, max=100, visible=False, width=300)
         self.sim_status = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
+        self.sim_unavailable = pn.pane.HTML(
+            macro("staff.html", "unavailable", st.sim_unavailable) if st.sim_unavailable else "",
+            stylesheets=[_STAFF_CSS],
+        )
         self.sim_plot = pn.pane.Bokeh(None)
         # The animation: recorded agent positions (one frame a simulated second).
         self.anim_source = ColumnDataSource({"x": [], "y": []})
@@ -196,7 +252,8 @@ class StaffPage:
             for h in st.hall_ids
         }
         self.csv_input = pn.widgets.FileInput(accept=".csv")
-        self.csv_input.param.watch(lambda e: e.new and st.load_counts_csv(bytes(e.new)), "value")
+        self.csv_input.param.watch(self._on_upload, "value")
+        self.csv_errors = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
         self.crowd_button = pn.widgets.Button(name="Update crowding")
         self.crowd_button.on_click(lambda _e: self._update_crowding())
         self.crowd_out = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
@@ -223,8 +280,16 @@ class StaffPage:
     def _on_caps(self, *_: object) -> None:
         st = self.state
         ready = st.status == "ready"
-        for w in (self.csv_download, self.html_download, self.sim_button, self.crowd_button):
+        for w in (
+            self.csv_download,
+            self.html_download,
+            self.pdf_download,
+            self.sim_button,
+            self.crowd_button,
+        ):
             w.disabled = not ready
+        # A feature whose optional dependency is missing stays off, its reason shown.
+        self.sim_button.disabled = not ready or bool(st.sim_unavailable)
         if st.status == "computing":
             self.table.object = macro(
                 "staff.html",
@@ -316,7 +381,112 @@ class StaffPage:
         fig.add_layout(ColorBar(color_mapper=mapper), "right")
         return fig
 
+    # ------------------------------------------------------------------ verdicts
+
+    def hall_names(self) -> dict[str, str]:
+        """Return each hall's label for the verdicts: its id and its names."""
+        out = {}
+        for _, row in self.venue.halls.iterrows():
+            hid = str(row[Col.HALL_ID])
+            names = dict.fromkeys([hid, hall_name(row, "en"), hall_name(row, "zh")])
+            out[hid] = " · ".join(names)
+        return out
+
+    def _on_verdicts(self, *_: object) -> None:
+        vs = self.state.verdicts
+        self.verdict_pane.object = (
+            macro("staff.html", "verdicts", vs, self.hall_names()) if vs is not None else ""
+        )
+
+    # ------------------------------------------------------------------ downloads
+
+    async def _built(self, what: str, build: Callable[[], bytes]) -> io.BytesIO | None:
+        """Return a download's bytes, or show why it could not be made and return None.
+
+        The file is built in a worker thread, awaited on the session's loop (Panel awaits
+        a coroutine callback), so the server stays live meanwhile.
+        """
+        try:
+            data = await asyncio.get_running_loop().run_in_executor(_PDF_POOL, build)
+        except Exception as exc:  # shown to the user, never a traceback
+            self.download_message.object = macro("staff.html", "download_error", what, str(exc))
+            return None
+        self.download_message.object = ""
+        return io.BytesIO(data)
+
+    def _capacity_pdf(self) -> bytes:
+        from floorplan.render import capacity_report_pdf  # noqa: PLC0415 - matplotlib on click
+
+        st = self.state
+        if st.report is None:
+            msg = "the capacity figures are still being computed"
+            raise RuntimeError(msg)
+        return capacity_report_pdf(self.venue, st.report, verdicts=st.verdicts)
+
+    def _escape_pdf(self) -> bytes:
+        from floorplan.render import escape_plans_pdf  # noqa: PLC0415 - matplotlib on click
+
+        return escape_plans_pdf(self.venue, router=self.ctx.router(accessible=False))
+
+    # ------------------------------------------------------------------ the day chart
+
+    def _draw_day(self, *_: object) -> None:
+        """Draw people against capacity per hall over the day: forecast, counts, capacity."""
+        st = self.state
+        if not st.caps:
+            self.day_chart.object = None
+            return
+        fig = figure(
+            title="People in each hall over the day against its capacity (dashed)",
+            sizing_mode="stretch_width",
+            height=340,
+            x_axis_label="time of day (h)",
+            y_axis_label="people",
+            tools="pan,wheel_zoom,reset,hover",
+            toolbar_location="above",
+            name="day-chart",
+        )
+        hours: list[float] = []
+        curves: dict[str, list[int]] = {}
+        if st.forecast is not None:
+            hours, curves = C.day_curve(st.forecast, st.caps)
+        counted = st.counted_people() or {}
+        readings = {r.hall_id: r for r in st.readings}
+        now = datetime.now().astimezone()
+        now_h = now.hour + now.minute / 60
+        span = [*hours, *(r.hour for r in st.readings if r.hour is not None), now_h]
+        x0, x1 = min(span), max(span)
+        for k, c in enumerate(st.caps):
+            colour = theme.CHART_COLOURS[k % len(theme.CHART_COLOURS)]
+            label = c.hall_id
+            if hours:
+                fig.line(hours, curves[c.hall_id], color=colour, line_width=2, legend_label=label)
+            fig.line(
+                [x0, x1],
+                [c.load.capacity] * 2,
+                color=colour,
+                line_dash="dashed",
+                legend_label=label,
+            )
+            if c.hall_id in counted:
+                r = readings.get(c.hall_id)
+                at = r.hour if r is not None and r.hour is not None else now_h
+                fig.scatter([at], [counted[c.hall_id]], size=11, color=colour, legend_label=label)
+        fig.legend.click_policy = "hide"
+        fig.legend.location = "top_left"
+        self.day_chart.object = fig
+
     # ------------------------------------------------------------------ crowding
+
+    def _on_upload(self, event: Any) -> None:
+        if event.new:
+            self.state.load_counts_csv(
+                bytes(event.new), filename=self.csv_input.filename or "upload"
+            )
+
+    def _on_csv_errors(self, *_: object) -> None:
+        rows = self.state.csv_errors
+        self.csv_errors.object = macro("staff.html", "csv_errors", rows) if rows else ""
 
     def _update_crowding(self) -> None:
         self.state.set_counts({h: str(w.value or "") for h, w in self.count_inputs.items()})
@@ -483,13 +653,18 @@ class StaffPage:
         user = str(pn.state.user or "") if pn.state.curdoc is not None else ""
         return pn.Column(
             pn.pane.HTML(macro("staff.html", "header", user)),
-            pn.Row(self.profile_select, self.sprinklered, self.csv_download, self.html_download),
+            self.verdict_pane,
+            pn.Row(self.pdf_download, self.escape_download, self.csv_download, self.html_download),
+            self.download_message,
+            self.day_chart,
+            pn.Row(self.profile_select, self.sprinklered),
             self.table,
             self.totals,
             self.problems,
             pn.pane.Bokeh(self.heat_fig, sizing_mode="stretch_width"),
             pn.pane.HTML(macro("staff.html", "heading", "Evacuation")),
             self.hydraulic,
+            self.sim_unavailable,
             pn.Row(self.sim_hall, self.sim_count, self.sim_button),
             self.sim_progress,
             self.sim_status,
@@ -499,6 +674,7 @@ class StaffPage:
             pn.pane.HTML(macro("staff.html", "counts_hint")),
             pn.FlexBox(*self.count_inputs.values()),
             pn.Row(self.crowd_button, self.csv_input),
+            self.csv_errors,
             self.crowd_out,
             pn.pane.Bokeh(self.crowd_fig, sizing_mode="stretch_width"),
             pn.pane.HTML(macro("staff.html", "heading", "Peak forecast")),

@@ -17,6 +17,11 @@ a server session it *awaits* those futures in a coroutine on the session's event
 (:meth:`StaffState.wait_capacity`, :meth:`StaffState.run_simulation`), so the figures
 and the simulation's progress arrive when the worker has them, without polling.
 Outside a server (a notebook, a test) the figures are waited for at once.
+
+The verdicts (:func:`floorplan.capacity.judge`) read the same report with the counts
+entered and the forecast peak. A counts CSV is taken all or nothing: any bad row
+changes nothing and every bad row is listed. Without JuPedSim (the ``sim`` extra) the
+simulation is off and :attr:`StaffState.sim_unavailable` says why.
 """
 
 from __future__ import annotations
@@ -123,6 +128,13 @@ class StaffState(param.Parameterized):
     elapsed_s = param.Number(default=0.0, doc="How long the figures have been computed.")
     # Crowding now, from counts per hall.
     counts = param.Dict(default={}, doc="People counted per hall id (text as typed).")
+    counted = param.Boolean(default=False, doc="Whether counts were entered or uploaded.")
+    readings = param.List(default=[], doc="The last upload's CountReadings (times for the chart).")
+    csv_errors = param.List(default=[], doc="Every bad row of the last upload (nothing applied).")
+    verdicts = param.Parameter(default=None, doc="The Verdicts on the venue and each hall.")
+    sim_unavailable = param.String(
+        default="", doc="Why the simulation cannot run (its optional dependency missing)."
+    )
     crowd_halls = param.List(default=[], doc="Crowding per hall.")
     crowd_zones = param.List(default=[], doc="Crowding per zone.")
     crowd_error = param.String(default="")
@@ -171,6 +183,12 @@ class StaffState(param.Parameterized):
         self._sim_cap: C.HallCapacity | None = None
         self._sim_loop: asyncio.AbstractEventLoop | None = None
         self._progress: asyncio.Queue[tuple[float, int]] | None = None
+        from floorplan.capacity import sim  # noqa: PLC0415 - a test may fake its absence
+
+        if not sim.jupedsim_available():
+            self.sim_unavailable = (
+                f"Simulation unavailable: JuPedSim is not installed ({sim.INSTALL_HINT})."
+            )
         self.param.watch(lambda *_: self.request(), ["profile", "sprinklered"])
         self.param.watch(
             lambda *_: self.update_forecast(), ["daily", "dwell", "open_h", "peak_factor"]
@@ -202,6 +220,7 @@ class StaffState(param.Parameterized):
             crowd_halls=[],
             crowd_zones=[],
             forecast=None,
+            verdicts=None,
         )
         self.schedule(self.wait_capacity)
         return fut
@@ -233,7 +252,9 @@ class StaffState(param.Parameterized):
         try:
             report = fut.result()
         except Exception as exc:  # shown to the user, never a traceback
-            self.param.update(status="failed", caps=(), report=None, problems=[], error=str(exc))
+            self.param.update(
+                status="failed", caps=(), report=None, problems=[], error=str(exc), verdicts=None
+            )
             return
         self.param.update(
             status="ready",
@@ -244,6 +265,23 @@ class StaffState(param.Parameterized):
         )
         self.update_crowding()
         self.update_forecast()
+        self.update_verdicts()
+
+    def update_verdicts(self) -> None:
+        """Judge the venue and each hall from the report, the counts and the forecast."""
+        if self.report is None:
+            return
+        peak = self.forecast.peak if self.forecast is not None else None
+        self.verdicts = C.judge(self.report, self.counted_people(), forecast_peak=peak)
+
+    def counted_people(self) -> dict[str, int] | None:
+        """Return the people counted per hall (``None`` until counts are entered or bad)."""
+        if not self.counted:
+            return None
+        try:
+            return {h: C.parse_count(v, hall_id=h) for h, v in self.counts.items()}
+        except C.CountError:
+            return None
 
     def cap(self, hall_id: str) -> C.HallCapacity | None:
         """Return the figures of ``hall_id`` (``None`` while computing)."""
@@ -253,21 +291,31 @@ class StaffState(param.Parameterized):
 
     def set_counts(self, counts: dict[str, str]) -> None:
         """Take counts per hall (text as typed) and rate the crowding."""
-        self.counts = {**self.counts, **counts}
+        self.param.update(counts={**self.counts, **counts}, counted=True)
         self.update_crowding()
+        self.update_verdicts()
 
-    def load_counts_csv(self, data: bytes) -> bool:
-        """Take the counts of an uploaded CSV (``hall_id,count``); return whether it was good."""
+    def load_counts_csv(self, data: bytes, *, filename: str = "upload") -> bool:
+        """Take the counts of an uploaded CSV (``hall_id,count[,time]``), all or nothing.
+
+        Any bad row changes nothing: :attr:`csv_errors` lists every bad row (file, row
+        number, hall id and rule). Several readings of a hall: the last one counts now;
+        readings with a time are kept for the chart. Return whether it was taken.
+        """
         try:
-            counts = C.parse_counts_csv(data.decode("utf-8-sig"), where="upload")
-            unknown = [h for h in counts if h not in self.counts]
-            if unknown:
-                msg = f"upload: count for unknown hall {unknown[0]!r}"
-                raise C.CountError(msg)
-        except (C.CountError, UnicodeDecodeError) as exc:
-            self.crowd_error = str(exc)
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            self.param.update(
+                csv_errors=[f"{filename}: not UTF-8 text ({exc.reason})"], crowd_error=""
+            )
             return False
-        self.set_counts({h: str(n) for h, n in counts.items()})
+        good, bad = C.check_counts_csv(text, where=filename, hall_ids=self.hall_ids)
+        if bad:
+            self.param.update(csv_errors=[str(b) for b in bad])
+            return False
+        counts = {r.hall_id: str(r.count) for r in good}
+        self.param.update(csv_errors=[], readings=[r for r in good if r.hour is not None])
+        self.set_counts(counts)
         return True
 
     def update_crowding(self) -> None:
@@ -297,8 +345,10 @@ class StaffState(param.Parameterized):
             )
         except C.CountError as exc:
             self.param.update(forecast=None, forecast_error=str(exc))
+            self.update_verdicts()
             return
         self.param.update(forecast=f, forecast_error="")
+        self.update_verdicts()
 
     # ------------------------------------------------------------------ simulation
 
@@ -310,10 +360,8 @@ class StaffState(param.Parameterized):
         """
         if self.sim_running:
             return None
-        from floorplan.capacity.sim import jupedsim_available  # noqa: PLC0415
-
-        if not jupedsim_available():
-            self.sim_error = "JuPedSim is not installed: pip install 'floorplan[sim]'"
+        if self.sim_unavailable:
+            self.sim_error = self.sim_unavailable
             return None
         cap = self.cap(self.sim_hall)
         if cap is None:  # the figures are still being computed

@@ -137,6 +137,15 @@ STAFF_BOOTH_FILL: Final = "#cccccc"
 STAFF_BOOTH_LINE: Final = "#999999"
 #: The simulated agents.
 AGENT: Final = "#d7301f"
+#: Verdicts: an alarm is white on the error red (7:1), a warning amber ink on pale
+#: amber, "within limits" green ink on pale green (both over 7:1).
+ALARM_BG: Final = ERROR
+ALARM_FG: Final = WHITE
+WARN_BG: Final = "#fff3cd"
+OK_BG: Final = "#e6f4ea"
+#: The chart of people against capacity: a hall's line (Okabe-Ito, by hall), capacity.
+CHART_COLOURS: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")
+CAPACITY_LINE: Final = ERROR
 #: Fruin's levels of service, green (A) to red (F) (ColorBrewer RdYlGn).
 LOS_COLOURS: Final[dict[str, str]] = {
     "A": "#1a9850",
@@ -161,6 +170,10 @@ CSS_VARIABLES: Final[dict[str, str]] = {
     "hc-accent": HC_ACCENT,
     "binding": BINDING,
     "table-line": TABLE_LINE,
+    "alarm-bg": ALARM_BG,
+    "alarm-fg": ALARM_FG,
+    "warn-bg": WARN_BG,
+    "ok-bg": OK_BG,
     "banner-bg": BANNER_BG,
     "banner-fg": BANNER_FG,
     "banner-line": BANNER_LINE,

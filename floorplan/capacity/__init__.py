@@ -10,7 +10,9 @@ One module per computed quantity, as PedPy does:
 - :mod:`~floorplan.capacity.sim`: the JuPedSim agent simulation (the ``sim`` extra);
 - :mod:`~floorplan.capacity.crowding`: Fruin's levels of service and peak forecasts;
 - :mod:`~floorplan.capacity.report`: the figures with each hall's problems, as
-  ``floorplan capacity`` and ``/staff`` both show them.
+  ``floorplan capacity`` and ``/staff`` both show them;
+- :mod:`~floorplan.capacity.verdict`: one verdict per hall and for the venue in plain
+  words ("Within limits", "Over by 312 people").
 """
 
 from __future__ import annotations
@@ -22,9 +24,13 @@ from floorplan.capacity.crowding import (
     DEFAULT_OPEN_H,
     DEFAULT_PEAK_FACTOR,
     LOS,
+    BadCountRow,
+    CountReading,
     Crowding,
     PeakForecast,
+    check_counts_csv,
     crowding,
+    day_curve,
     forecast_peak,
     fruin_los,
     parse_count,
@@ -59,6 +65,7 @@ from floorplan.capacity.results import (
     TravelField,
 )
 from floorplan.capacity.sim import SimResult, jupedsim_available, simulate_evacuation
+from floorplan.capacity.verdict import Level, Reason, Verdict, Verdicts, judge
 from floorplan.errors import CountError, ProfileError
 
 __all__ = [
@@ -74,28 +81,37 @@ __all__ = [
     "SFPE_SPEED_MPS",
     "WALK_SAMPLES",
     "Areas",
+    "BadCountRow",
     "Binding",
     "CapacityReport",
     "CapacityTotal",
     "CountError",
+    "CountReading",
     "Crowding",
     "Evacuation",
     "ExitInfo",
     "HallCapacity",
+    "Level",
     "Load",
     "Measure",
     "PeakForecast",
     "Profile",
     "ProfileError",
     "ProfileValue",
+    "Reason",
     "SimResult",
     "Travel",
     "TravelField",
+    "Verdict",
+    "Verdicts",
+    "check_counts_csv",
     "crowding",
+    "day_curve",
     "forecast_peak",
     "fruin_los",
     "hall_capacity",
     "hydraulic_evacuation",
+    "judge",
     "jupedsim_available",
     "known_profiles",
     "load_profile",

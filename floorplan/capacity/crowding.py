@@ -230,6 +230,96 @@ def parse_counts_csv(text: str, *, where: str = "counts") -> dict[str, int]:
     return out
 
 
+#: The optional column of a counts CSV giving the reading's time of day (``HH:MM``).
+TIME_COLUMN: Final = "time"
+
+
+@dataclass(frozen=True)
+class CountReading:
+    """One good row of a counts CSV: a hall's count, and its time of day if given."""
+
+    line: int
+    hall_id: str
+    count: int
+    hour: float | None = None
+
+
+@dataclass(frozen=True)
+class BadCountRow:
+    """One bad row of a counts CSV: the file, its line (the header is line 1), hall, rule."""
+
+    where: str
+    line: int
+    hall_id: str
+    rule: str
+
+    def __str__(self) -> str:
+        hall = self.hall_id or "(none)"
+        return f"{self.where} row {self.line}, hall {hall}: {self.rule}"
+
+
+def _hour(value: str) -> float:
+    """Return ``HH:MM`` (or ``YYYY-MM-DD HH:MM[:SS]``) as hours after midnight.
+
+    >>> _hour("09:30"), _hour("2023-11-28T17:45:00")
+    (9.5, 17.75)
+    """
+    clock = value.strip().replace("T", " ").split(" ")[-1]
+    parts = clock.split(":")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        msg = f"time must be HH:MM, got {value!r}"
+        raise CountError(msg)
+    h, m = int(parts[0]), int(parts[1])
+    if h > 24 or m > 59 or (h == 24 and m):
+        msg = f"time must be HH:MM, got {value!r}"
+        raise CountError(msg)
+    return h + m / 60
+
+
+def _check_row(
+    row: Mapping[str, Any], line: int, where: str, hall_ids: Sequence[str] | None
+) -> CountReading | BadCountRow:
+    hid = str(row.get(Col.HALL_ID) or "").strip()
+    if not hid:
+        return BadCountRow(where, line, "", "empty hall_id")
+    if hall_ids is not None and hid not in hall_ids:
+        return BadCountRow(where, line, hid, f"unknown hall (halls: {', '.join(hall_ids)})")
+    try:
+        count = parse_count(row.get("count"), hall_id=hid)
+        raw = str(row.get(TIME_COLUMN) or "").strip()
+        hour = _hour(raw) if raw else None
+    except CountError as exc:
+        return BadCountRow(where, line, hid, str(exc))
+    return CountReading(line, hid, count, hour)
+
+
+def check_counts_csv(
+    text: str, *, where: str = "counts", hall_ids: Sequence[str] | None = None
+) -> tuple[list[CountReading], list[BadCountRow]]:
+    """Return every good reading of a counts CSV and every bad row, all of them.
+
+    The CSV has a header with ``hall_id`` and ``count``, optionally ``time`` (``HH:MM``);
+    other columns are left out. A caller applies the readings only when no row is bad
+    (all or nothing), and lists every bad row: file, row number, hall id and rule.
+    ``hall_ids``: the halls a count may name (``None``: any).
+    """
+    reader = csv.DictReader(text.splitlines())
+    cols = reader.fieldnames or []
+    missing = [c for c in (Col.HALL_ID, "count") if c not in cols]
+    if missing:
+        rule = f"the header needs columns hall_id and count, missing {', '.join(missing)}"
+        return [], [BadCountRow(where, 1, "", rule)]
+    good: list[CountReading] = []
+    bad: list[BadCountRow] = []
+    for line, row in enumerate(reader, start=2):
+        checked = _check_row(row, line, where, hall_ids)
+        if isinstance(checked, BadCountRow):
+            bad.append(checked)
+        else:
+            good.append(checked)
+    return good, bad
+
+
 @dataclass(frozen=True)
 class PeakForecast:
     """Peak concurrency forecast from daily visitors, dwell time and opening hours."""
@@ -300,3 +390,39 @@ def forecast_peak(
         capacity,
         share,
     )
+
+
+#: The bundled fair opens at 9:00 (for :data:`DEFAULT_OPEN_H` hours, to 17:00).
+OPENS_AT_H: Final = 9.0
+
+
+def day_curve(
+    forecast: PeakForecast,
+    caps: Sequence[HallCapacity],
+    *,
+    opens_at_h: float = OPENS_AT_H,
+    step_h: float = 0.25,
+) -> tuple[list[float], dict[str, list[int]]]:
+    """Return the forecast's people in each hall over the opening hours.
+
+    Assumed (no source, as the forecast's defaults): the people present rise from
+    opening to the forecast peak at mid-day and fall to closing as a half sine (whose
+    mean, 2/π ≈ 0.64 of its top, matches a peak factor of about 1.5), spread over the
+    halls in proportion to their net floor area.
+
+    Returns
+    -------
+    hours, people
+        Times of day (hours after midnight) and each hall's people at those times.
+    """
+    steps = max(round(forecast.open_h / step_h), 1)
+    hours = [opens_at_h + forecast.open_h * k / steps for k in range(steps + 1)]
+    shape = [math.sin(math.pi * k / steps) for k in range(steps + 1)]
+    area = sum(c.areas.net_m2 for c in caps)
+    people = {
+        c.hall_id: [
+            round(forecast.peak * s * (c.areas.net_m2 / area if area > 0 else 0.0)) for s in shape
+        ]
+        for c in caps
+    }
+    return hours, people

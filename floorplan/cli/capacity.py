@@ -34,6 +34,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="points per hall whose walking distance is measured (default 200; 0: skip)",
     )
     add_json_arg(p)
+    p.add_argument(
+        "--pdf",
+        metavar="FILE",
+        help="also write the report as a PDF to sign: the verdicts per hall and for the "
+        "venue in English and Chinese, the figures, the problems and a 'checked by / date' "
+        "line (needs a font with Chinese, such as fonts-wqy-microhei)",
+    )
+    p.add_argument("--force", action="store_true", help="replace the --pdf FILE if it exists")
     p.set_defaults(handler=run)
     return p
 
@@ -46,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
 
     venue = load_venue(args.venue)
     report = capacity_report(venue, code=code_for(args, venue), walk_samples=args.walk_samples)
+    if args.pdf:
+        from floorplan.render import print_capacity_report  # noqa: PLC0415
+
+        print_capacity_report(venue, report, args.pdf, overwrite=bool(args.force))
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -4,7 +4,9 @@
   the exhibitor directory, at a standard scale on A0–A4, in English, Chinese or both;
 - :func:`print_escape_plans` / :func:`escape_plans_pdf`: one ISO 23601-style escape
   plan per kiosk, with the router's routes to the two nearest emergency exits
-  (:func:`escape_routes`).
+  (:func:`escape_routes`);
+- :func:`print_capacity_report` / :func:`capacity_report_pdf`: the capacity report a
+  safety officer signs (verdicts, figures, problems; English and Chinese).
 
 Files are written atomically; the ``*_pdf`` functions return bytes for downloads.
 Text is embedded as a TrueType font (:func:`find_cjk_font` finds one that has Chinese).
@@ -25,6 +27,11 @@ from floorplan.render.printing import (
     print_escape_plans,
     print_plan,
 )
+from floorplan.render.report import (
+    capacity_report_pages,
+    capacity_report_pdf,
+    print_capacity_report,
+)
 
 __all__ = [
     "EscapeRoute",
@@ -32,6 +39,8 @@ __all__ = [
     "Paper",
     "PrintLang",
     "PrintOptions",
+    "capacity_report_pages",
+    "capacity_report_pdf",
     "escape_plan_pages",
     "escape_plans_pdf",
     "escape_routes",
@@ -39,6 +48,7 @@ __all__ = [
     "output_format",
     "plan_pages",
     "plan_pdf",
+    "print_capacity_report",
     "print_escape_plans",
     "print_plan",
 ]

@@ -6,6 +6,8 @@ import asyncio
 import csv
 import io
 import json
+import re
+import sys
 import threading
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -233,3 +235,168 @@ def test_animation_steps_through_recorded_frames() -> None:
     assert page.anim_player.value == 0
     assert len(page.anim_source.data["x"]) == 5
     assert page.anim_player.end == 1
+
+
+# --------------------------------------------------------------------- a safety officer's page
+
+
+def test_state_verdicts_for_a_compliant_and_an_over_capacity_hall() -> None:
+    state = StaffState(kiosk_venue())
+    vs = state.verdicts
+    assert vs is not None
+    assert [v.text("en") for v in vs.halls] == ["Within limits", "Within limits"]
+    b = state.cap("B")
+    assert b is not None
+    state.set_counts({"A": "250", "B": str(b.load.capacity + 312)})
+    vs = state.verdicts
+    assert vs is not None
+    hall_a, hall_b = vs.halls
+    assert (hall_a.level, hall_b.level) == (C.Level.OK, C.Level.ALARM)
+    assert hall_a.text("en").startswith("Within limits: 250 of ")
+    assert hall_b.text("en") == "Over by 312 people"
+    assert hall_b.text("zh") == "超员 312 人"
+    assert vs.venue.level is C.Level.ALARM
+    # The page shows them as banners: the alarm with its icon, role and both languages.
+    page = StaffPage(VenueContext(kiosk_venue()))
+    page.state.set_counts({"B": str(b.load.capacity + 312)})
+    html = page.verdict_pane.object
+    alarm = re.search(r"<div class='verdict verdict-alarm'[^>]*data-hall='B'.*?</div>", html)
+    assert alarm is not None
+    assert "role=alert" in alarm.group(0)
+    assert "⚠" in alarm.group(0)
+    assert "Over by 312 people" in alarm.group(0)
+    assert "超员 312 人" in alarm.group(0)
+    assert "data-hall='A' data-level='ok'" in html
+
+
+def test_a_counts_csv_with_a_bad_row_changes_nothing() -> None:
+    page = StaffPage(VenueContext(kiosk_venue()))
+    st = page.state
+    st.set_counts({"A": "40", "B": "50"})
+    before = (dict(st.counts), list(st.crowd_halls), st.verdicts)
+    bad = b"hall_id,count\nA,100\nB,100\nNOPE,3\nA,many\n"
+    assert not st.load_counts_csv(bad, filename="door-counters.csv")
+    # Not half-applied: A's and B's good rows are not taken either.
+    assert (dict(st.counts), list(st.crowd_halls), st.verdicts) == before
+    assert st.csv_errors == [
+        "door-counters.csv row 4, hall NOPE: unknown hall (halls: A, B)",
+        "door-counters.csv row 5, hall A: count for hall A is not a number: 'many'",
+    ]
+    assert "2 bad rows" in page.csv_errors.object
+    assert "door-counters.csv row 4, hall NOPE" in page.csv_errors.object
+    assert "row 5, hall A" in page.csv_errors.object
+    # Not UTF-8 at all: refused whole, said why.
+    assert not st.load_counts_csv(b"hall_id,count\nA,\xff\n", filename="x.csv")
+    assert st.csv_errors[0].startswith("x.csv: not UTF-8")
+    assert dict(st.counts) == before[0]
+    # A good file is taken whole; its timed readings go to the chart; the list clears.
+    good = b"hall_id,count,time\nA,100,10:00\nB,120,10:00\nA,130,11:30\n"
+    assert st.load_counts_csv(good, filename="door-counters.csv")
+    assert st.csv_errors == []
+    assert page.csv_errors.object == ""
+    assert (st.counts["A"], st.counts["B"]) == ("130", "120")
+    assert [(r.hall_id, r.hour) for r in st.readings] == [("A", 10.0), ("B", 10.0), ("A", 11.5)]
+    assert {r.name: r.count for r in st.crowd_halls} == {"A": 130, "B": 120}
+
+
+def test_the_simulation_is_off_with_its_reason_without_jupedsim(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As if the sim extra were not installed: importing jupedsim fails.
+    monkeypatch.setitem(sys.modules, "jupedsim", None)
+    page = StaffPage(VenueContext(kiosk_venue()))
+    st = page.state
+    assert "JuPedSim is not installed" in st.sim_unavailable
+    assert "floorplan[sim]" in st.sim_unavailable
+    assert page.sim_button.disabled
+    assert "JuPedSim is not installed" in page.sim_unavailable.object
+    assert st.start_simulation() is None
+    assert st.sim_error == st.sim_unavailable
+    assert not st.sim_running
+    # The rest of the page works.
+    assert not page.csv_download.disabled
+    assert not page.pdf_download.disabled
+
+
+@pytest.mark.skipif(not C.jupedsim_available(), reason="JuPedSim not installed (the sim extra)")
+def test_the_simulation_is_offered_with_jupedsim() -> None:
+    page = StaffPage(VenueContext(kiosk_venue()))
+    assert page.state.sim_unavailable == ""
+    assert not page.sim_button.disabled
+    assert page.sim_unavailable.object == ""
+
+
+def test_plain_column_names_with_the_technical_ones_on_hover_and_minutes() -> None:
+    page = StaffPage(VenueContext(kiosk_venue()))
+    html = page.table.object
+    assert "<th title='occupant_load: floor area × the profile&#39;s persons per m²'>" in html
+    assert ">Floor holds (people)</th>" in html
+    assert ">Time to leave (min)</th>" in html
+    assert "binds" not in html
+    a = page.state.cap("A")
+    assert a is not None
+    assert a.evacuation_s is not None
+    assert f">{a.evacuation_s / 60:.1f} min</td>" in html
+    assert f"title='{a.evacuation_s:.0f} s'" in html
+
+
+def test_downloads_build_on_click_and_say_why_they_fail(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from floorplan.render.fonts import CJK_FONT_ENV, find_cjk_font  # noqa: PLC0415
+
+    page = StaffPage(VenueContext(kiosk_venue()))
+    got: list[io.BytesIO | None] = []
+
+    def click(download: Any) -> io.BytesIO | None:
+        got.clear()
+
+        async def main() -> None:
+            got.append(await download.callback())
+
+        run_loop(main)
+        return got[0]
+
+    report = click(page.pdf_download)
+    assert report is not None
+    assert report.getvalue()[:5] == b"%PDF-"
+    plans = click(page.escape_download)
+    assert plans is not None
+    assert b"/Count 2" in plans.getvalue()  # one escape plan per kiosk
+    monkeypatch.setenv(CJK_FONT_ENV, str(tmp_path / "gone.ttf"))
+    find_cjk_font.cache_clear()
+    try:
+        assert click(page.pdf_download) is None
+        assert "The capacity report could not be made" in page.download_message.object
+        assert "Chinese glyphs" in page.download_message.object
+        assert "Traceback" not in page.download_message.object
+        # The widget sends nothing rather than raising on a failed build.
+        page.pdf_download._sync_data(None)
+        assert page.pdf_download.data is None
+    finally:
+        monkeypatch.delenv(CJK_FONT_ENV)
+        find_cjk_font.cache_clear()
+    assert click(page.pdf_download) is not None
+    assert page.download_message.object == ""
+
+
+def test_the_day_chart_draws_forecast_counts_and_capacity() -> None:
+    page = StaffPage(VenueContext(kiosk_venue()))
+    fig = page.day_chart.object
+    assert fig is not None
+    names = [item.label["value"] for item in fig.legend[0].items]
+    assert names == ["A", "B"]
+    caps = {c.hall_id: c.load.capacity for c in page.caps}
+    lines = [r for r in fig.renderers if type(r.glyph).__name__ == "Line"]
+    flat = {tuple(r.data_source.data["y"]) for r in lines}
+    assert (caps["A"], caps["A"]) in flat
+    assert page.state.forecast is not None
+    assert max(max(ys) for ys in flat) >= max(caps.values())  # forecast curves are there
+    page.state.load_counts_csv(b"hall_id,count,time\nA,700,10:30\n", filename="c.csv")
+    fig = page.day_chart.object
+    dots = [r.data_source.data for r in fig.renderers if type(r.glyph).__name__ == "Scatter"]
+    points = [(list(d["x"]), list(d["y"])) for d in dots]
+    # A's reading at its time; B, not in the file, keeps its count (0) at the current time.
+    assert points[0] == ([10.5], [700])
+    assert points[1][1] == [0]
+    assert len(points) == 2

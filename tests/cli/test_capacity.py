@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from floorplan.cli import main
+
+from conftest import unsafe_hall, write_spec
 
 EXE = shutil.which("floorplan") or str(Path(sys.executable).with_name("floorplan"))
 #: Linux's pipe buffer: output longer than this cannot all be written once head has gone.
@@ -33,3 +41,32 @@ def test_capacity_json_into_head_exits_quietly(tmp_path: Path) -> None:
     assert head.wait(timeout=60) == 0
     assert done.returncode == 0
     assert done.stderr == b""
+
+
+@pytest.mark.skipif(
+    not shutil.which("pdftotext") and not os.environ.get("CI"), reason="poppler-utils not installed"
+)
+def test_capacity_writes_the_pdf_to_sign(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = write_spec(unsafe_hall(), tmp_path / "unsafe")
+    out = tmp_path / "report.pdf"
+    argv = ["capacity", "--venue", str(folder), "--walk-samples", "20", "--pdf", str(out)]
+    assert main(argv) == 1  # the hall breaks code rules: the same exit as without --pdf
+    printed = capsys.readouterr().out
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Unsafe hall" in text
+    assert "Exits blocked" in text
+    assert "Checked by" in text
+    # The same problems the text report lists.
+    n = re.search(r"^(\d+) problems?$", printed, re.MULTILINE)
+    assert n is not None
+    assert f"Problems · 问题 ({n.group(1)})" in text
+    # An existing file is kept unless --force.
+    before = out.read_bytes()
+    assert main(argv) == 1
+    assert "--force" in capsys.readouterr().err
+    assert out.read_bytes() == before
+    assert main([*argv, "--force"]) == 1
