@@ -404,6 +404,10 @@ def test_a_storm_from_one_address_leaves_other_kiosks_drawing(tmp_path: Path) ->
                     wait_map(page)
                     out["drawn_ms"] = page.evaluate(_DRAWN_MS_JS)
                     out["elapsed_s"] = time.monotonic() - storm.started
+                    # Drawn while the storm still ran (not once it had spent itself).
+                    with storm.lock:
+                        sent = sum(storm.codes.values())
+                    out["during"] = out["elapsed_s"] < storm.max_s and sent < storm.max_requests
                 out["codes"] = dict(storm.codes)
                 browser.close()
 
@@ -416,7 +420,9 @@ def test_a_storm_from_one_address_leaves_other_kiosks_drawing(tmp_path: Path) ->
     assert codes.get(429, 0) > 50, codes  # a real storm, answered cheaply
     # At most the burst plus the rate's sessions went to the storm.
     assert codes.get(200, 0) <= 6 + 12 * out["elapsed_s"] / 60 + 1, codes
-    assert out["drawn_ms"] < 3000, out
+    # How fast it drew is measured by benchmarks/bench_sessions.py, not asserted here: on
+    # main before the limit the kiosk never drew while the storm ran.
+    assert out["during"], out
 
 
 # --- the pages in a browser ----------------------------------------------------------------
