@@ -572,7 +572,34 @@ class MapView:
             text_color=theme.ROUTE,
             background_fill_color=theme.WHITE,
             background_fill_alpha=0.85,
+            name="here-label",
         )  # type: ignore[call-arg]  # Text has them; the stub lags
+
+    def set_here(
+        self,
+        here: tuple[float, float] | None,
+        *,
+        lang: i18n.Lang,
+        icon_url: Callable[[str], str],
+    ) -> None:
+        """Move "You are here" to venue point ``here`` (a start the visitor picked).
+
+        ``None`` hides it. The kiosk's start picker's hook: the marker is drawn as
+        :meth:`_draw_here` draws a kiosk's, added to the figure on first use.
+        """
+        if here is None:
+            self.here_source.data = {"x": [], "y": [], "label": [], "url": []}
+            return
+        if not self.figure.select({"name": "here-label"}) and not len(self.here_source.data["x"]):
+            self._draw_here(here, lang=lang, icon_url=icon_url)
+            return
+        kx, ky = self.frame.to_view(np.array([here[0]]), np.array([here[1]]))
+        self.here_source.data = {
+            "x": kx,
+            "y": ky,
+            "label": [i18n.text("you_are_here", lang)],
+            "url": [icon_url("you_are_here")],
+        }
 
     def set_lang(self, lang: i18n.Lang) -> None:
         """Relabel the legend and "You are here" in ``lang``."""
