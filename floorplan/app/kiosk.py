@@ -563,7 +563,8 @@ class KioskState(param.Parameterized):
             zh = str(b.get(Col.EXHIBITOR_ZH, "") or "")
             title = (zh or name) if lang is Lang.ZH else (name or zh)
             title = title or i18n.text("card.unsold", lang)
-            subtitle = (name if title == zh else zh) if zh and name else ""
+            # English mode gives the Chinese name too; Chinese mode only the Chinese one.
+            subtitle = zh if zh and name and lang is Lang.EN else ""
             hall = self._hall_name(str(b[Col.HALL_ID]))
             rows.append((i18n.text("card.booth", lang), pid))
             rows.append((i18n.text("card.hall", lang), hall))
