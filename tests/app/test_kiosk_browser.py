@@ -396,6 +396,9 @@ def test_large_venue_sends_booths_as_the_view_zooms(
 ) -> None:
     server, total = large_server
     page.goto(f"{server.url}/kiosk")
+    # No kiosk: the visitor first says where they are (a kiosk from the picker's list).
+    page.locator(".start-kiosk button").first.click(timeout=30_000)
+    page.locator(".from").first.wait_for(timeout=30_000)
     wait_settled(page)
     # The browser reported its first view (debounced) and the halls by zone are drawn.
     page.wait_for_function(_VIEW_REPORTED_JS, timeout=30_000)
