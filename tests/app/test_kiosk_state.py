@@ -470,3 +470,23 @@ def test_show_all_lists_every_zone_exhibitor() -> None:
     assert str(n) in button.name
     s.show_all = True
     assert listed() == n
+
+
+def test_show_all_lists_every_hit(ctx: VenueContext) -> None:
+    venue = generate_venue(booths=200, seed=3)
+    c = VenueContext(venue)
+    page = KioskPage(c, {"kiosk": str(venue.kiosks["kiosk_id"].iloc[0])}, base_url="http://x")
+    s = page.state
+    hits = s.set_query("exit")
+    full = c.snapshot.search.search("exit", limit=1000)
+    assert len(hits) == len(full) > 12  # the whole list, not a first screenful
+
+    def listed() -> int:
+        return sum("hit" in o.css_classes for o in page.body.objects)
+
+    assert listed() == 12
+    s.show_all = True
+    assert listed() == len(hits)
+    bid = str(venue.booths["booth_id"].iloc[0])
+    assert 0 < len(s.set_query(bid)) <= 12  # a short list has no button
+    assert not any("show-all" in o.css_classes for o in page.body.objects)
