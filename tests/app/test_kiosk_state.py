@@ -487,6 +487,7 @@ def test_show_all_lists_every_hit(ctx: VenueContext) -> None:
     assert listed() == 12
     s.show_all = True
     assert listed() == len(hits)
-    bid = str(venue.booths["booth_id"].iloc[0])
-    assert 0 < len(s.set_query(bid)) <= 12  # a short list has no button
-    assert not any("show-all" in o.css_classes for o in page.body.objects)
+    assert any("show-all" in o.css_classes for o in page.body.objects) is False  # shown all
+    small = KioskPage(ctx, {"kiosk": "K1"}, base_url="http://x")
+    assert 0 < len(small.state.set_query("Acme")) <= 12  # a short list has no button
+    assert not any("show-all" in o.css_classes for o in small.body.objects)
