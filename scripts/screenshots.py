@@ -92,18 +92,23 @@ def _serve(venue: Path, users: Path, port: int) -> subprocess.Popen[str]:
     return proc
 
 
-def _settle(page: Page, *, has_map: bool = True) -> None:
+def _settle(page: Page, *, has_map: bool = True, bokeh: bool = True) -> None:
+    if not bokeh:  # a plain page (the home page): its fonts, then it is drawn
+        page.wait_for_function("() => document.fonts.status === 'loaded'")
+        return
     page.wait_for_function(_IDLE_JS, timeout=120_000)
     if has_map:
         page.evaluate("() => { window.__shot = null; }")
         page.wait_for_function(_SETTLED_JS, timeout=120_000, polling="raf")
 
 
-def _shoot(page: Page, url: str, path: Path, *, ready: str = "", has_map: bool = True) -> None:
+def _shoot(
+    page: Page, url: str, path: Path, *, ready: str = "", has_map: bool = True, bokeh: bool = True
+) -> None:
     page.goto(url)
     if ready:
         page.locator(ready).first.wait_for(timeout=120_000)
-    _settle(page, has_map=has_map)
+    _settle(page, has_map=has_map, bokeh=bokeh)
     page.screenshot(path=str(path))
     print(f"wrote {path}")
 
@@ -140,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
                     ctx.close()
                 ctx = browser.new_context(viewport={"width": DESK[0], "height": DESK[1]})
                 page = ctx.new_page()
-                _shoot(page, f"{base}/", args.out / "home.png", ready=".kiosk-link", has_map=False)
+                home = args.out / "home.png"
+                _shoot(page, f"{base}/", home, ready=".kiosk-link", has_map=False, bokeh=False)
                 page.goto(f"{base}/login?next=/planner")
                 page.fill("input[name=username]", "shots")
                 page.fill("input[name=password]", password)
@@ -150,8 +156,12 @@ def main(argv: list[str] | None = None) -> int:
                 _shoot(page, f"{base}/staff", args.out / "staff.png", has_map=False)
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+            proc.terminate()  # a clean stop (SIGTERM); killed if it takes longer than 30 s
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     return 0
 
 

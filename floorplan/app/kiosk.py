@@ -1006,11 +1006,16 @@ class KioskPage:
         doors = op.loc[op[Col.KIND].astype(str) == "entrance", Col.OPENING_ID].astype(str)
         if len(doors):
             items.append(_heading(i18n.text("start.entrances", lang)))
+            names = [s.place_name(d) for d in doors]
+            # Two entrances of one hall read the same: their ids tell them apart.
+            twice = {n for n in names if names.count(n) > 1}
             items += [
                 self._button(
-                    s.place_name(d), lambda d=d: s.set_start(d), css_classes=["start-door"]
+                    f"{n} · {d}" if n in twice else n,
+                    lambda d=d: s.set_start(d),
+                    css_classes=["start-door"],
                 )
-                for d in doors
+                for d, n in zip(doors, names, strict=True)
             ]
         kiosks = s.snap.venue.kiosks[Col.KIOSK_ID].astype(str)
         if len(kiosks):
