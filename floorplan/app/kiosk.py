@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -313,16 +314,7 @@ class KioskState(param.Parameterized):
 
     def quick_targets(self, kind: str) -> list[str]:
         """Return the place ids a one-tap "nearest ``kind``" button chooses among."""
-        if kind == "exit":
-            op = self.snap.venue.openings
-            for kinds in QUICK_EXITS:
-                ids = op.loc[op[Col.KIND].astype(str).isin(kinds), Col.OPENING_ID]
-                if len(ids):
-                    return [str(i) for i in ids]
-            return []
-        am = self.snap.venue.amenities
-        kinds = QUICK_AMENITIES[kind]
-        return [str(i) for i in am.loc[am[Col.KIND].astype(str).isin(kinds), Col.AMENITY_ID]]
+        return list(_quick_targets(self.snap, kind))
 
     def quick_reason(self, kind: str) -> str:
         """Return why button "nearest ``kind``" is disabled ('' when it is not)."""
@@ -502,28 +494,10 @@ class KioskState(param.Parameterized):
         place = self.snap.places.get(place_id)
         if place is None:
             return place_id
-        layer = place[0]
-        if layer == "booths":
+        if place[0] == "booths":
             name = self.exhibitor_name(place_id)
             return f"{name} · {place_id}" if name else place_id
-        if layer == "amenities":
-            am = self.snap.venue.amenities
-            row = am[am[Col.AMENITY_ID].astype(str) == place_id].iloc[0]
-            kind = i18n.amenity_name(str(row[Col.KIND]), self.lang)
-            label = i18n.amenity_label(row, self.lang)
-            return f"{kind} · {label}" if label and label != kind else kind
-        if layer == "openings":
-            op = self.snap.venue.openings
-            row = op[op[Col.OPENING_ID].astype(str) == place_id].iloc[0]
-            kind = str(row[Col.KIND])
-            key = f"door.{kind}" if f"door.{kind}" in i18n.CATALOGUE else "door.other"
-            return i18n.text(key, self.lang, hall=self._hall_name(str(row[Col.HALL_ID])))
-        if layer == "kiosks":
-            k = self.snap.venue.kiosks
-            row = k[k[Col.KIOSK_ID].astype(str) == place_id].iloc[0]
-            hall = self._hall_name(str(row.get(Col.HALL_ID, "") or ""))
-            return i18n.text("kiosk.name", self.lang, kiosk=place_id, hall=hall)
-        return place_id
+        return _place_names(self.snap, Lang(self.lang)).get(place_id, place_id)
 
     def exhibitor_name(self, booth_id: str) -> str:
         """Return the exhibitor of ``booth_id`` in the page language ('' for none)."""
@@ -592,9 +566,7 @@ class KioskState(param.Parameterized):
         return Card(title, subtitle, tuple(rows), distance, steps, self.route_error)
 
     def _hall_name(self, hall_id: str) -> str:
-        h = self.snap.venue.halls
-        row = h[h[Col.HALL_ID].astype(str) == hall_id]
-        return i18n.hall_name(row.iloc[0], self.lang) if len(row) else hall_id
+        return _hall_names(self.snap, Lang(self.lang)).get(hall_id, hall_id)
 
     def deep_link(self, base_url: str) -> str:
         """Return the URL that opens this route on a phone (no idle reset there)."""
@@ -607,6 +579,52 @@ class KioskState(param.Parameterized):
             args["accessible"] = "1"
         args["idle"] = "0"
         return f"{base_url.rstrip('/')}/kiosk?{urlencode({k: v for k, v in args.items() if v})}"
+
+
+# Names of places, by snapshot and language: built once and shared by every session (a
+# pandas lookup per name cost ~5 ms; the start picker names ~25 places per draw).
+@lru_cache(maxsize=32)
+def _hall_names(snap: VenueSnapshot, lang: Lang) -> dict[str, str]:
+    return {
+        str(row[Col.HALL_ID]): i18n.hall_name(row, lang)
+        for row in snap.venue.halls.drop(columns="geometry").to_dict("records")
+    }
+
+
+@lru_cache(maxsize=32)
+def _place_names(snap: VenueSnapshot, lang: Lang) -> dict[str, str]:
+    """Return the names of the amenities, doors and kiosks of ``snap`` in ``lang``."""
+    halls = _hall_names(snap, lang)
+    out: dict[str, str] = {}
+    for row in snap.venue.amenities.drop(columns="geometry").to_dict("records"):
+        kind = i18n.amenity_name(str(row[Col.KIND]), lang)
+        label = i18n.amenity_label(row, lang)
+        out[str(row[Col.AMENITY_ID])] = f"{kind} · {label}" if label and label != kind else kind
+    for row in snap.venue.openings.drop(columns="geometry").to_dict("records"):
+        key = f"door.{row[Col.KIND]}"
+        key = key if key in i18n.CATALOGUE else "door.other"
+        hall = str(row[Col.HALL_ID])
+        out[str(row[Col.OPENING_ID])] = i18n.text(key, lang, hall=halls.get(hall, hall))
+    for row in snap.venue.kiosks.drop(columns="geometry").to_dict("records"):
+        hall = str(row.get(Col.HALL_ID, "") or "")
+        kid = str(row[Col.KIOSK_ID])
+        out[kid] = i18n.text("kiosk.name", lang, kiosk=kid, hall=halls.get(hall, hall))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _quick_targets(snap: VenueSnapshot, kind: str) -> tuple[str, ...]:
+    """Return the place ids a one-tap "nearest ``kind``" button of ``snap`` chooses among."""
+    if kind == "exit":
+        op = snap.venue.openings
+        for kinds in QUICK_EXITS:
+            ids = op.loc[op[Col.KIND].astype(str).isin(kinds), Col.OPENING_ID]
+            if len(ids):
+                return tuple(str(i) for i in ids)
+        return ()
+    am = snap.venue.amenities
+    kinds = QUICK_AMENITIES[kind]
+    return tuple(str(i) for i in am.loc[am[Col.KIND].astype(str).isin(kinds), Col.AMENITY_ID])
 
 
 def parse_point(text: str) -> tuple[float, float] | None:
@@ -736,8 +754,11 @@ class KioskPage:
         )
         state.param.watch(self._on_selected, ["selected", "route"])
         state.param.watch(self._on_start, ["origin", "origin_point"])
+        # The side panel is drawn once, when the state is whole (not per step of it).
+        self._drawing = False
         state.apply_args(args)
         self._on_lang()
+        self._drawing = True
         self._render()
         self._on_start()
         try:
@@ -765,6 +786,8 @@ class KioskPage:
             icon_url=_icon_url,
             here=(kiosk[0], kiosk[1]) if kiosk else None,
         )
+        #: Where "You are here" is drawn (venue point; None: nowhere).
+        self._here_at = (kiosk[0], kiosk[1]) if kiosk else None
         self.map.figure.on_event(Tap, self._on_tap)
         # The pane hands the figure itself to the page: the class goes on the figure.
         self.map.figure.css_classes = ["kiosk-map"]
@@ -885,8 +908,12 @@ class KioskPage:
     def _on_start(self, *_: object) -> None:
         """Put "You are here" where the visitor said they are (a kiosk's stays put)."""
         s = self.state
+        point = s.start_point
+        if point == self._here_at:
+            return
+        self._here_at = point
         with unlocked():
-            self.map.set_here(s.start_point, lang=Lang(s.lang), icon_url=_icon_url)
+            self.map.set_here(point, lang=Lang(s.lang), icon_url=_icon_url)
 
     def _on_selected(self, *_: object) -> None:
         # Raw Bokeh changes from a Panel widget callback must be sent with the document
@@ -922,6 +949,8 @@ class KioskPage:
         return b
 
     def _render(self, *_: object) -> None:
+        if not getattr(self, "_drawing", True):
+            return
         s = self.state
         lang = Lang(s.lang)
         self.notice.object = macro("kiosk.html", "notices", [s.kiosk_notice, s.notice])

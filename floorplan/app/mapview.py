@@ -572,7 +572,6 @@ class MapView:
             text_color=theme.ROUTE,
             background_fill_color=theme.WHITE,
             background_fill_alpha=0.85,
-            name="here-label",
         )  # type: ignore[call-arg]  # Text has them; the stub lags
 
     def set_here(
@@ -587,10 +586,14 @@ class MapView:
         ``None`` hides it. The kiosk's start picker's hook: the marker is drawn as
         :meth:`_draw_here` draws a kiosk's, added to the figure on first use.
         """
+        # Drawn at the start (a kiosk's) or by an earlier call: its glyphs are there.
+        drawn = getattr(self, "_here_drawn", False) or len(self.here_source.data["x"]) > 0
         if here is None:
-            self.here_source.data = {"x": [], "y": [], "label": [], "url": []}
+            if drawn:
+                self.here_source.data = {"x": [], "y": [], "label": [], "url": []}
             return
-        if not self.figure.select({"name": "here-label"}) and not len(self.here_source.data["x"]):
+        self._here_drawn = True
+        if not drawn:
             self._draw_here(here, lang=lang, icon_url=icon_url)
             return
         kx, ky = self.frame.to_view(np.array([here[0]]), np.array([here[1]]))
