@@ -153,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                 page.locator("button[type=submit]").click()
                 page.wait_for_url(f"{base}/planner", timeout=120_000)
                 _shoot(page, f"{base}/planner", args.out / "planner.png")
-                _shoot(page, f"{base}/staff", args.out / "staff.png", has_map=False)
+                # The staff page fills its figures in once they are computed (a worker).
+                staff = args.out / "staff.png"
+                _shoot(page, f"{base}/staff", staff, ready="#capacity-table", has_map=False)
                 browser.close()
         finally:
             proc.terminate()  # a clean stop (SIGTERM); killed if it takes longer than 30 s
