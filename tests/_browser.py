@@ -359,7 +359,7 @@ def search(page: Page, text: str) -> None:
     box = page.locator(".kiosk-side input").first
     box.fill("")
     box.press_sequentially(text, delay=30)
-    marker = f".hits-for[data-q={json.dumps(text)}]"
+    marker = f".hits-for[data-q={json.dumps(text, ensure_ascii=False)}]"
     page.locator(marker).wait_for(state="attached", timeout=20_000)
 
 

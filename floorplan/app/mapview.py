@@ -890,6 +890,35 @@ class MapView:
             "map.html", "key", i18n.text("map.legend", self.lang), rows, theme.WHITE
         )
 
+    def set_here(
+        self,
+        here: tuple[float, float] | None,
+        *,
+        lang: i18n.Lang,
+    ) -> None:
+        """Move "You are here" to venue point ``here`` (a start the visitor picked).
+
+        ``None`` hides it. The kiosk's start picker's hook: the marker is drawn as
+        :meth:`_draw_here` draws a kiosk's, added to the figure on first use.
+        """
+        # Drawn at the start (a kiosk's) or by an earlier call: its glyphs are there.
+        drawn = getattr(self, "_here_drawn", False) or len(self.here_source.data["x"]) > 0
+        if here is None:
+            if drawn:
+                self.here_source.data = {"x": [], "y": [], "label": [], "url": []}
+            return
+        self._here_drawn = True
+        if not drawn:
+            self._draw_here(here, lang=lang)
+            return
+        kx, ky = self.frame.to_view(np.array([here[0]]), np.array([here[1]]))
+        self.here_source.data = {
+            "x": kx,
+            "y": ky,
+            "label": [i18n.text("you_are_here", lang)],
+            "url": [self.icon_url("you_are_here")],
+        }
+
     def set_lang(self, lang: i18n.Lang) -> None:
         """Relabel the legend, halls, the key and "You are here" in ``lang``."""
         self.lang = lang

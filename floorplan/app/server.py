@@ -4,7 +4,8 @@ Every page is a function of the shared :class:`~floorplan.app.context.VenueConte
 called by Panel once per session so that its widgets and callbacks live in that
 session's document. Who may open what is decided at the Tornado level by
 :mod:`floorplan.app.auth` for every channel of a page (the page, its WebSocket, its
-``autoload.js``): the kiosk (``/``, ``/kiosk``, the assets) is open to guests, a limited
+``autoload.js``): the kiosk (``/kiosk``, the home page ``/`` with its kiosks' links, the
+assets) is open to guests, a limited
 number of new sessions a minute per client; the planner and staff pages need a log-in
 with a role from the user file (:mod:`floorplan.users`), checked again while the page
 is open. The cookie secret and the log-in sessions are kept in the config folder beside
@@ -33,7 +34,6 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import panel as pn
-import tornado.web
 from tornado.ioloop import PeriodicCallback
 
 from floorplan.app.access import (
@@ -56,6 +56,7 @@ from floorplan.app.auth import (
     security_headers,
 )
 from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot, assets_path
+from floorplan.app.home import HomeHandler
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
 from floorplan.io.store import LayoutStore, store_for_venue
@@ -80,14 +81,6 @@ KIOSK_SESSIONS_PER_MINUTE: Final = 12.0
 KIOSK_SESSIONS_BURST: Final = 6
 #: The largest request body (a log-in form, a CSV upload goes over the WebSocket).
 MAX_BODY_BYTES: Final = 64 * 1024
-
-
-class _RootRedirect(tornado.web.RequestHandler):
-    """Send ``/`` (and its query) to ``/kiosk``."""
-
-    def get(self) -> None:
-        query = self.request.query
-        self.redirect("/kiosk" + (f"?{query}" if query else ""))
 
 
 def make_access(
@@ -208,7 +201,7 @@ def panel_server(
         # Session ids and tokens signed: nobody makes up a session the server did not hand out.
         sign_sessions=True,
         secret_key=_session_key(cookie_secret),
-        extra_patterns=[(r"/", _RootRedirect)],
+        extra_patterns=[(r"/", HomeHandler, {"ctx": ctx})],
         transforms=[security_headers(access)],
         default_handler_class=bind(NotFoundHandler, access),
         http_server_kwargs={"max_body_size": MAX_BODY_BYTES},

@@ -24,9 +24,12 @@ memory and slow down updates.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
-from floorplan.errors import OptionError, PlaceError
+import numpy as np
+
+from floorplan.errors import NoRouteError, OptionError, PlaceError
 from floorplan.routing.directions import Step, StepKind
 from floorplan.routing.ends import WARM_BOOTHS, EndsCache
 from floorplan.routing.graph import WalkGraph
@@ -145,6 +148,68 @@ class Router:
     def distance_m(self, origin: Place, destination: Place, *, accessible: bool = False) -> float:
         """Return the length of the shortest walk (see :meth:`route`)."""
         return self.route(origin, destination, accessible=accessible).length_m
+
+    def nearest(
+        self, origin: Place, candidates: Iterable[Place], *, accessible: bool = False
+    ) -> Route:
+        """Return the route from ``origin`` to the candidate nearest to walk to.
+
+        Exact, without routing to every candidate: a walk is never shorter than the
+        straight gap between the circles that hold everywhere its two ends may be, so the
+        candidates are routed to nearest gap first, and the search stops once the next
+        gap is no shorter than the best walk found (the nearest of 220 exits of the
+        bundled venue costs a handful of routes, not 220). Ties keep the candidate given
+        first. Candidates that cannot be walked to are passed over.
+
+        Raises
+        ------
+        PlaceError
+            When ``origin`` is unknown or not walkable, or there are no candidates.
+        NoRouteError
+            When no candidate can be walked to.
+        """
+        o_centre, o_radius = self._reach(origin)
+        gaps: list[tuple[float, int, Place]] = []
+        for k, place in enumerate(dict.fromkeys(candidates)):
+            try:
+                centre, radius = self._reach(place)
+            except (PlaceError, NoRouteError):  # an unknown or unusable place: passed over
+                continue
+            gap = max(0.0, math.dist(o_centre, centre) - o_radius - radius)
+            gaps.append((gap, k, place))
+        if not gaps:
+            msg = f"no place to look for the nearest of from {origin!r}"
+            raise PlaceError(msg)
+        gaps.sort(key=lambda g: (g[0], g[1]))
+        best: Route | None = None
+        for gap, _, place in gaps:
+            if best is not None and gap >= best.length_m:
+                break
+            try:
+                route = self.route(origin, place, accessible=accessible)
+            except (PlaceError, NoRouteError):
+                continue
+            if best is None or route.length_m < best.length_m:
+                best = route
+        if best is None:
+            how = " step-free" if accessible else ""
+            msg = f"no{how} walkable route from {origin!r} to any of {len(gaps)} places"
+            raise NoRouteError(msg)
+        return best
+
+    def _reach(self, place: Place) -> tuple[tuple[float, float], float]:
+        """Return a circle ``(centre, radius)`` holding every point a route may end at."""
+        target = self._places.resolve(place)
+        parts = [target.segs.reshape(-1, 2)]
+        if target.lead is not None:
+            parts.append(np.asarray(target.lead, dtype=float).reshape(1, 2))
+        if target.booth is not None:
+            parts.append(np.asarray(target.booth.exterior.coords, dtype=float)[:, :2])
+        pts = np.concatenate(parts)
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        centre = (lo + hi) / 2
+        radius = float(np.hypot(*(pts - centre).T).max()) if len(pts) else 0.0
+        return (float(centre[0]), float(centre[1])), radius
 
     def tour(
         self,

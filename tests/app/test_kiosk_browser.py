@@ -7,6 +7,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -26,6 +27,7 @@ from _browser import (
     route_length,
     search,
     tap_drawn_booth,
+    tap_map,
     wait_map,
     wait_route,
     wait_settled,
@@ -184,7 +186,9 @@ def test_login_required(small_server: Server, page_name: str) -> None:
     assert status == 302
     assert re.match(r"^\.?/login\?next=%2F" + page_name + "$", location), location
     assert _status(f"{small_server.url}/kiosk")[0] == 200
-    assert _status(f"{small_server.url}/")[1] == "/kiosk"
+    # The home page lists the kiosks' set-up links; a kiosk's old link still opens it.
+    assert _status(f"{small_server.url}/")[0] == 200
+    assert _status(f"{small_server.url}/?kiosk=K1&lang=zh")[1] == "/kiosk?kiosk=K1&lang=zh"
 
 
 def test_login_roles(small_server: Server, page: Page) -> None:
@@ -383,6 +387,9 @@ def test_large_venue_sends_booths_as_the_view_zooms(
 ) -> None:
     server, total = large_server
     page.goto(f"{server.url}/kiosk")
+    # No kiosk: the visitor first says where they are (a kiosk from the picker's list).
+    page.locator(".start-kiosk button").first.click(timeout=30_000)
+    page.locator(".from").first.wait_for(timeout=30_000)
     wait_settled(page)
     # The browser reported its first view (debounced) and the halls by zone are drawn.
     page.wait_for_function(_VIEW_REPORTED_JS, timeout=30_000)
@@ -424,3 +431,213 @@ def test_large_venue_sends_booths_as_the_view_zooms(
     assert bid is not None
     tap_drawn_booth(page, bid)
     assert bid in _card_text(page)
+
+
+# --- no kiosk: the start picker, one-tap nearest, 中文, long lists (issue 12 item 1) ----
+KIOSK_SIZES = [(1080, 1920), (1920, 1080)]
+
+#: Every text node of the page, shadow roots included (Panel draws widgets in them).
+_PAGE_TEXT_JS = """() => {
+  const out = [];
+  const walk = (n) => {
+    if (n.shadowRoot) walk(n.shadowRoot);
+    for (const c of n.childNodes) {
+      if (c.nodeType === 3) out.push(c.textContent);
+      else if ((c.nodeType === 1 && !['STYLE', 'SCRIPT'].includes(c.tagName)) || c.nodeType === 11)
+        walk(c);
+    }
+  };
+  walk(document.body);
+  return out.join('\\n');
+}"""
+
+
+@pytest.fixture(params=KIOSK_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def kiosk_page(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Page]:
+    width, height = request.param
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _page_text(page: Page) -> str:
+    return str(page.evaluate(_PAGE_TEXT_JS))
+
+
+def _choose_destination(page: Page, text: str, name: str) -> None:
+    search(page, text)
+    page.get_by_role("button", name=re.compile(re.escape(name))).first.click(timeout=20_000)
+    _card_text(page)
+
+
+def test_no_kiosk_routes_after_a_tap_on_the_map(small_server: Server, kiosk_page: Page) -> None:
+    page = kiosk_page
+    page.goto(f"{small_server.url}/kiosk")
+    expect(page.locator(".start-title")).to_have_text("Where are you? / 您在哪里？")
+    wait_settled(page)
+    assert route_length(page) == 0
+    tap_map(page, 5.0, 20.0)  # the aisle at the west wall of hall A (no kiosk: north up)
+    expect(page.locator(".from").first).to_contain_text("The point you tapped in Hall A")
+    _choose_destination(page, "Health", "Health First")
+    wait_route(page)
+    link = page.locator("a.deeplink").first.get_attribute("href") or ""
+    assert "from=" in link
+    # The QR code's link draws the same route on a phone.
+    phone = page.context.new_page()
+    phone.goto(link)
+    wait_route(phone)
+    assert route_length(phone) == route_length(page)
+    phone.close()
+
+
+def test_no_kiosk_routes_after_a_start_from_the_list(
+    small_server: Server, kiosk_page: Page
+) -> None:
+    page = kiosk_page
+    page.goto(f"{small_server.url}/kiosk")
+    wait_map(page)
+    page.get_by_role("button", name="Kiosk K2, Hall B").click(timeout=20_000)
+    expect(page.locator(".from").first).to_contain_text("Kiosk K2")
+    _choose_destination(page, "Acme", "Acme Motors")
+    wait_route(page)
+    assert "from=K2" in (page.locator("a.deeplink").first.get_attribute("href") or "")
+
+
+def test_bad_kiosk_keeps_its_notice_and_offers_the_picker(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=NOPE&to=B-101")
+    wait_map(page)
+    notice = page.locator(".kiosk-side p.notice")
+    expect(notice).to_contain_text("NOPE")
+    assert "Health First" in _card_text(page)
+    expect(page.locator(".needs-start")).to_have_count(1)
+    page.get_by_role("button", name="Where are you?").click()
+    page.get_by_role("button", name=re.compile("Entrance, Hall A")).click(timeout=20_000)
+    wait_route(page)  # back to the card, routed from the entrance
+    expect(notice).to_contain_text("NOPE")
+
+
+def test_one_tap_restroom_routes_to_the_routers_nearest(
+    small_server: Server, kiosk_page: Page
+) -> None:
+    from floorplan.routing import Router  # noqa: PLC0415 - heavy, this test only
+
+    venue = kiosk_venue()
+    restrooms = list(venue.amenities.loc[venue.amenities["kind"] == "restroom", "amenity_id"])
+    nearest = Router(venue).nearest("K2", restrooms)
+    name = str(venue.amenities.set_index("amenity_id").loc[nearest.destination, "name"])
+    page = kiosk_page
+    page.goto(f"{small_server.url}/kiosk?kiosk=K2")
+    wait_map(page)
+    expect(page.get_by_role("button", name="First aid")).to_be_disabled()
+    page.get_by_role("button", name="Restroom").click(timeout=20_000)
+    text = _card_text(page)
+    assert name in text
+    assert f"{round(nearest.length_m)} m walk" in text
+    wait_route(page)
+    assert route_length(page) >= 2
+
+
+def test_no_start_disables_one_tap_buttons_with_the_reason(
+    small_server: Server, page: Page
+) -> None:
+    page.goto(f"{small_server.url}/kiosk")
+    wait_map(page)
+    page.get_by_role("button", name="Kiosk K1, Hall A").click(timeout=20_000)
+    expect(page.get_by_role("button", name="Restroom")).to_be_enabled()
+    expect(page.get_by_role("button", name="Information")).to_be_disabled()
+    expect(page.locator(".why").first).to_contain_text("None in this venue")
+
+
+def test_search_for_chu_kou_lists_exits(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/kiosk?kiosk=K1&lang=zh")
+    wait_map(page)
+    search(page, "出口")
+    exits = page.locator(".hit-door button")
+    expect(exits.first).to_be_visible()
+    labels = exits.all_inner_texts()
+    venue = kiosk_venue()
+    n_exits = int((venue.openings["kind"] == "emergency_exit").sum())
+    assert sum("安全出口" in t for t in labels) == min(n_exits, 12), labels
+    assert all(re.search(r"\d+ 米 · \d+ 分钟", t) for t in labels), labels
+
+
+def _english_with_chinese(venue: Any) -> set[str]:
+    """Return every English name of ``venue`` that has a different Chinese one."""
+    names: set[str] = set()
+    for frame, en, zh in (
+        (venue.halls, "name", "name_zh"),
+        (venue.amenities, "name", "name_zh"),
+        (venue.booths, "exhibitor", "exhibitor_zh"),
+        (venue.events, "title", "title_zh"),
+    ):
+        if zh not in frame.columns:
+            continue
+        for a, b in zip(frame[en].fillna(""), frame[zh].fillna(""), strict=True):
+            if str(a).strip() and str(b).strip() and str(a).strip() != str(b).strip():
+                names.add(str(a).strip())
+    return names
+
+
+def test_chinese_mode_shows_chinese_names(bundled_server: Server, kiosk_page: Page) -> None:
+    venue = load_venue(_served_venue(bundled_server))
+    english = _english_with_chinese(venue)
+    assert english  # the bundled venue has Chinese names
+    kiosk = str(venue.kiosks["kiosk_id"].iloc[0])
+    let = venue.booths[venue.booths["exhibitor_zh"].fillna("") != ""]
+    booth = let.iloc[len(let) // 3]
+    page = kiosk_page
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}&lang=zh")
+    wait_map(page)
+    seen: list[str] = [_page_text(page)]
+    page.get_by_role("button", name="洗手间").click(timeout=20_000)
+    _card_text(page)
+    seen.append(_page_text(page))
+    page.get_by_role("button", name="展区").click()
+    page.locator(".zone").first.click()
+    page.locator(".zone-exhibitor").first.wait_for(timeout=20_000)
+    seen.append(_page_text(page))
+    page.get_by_role("button", name="活动").click()
+    page.locator(".event").first.wait_for(timeout=20_000)
+    seen.append(_page_text(page))
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}&lang=zh&to={booth['booth_id']}")
+    expect(page.locator(".card-body").first).to_contain_text(str(booth["exhibitor_zh"]))
+    seen.append(_page_text(page))
+    search(page, str(booth["exhibitor_zh"])[:2])
+    seen.append(_page_text(page))
+    page.goto(f"{bundled_server.url}/kiosk?lang=zh")
+    page.locator(".start-kiosk").first.wait_for(timeout=20_000)
+    seen.append(_page_text(page))
+    text = "\n".join(seen)
+    leaked = sorted(n for n in english if n in text)
+    assert not leaked, leaked[:10]
+
+
+def test_show_all_lists_the_whole_zone(bundled_server: Server, page: Page) -> None:
+    venue = load_venue(_served_venue(bundled_server))
+    b = venue.booths
+    let = b[b["exhibitor"].fillna("") != ""]
+    zone, n = let["zone"].value_counts().index[0], int(let["zone"].value_counts().iloc[0])
+    kiosk = str(venue.kiosks["kiosk_id"].iloc[0])
+    page.goto(f"{bundled_server.url}/kiosk?kiosk={kiosk}")
+    wait_map(page)
+    page.get_by_role("button", name="Zones").click()
+    page.locator(f".zone-{zone}").click()
+    rows = page.locator(".zone-exhibitor button")
+    expect(rows).to_have_count(min(n, 24))
+    assert n > 24, n  # the point of the test: a zone longer than the first screenful
+    page.get_by_role("button", name=f"Show all {n}").click()
+    expect(rows).to_have_count(n)
+    assert all(re.search(r"\d+ m · \d+ min", t) for t in rows.all_inner_texts()[:5])
+
+
+def test_home_page_lists_the_kiosks(small_server: Server, page: Page) -> None:
+    page.goto(f"{small_server.url}/?lang=zh")
+    links = page.locator("a.kiosk-link")
+    expect(links).to_have_count(len(kiosk_venue().kiosks))
+    href = links.first.get_attribute("href")
+    assert href == "/kiosk?kiosk=K1&lang=zh"
+    links.first.click()
+    wait_map(page)
+    expect(page.locator(".card-body")).to_have_count(0)
+    assert page.locator(".start-title").count() == 0  # a kiosk knows where it is

@@ -316,3 +316,180 @@ def test_small_venue_is_sent_whole(ctx: VenueContext) -> None:
     assert sorted(view.booths_shown()) == sorted(ctx.venue.booths["booth_id"])
     _set_view(view, (0.0, 1.0, 0.0, 1.0))  # ignored: the whole venue stays
     assert len(view.booths_shown()) == len(ctx.venue.booths)
+
+
+# --- no kiosk: the start picker, one-tap nearest, distances, long lists -------------------
+def test_no_kiosk_opens_the_start_picker_and_a_tap_on_the_floor_starts_routes(
+    ctx: VenueContext,
+) -> None:
+    s = KioskState(ctx)
+    s.apply_args({})
+    assert (s.mode, s.has_start) == ("start", False)
+    assert s.tap(5.0, 20.0) == "5.0,20.0"  # an aisle of hall A
+    assert s.mode == "home"
+    assert s.start_point == (5.0, 20.0)
+    assert s.start_name() == "The point you tapped in Hall A"
+    s.choose("B-202")
+    assert s.route is not None
+    assert s.route.coords[0] == pytest.approx((5.0, 20.0), abs=0.6)
+    # The QR code's link starts where the kiosk does.
+    q = {k: v[0] for k, v in parse_qs(urlsplit(s.deep_link("http://x")).query).items()}
+    assert q["from"] == "5.0,20.0"
+    phone = KioskState(ctx)
+    phone.apply_args(q)
+    assert phone.route is not None
+    assert phone.route.length_m == pytest.approx(s.route.length_m)
+
+
+def test_start_picker_tap_on_a_booth_or_off_the_floor(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"to": "B-101"})
+    assert (s.mode, s.route) == ("card", None)  # a card, and no start yet
+    s.open_start()
+    assert s.tap(-5.0, -5.0) is None  # outside every hall
+    assert "not walkable" in s.notice
+    assert s.tap(45.5, 18.5) is None  # the column
+    assert s.tap(12.0, 10.0) == "A-101"  # a booth: the visitor stands at it
+    assert (s.origin, s.mode, s.selected) == ("A-101", "card", "B-101")  # back to the card
+    assert s.route is not None
+    assert s.route.origin == "A-101"
+
+
+def test_start_picker_search_picks_the_start_not_the_destination(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"lang": "zh"})
+    hits = s.set_query("Café")
+    assert s.mode == "start"  # the picker stays open while searching
+    s.choose_hit(next(h for h in hits if h.target == "CAFE-1"))
+    assert (s.origin, s.selected, s.mode) == ("CAFE-1", "", "home")
+    s.choose("A-101")
+    assert s.route is not None
+    assert s.route.origin == "CAFE-1"
+
+
+def test_unknown_kiosk_notice_stays_and_offers_the_picker(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"kiosk": "NOPE", "to": "A-101"})
+    assert "NOPE" in s.kiosk_notice
+    assert s.kiosk_id == ""
+    s.choose("B-101")  # a card opens: the notice stays
+    assert "NOPE" in s.kiosk_notice
+    s.open_start()
+    s.set_start("K2")
+    assert s.route is not None
+    assert "NOPE" in s.kiosk_notice
+
+
+def _nearest_by_every_route(s: KioskState, ids: list[str]) -> tuple[str, float]:
+    router = s.snap.router
+    lengths = {i: router.route(s.route_start, i).length_m for i in ids}
+    best = min(lengths, key=lengths.__getitem__)
+    return best, lengths[best]
+
+
+@pytest.mark.parametrize("start", ["K1", "K2", "B-202", "A-E1"])
+def test_one_tap_nearest_restroom_is_the_shortest_walk(ctx: VenueContext, start: str) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"from": start})
+    restrooms = s.quick_targets("restroom")
+    assert sorted(restrooms) == ["WC-A", "WC-B"]
+    place = s.go_nearest("restroom")
+    best, length = _nearest_by_every_route(s, restrooms)
+    assert place == best
+    assert (s.selected, s.mode) == (best, "card")
+    assert s.route.length_m == pytest.approx(length)
+
+
+def test_one_tap_buttons_say_why_they_are_off(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({})
+    assert s.quick_reason("restroom") == i18n.text("quick.no_start", "en")
+    assert s.go_nearest("restroom") == ""
+    assert s.selected == ""
+    s.set_start("K1")
+    assert s.quick_reason("restroom") == ""
+    assert s.quick_reason("first_aid") == i18n.text("quick.none", "en")  # none in this venue
+    assert s.quick_reason("info") == i18n.text("quick.none", "en")
+    # Exits: the entrance is the way out in normal use, not an emergency exit.
+    assert s.quick_targets("exit") == ["A-E1"]
+    assert s.go_nearest("exit") == "A-E1"
+    assert s.go_nearest("food") == "CAFE-1"
+
+
+def test_hit_distances_are_the_routes_in_the_page_language(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"kiosk": "K1", "lang": "zh"})
+    length = s.snap.router.route("K1", "B-202").length_m
+    text = s.distance_text("B-202")
+    assert text.startswith(f"{round(length)} 米 · ")
+    assert text.endswith(" 分钟")
+    s.lang = "en"
+    assert s.distance_text("B-202").startswith(f"{round(length)} m · ")
+    assert s.distance_text("K1") == ""  # the start itself
+    none = KioskState(ctx)
+    none.apply_args({})
+    assert none.distance_text("B-202") == ""
+
+
+def test_search_and_zone_light_up_booths(state: KioskState) -> None:
+    hits = state.set_query("digital dragon")
+    assert state.highlighted[0] == "B-202"
+    assert state.highlighted == list(dict.fromkeys(h.target for h in hits if h.target[1:2] == "-"))
+    assert all(b in state.snap.booths.index for b in state.highlighted)
+    state.browse_zone("digital")
+    assert state.highlighted == ["A-202", "B-202"]
+    state.choose("A-101")
+    assert state.highlighted == []
+
+
+def test_chinese_names_in_chinese_mode(ctx: VenueContext) -> None:
+    s = KioskState(ctx)
+    s.apply_args({"kiosk": "K1", "lang": "zh"})
+    assert s.exhibitor_name("A-201") == "华北能源科技"
+    assert s.place_name("A-E1") == "Hall A入口"  # no Chinese hall name: the English one
+    assert s.place_name("WC-A") == "洗手间 · Restroom A"
+    assert s.place_name("K2") == "Hall B导览机 K2"
+
+
+def test_show_all_lists_every_zone_exhibitor() -> None:
+    venue = generate_venue(booths=200, seed=3)
+    c = VenueContext(venue)
+    page = KioskPage(c, {"kiosk": str(venue.kiosks["kiosk_id"].iloc[0])}, base_url="http://x")
+    s = page.state
+    zone = max(
+        ("automobile", "agriculture", "energy", "digital", "health", "services"),
+        key=lambda z: len(s.zone_exhibitors(z)),
+    )
+    n = len(s.zone_exhibitors(zone))
+    assert n > 24, n  # long enough to be cut
+    s.browse_zone(zone)
+
+    def listed() -> int:
+        return sum("zone-exhibitor" in o.css_classes for o in page.body.objects)
+
+    assert listed() == 24
+    button = next(o for o in page.body.objects if "show-all" in o.css_classes)
+    assert str(n) in button.name
+    s.show_all = True
+    assert listed() == n
+
+
+def test_show_all_lists_every_hit(ctx: VenueContext) -> None:
+    venue = generate_venue(booths=200, seed=3)
+    c = VenueContext(venue)
+    page = KioskPage(c, {"kiosk": str(venue.kiosks["kiosk_id"].iloc[0])}, base_url="http://x")
+    s = page.state
+    hits = s.set_query("exit")
+    full = c.snapshot.search.search("exit", limit=1000)
+    assert len(hits) == len(full) > 12  # the whole list, not a first screenful
+
+    def listed() -> int:
+        return sum("hit" in o.css_classes for o in page.body.objects)
+
+    assert listed() == 12
+    s.show_all = True
+    assert listed() == len(hits)
+    assert any("show-all" in o.css_classes for o in page.body.objects) is False  # shown all
+    small = KioskPage(ctx, {"kiosk": "K1"}, base_url="http://x")
+    assert 0 < len(small.state.set_query("Acme")) <= 12  # a short list has no button
+    assert not any("show-all" in o.css_classes for o in small.body.objects)

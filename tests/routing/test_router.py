@@ -560,3 +560,50 @@ def test_steps_read_as_a_person_would_follow_them(
         assert not re.search(r"(?<!\d)0米后", text)
     # The step distances still add up to the walk.
     assert sum(s.distance_m for s in route.steps) == pytest.approx(route.length_m, rel=1e-9)
+
+
+# --- the nearest of many places ------------------------------------------------------------
+def test_nearest_is_the_shortest_of_every_route(bundled_router: Router) -> None:
+    r = bundled_router
+    v = r.venue
+    am, op = v.amenities, v.openings
+    restrooms = list(am.loc[am["kind"] == "restroom", "amenity_id"])
+    exits = list(op.loc[op["kind"] != "connection", "opening_id"])
+    booth = str(v.booths["booth_id"].iloc[len(v.booths) // 3])
+    kiosk = str(v.kiosks["kiosk_id"].iloc[-1])
+    calls = {"n": 0}
+    route = r.route
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return route(*args, **kwargs)
+
+    for origin in (kiosk, booth):
+        for candidates in (restrooms, exits):
+            every = {c: r.route(origin, c).length_m for c in candidates}
+            calls["n"] = 0
+            r.route = counted  # type: ignore[method-assign]
+            try:
+                near = r.nearest(origin, candidates)
+            finally:
+                del r.route
+            assert near.length_m == pytest.approx(min(every.values()))
+            assert every[near.destination] == pytest.approx(near.length_m)
+            assert calls["n"] < len(candidates)  # pruned, not one route per candidate
+
+
+def test_nearest_passes_over_unreachable_and_says_when_none():
+    inner = box(20, 20, 24, 24)
+    ring = box(16, 16, 28, 28).difference(box(17, 17, 27, 27))
+    venue = make_venue(
+        [("H", "Hall", 0, "hall", box(0, 0, 50, 50))],
+        [("IN-1", "H", "Inside", "", inner), ("WALL-1", "H", "Fence", "", ring)],
+        amenities=[("WC", "restroom", "Toilets", "H", Point(45, 45))],
+    )
+    r = Router(venue, clearance_m=0)
+    # The walled-in booth is nearer as the crow flies, but cannot be walked to.
+    assert r.nearest((2, 2), ["IN-1", "WC", "NOPE"]).destination == "WC"
+    with pytest.raises(NoRouteError):
+        r.nearest((2, 2), ["IN-1"])
+    with pytest.raises(PlaceError):
+        r.nearest((2, 2), [])
