@@ -352,14 +352,15 @@ class KioskState(param.Parameterized):
         return str(row.iloc[0][Col.NAME] or hall_id) if len(row) else hall_id
 
     def deep_link(self, base_url: str) -> str:
-        """Return the URL that opens this route on a phone (no idle reset there)."""
-        args = {"kiosk": self.kiosk_id, "to": self.selected, "lang": self.lang}
-        if self.origin:
-            args["from"] = self.origin
+        """Return the phone page (``/m``) showing this route from this kiosk, for the QR code.
+
+        ``from`` is where the route starts (``from=`` if the kiosk was given one, else the
+        kiosk itself: "you are here" on the phone), ``to`` the chosen place.
+        """
+        args = {"from": self.route_start, "to": self.selected, "lang": self.lang}
         if self.accessible:
             args["accessible"] = "1"
-        args["idle"] = "0"
-        return f"{base_url.rstrip('/')}/kiosk?{urlencode({k: v for k, v in args.items() if v})}"
+        return f"{base_url.rstrip('/')}/m?{urlencode({k: v for k, v in args.items() if v})}"
 
 
 # ---------------------------------------------------------------------------------------

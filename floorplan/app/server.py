@@ -25,6 +25,9 @@ import panel as pn
 import tornado.web
 from panel.auth import BasicAuthProvider, BasicLoginHandler
 
+from floorplan.app.api import PUBLIC_PREFIXES as API_PREFIXES
+from floorplan.app.api import ApiOptions, web_patterns
+from floorplan.app.api.lan import public_url as find_public_url
 from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot, assets_path
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
@@ -54,12 +57,13 @@ _PUBLIC_PREFIXES: Final = (
     "/static/",
     "/liveness",
     "/favicon.ico",
+    *API_PREFIXES,
 )
 
 
 def _is_public(uri: str) -> bool:
     path = urlsplit(uri).path
-    return path in {"", "/"} or path.startswith(_PUBLIC_PREFIXES)
+    return path in {"", "/", "/m"} or path.startswith(_PUBLIC_PREFIXES)
 
 
 class _RootRedirect(tornado.web.RequestHandler):
@@ -181,6 +185,7 @@ def serve(
     public_url: str = "",
     allow_origins: tuple[str, ...] = (),
     store_path: Path | None = None,
+    cors_origins: tuple[str, ...] = (),
     start: bool = True,
 ) -> Any:
     """Serve the pages of ``venue`` with Panel's server (blocks while ``start``).
@@ -198,19 +203,22 @@ def serve(
     idle_s
         Kiosk idle reset after this many seconds without input (0: never).
     public_url
-        Scheme and host phones reach the server at, for QR codes (default: the host the
-        kiosk's browser used).
+        Scheme and host phones reach the server at, for QR codes (default: the address
+        listened on, else the host's LAN address; see :mod:`floorplan.app.api.lan`).
     allow_origins
         Extra ``host[:port]`` the pages may be opened from (websocket origins).
     store_path
         The layout store planners save to (default: ``layouts.gpkg`` beside the user
         file). When it has a published version, kiosks show that instead of ``venue``.
+    cors_origins
+        Origins other sites may call the JSON API from (``*``: any); none by default.
     start
         Run the event loop here; ``False`` returns the unstarted server (for tests).
     """
     users = users_path or default_users_path()
     store = LayoutStore(store_path or default_store_path(users))
-    ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=public_url)
+    phones = find_public_url(public_url, port=port, address=address)
+    ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=phones.url)
     served = ctx.served_version
     shown = f"published version {served}" if served is not None else "the venue file"
     print(
@@ -219,6 +227,9 @@ def serve(
         f"users from {users}; layouts in {store.path}",
         flush=True,
     )
+    print(f"floorplan: phones open {phones.url}/m (the kiosks' QR codes)", flush=True)
+    if phones.warning:
+        print(f"floorplan: warning: {phones.warning}", flush=True)
     # One thread for the whole server follows the store and pushes publishes to sessions.
     PublishWatcher(ctx).start()
     pn.extension(notifications=False)
@@ -233,8 +244,11 @@ def serve(
         static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
         auth_provider=RoleAuthProvider(users),
         cookie_secret=os.environ.get(COOKIE_SECRET_ENV) or secrets.token_urlsafe(32),
-        extra_patterns=[(r"/", _RootRedirect)],
-        websocket_origin=_origins(port, address, public_url, allow_origins),
+        extra_patterns=[
+            (r"/", _RootRedirect),
+            *web_patterns(ctx, ApiOptions(cors_origins=cors_origins)),
+        ],
+        websocket_origin=_origins(port, address, phones.url, allow_origins),
         liveness=True,
         # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.
         check_unused_sessions_milliseconds=5000,

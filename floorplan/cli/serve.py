@@ -33,7 +33,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "serve",
         help="serve the visitor kiosk (public) and the planner and staff pages (log-in)",
         description="Serve /kiosk (public, read-only), /planner and /staff (log-in with a "
-        "role from the user file; see 'floorplan users add') with Panel's server. "
+        "role from the user file; see 'floorplan users add') with Panel's server, the "
+        "phone page /m and the JSON API /api/v1 (public; see docs/api.md). "
         "The root URL leads to /kiosk.",
     )
     add_venue_arg(p)
@@ -53,7 +54,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--public-url",
         default="",
         metavar="URL",
-        help="scheme://host[:port] phones reach this server at, for QR codes",
+        help="scheme://host[:port] phones reach this server at, for the kiosks' QR codes "
+        "(default: the host's LAN address, printed at start)",
+    )
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let scripts on this origin (scheme://host[:port], or '*' for any) call the "
+        "JSON API /api/v1 (repeatable; default: same origin only)",
     )
     p.add_argument(
         "--allow-origin",
@@ -95,5 +105,6 @@ def run(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         allow_origins=tuple(args.allow_origin),
         store_path=args.store,
+        cors_origins=tuple(args.cors_origin),
     )
     return 0

@@ -144,11 +144,23 @@ def test_deep_link_round_trip(state: KioskState) -> None:
     state.choose("A-201")
     state.lang = "zh"
     url = state.deep_link("http://phone.example:5006")
-    q = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    assert q == {"kiosk": "K1", "to": "A-201", "lang": "zh", "idle": "0"}
+    parts = urlsplit(url)
+    assert (parts.netloc, parts.path) == ("phone.example:5006", "/m")
+    q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    # The phone page starts where the kiosk stands: "you are here".
+    assert q == {"from": "K1", "to": "A-201", "lang": "zh"}
+    # The same arguments open the same card on a kiosk page (they name the same places).
     other = KioskState(state.ctx)
     other.apply_args(q)
     assert other.card() == state.card()
+
+
+def test_deep_link_keeps_the_start_and_step_free(state: KioskState) -> None:
+    state.origin = "WC-B"
+    state.accessible = True
+    state.choose("A-101")
+    q = {k: v[0] for k, v in parse_qs(urlsplit(state.deep_link("http://h")).query).items()}
+    assert q == {"from": "WC-B", "to": "A-101", "lang": "en", "accessible": "1"}
 
 
 def test_reset(state: KioskState) -> None:
