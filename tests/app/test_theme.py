@@ -20,9 +20,7 @@ VARIABLE = re.compile(r"var\(--fp-([\w-]+)\)")
 
 def _files(*patterns: str) -> list[Path]:
     # Vendored third-party files (the phone page's MapLibre GL JS) are not ours to theme.
-    return sorted(
-        p for pattern in patterns for p in APP.rglob(pattern) if "vendor" not in p.parts
-    )
+    return sorted(p for pattern in patterns for p in APP.rglob(pattern) if "vendor" not in p.parts)
 
 
 def test_no_colour_outside_the_theme() -> None:

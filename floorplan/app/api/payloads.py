@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import threading
 import weakref
 from collections import OrderedDict
@@ -64,7 +63,6 @@ MAX_VIA: Final = 10
 _LRU_SIZE: Final = 4096
 _WGS84_DECIMALS: Final = 7
 _VENUE_DECIMALS: Final = 3
-_PAIR = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 
 
 class Crs(StrEnum):
@@ -475,16 +473,28 @@ def _place_arg(
     """
     if value in cache.snap.places:
         return value
-    m = _PAIR.match(value)
-    if m is None:
+    pair = _pair(value)
+    if pair is None:
         raise ApiError(404, f"unknown place {value!r}", parameter)
-    a, b = float(m.group(1)), float(m.group(2))
+    a, b = pair
     if crs is Crs.VENUE:
         return (a, b)
     if not (-180.0 <= a <= 180.0 and -90.0 <= b <= 90.0):
         raise ApiError(400, f"{parameter}={value!r} is no longitude,latitude", parameter)
     x, y = cache.from_wgs84.transform(a, b)
     return (float(x), float(y))
+
+
+def _pair(value: str) -> tuple[float, float] | None:
+    """Return ``"a,b"`` as two finite numbers, or ``None`` when it is not that."""
+    parts = value.split(",")
+    if len(parts) != 2:
+        return None
+    try:
+        a, b = float(parts[0]), float(parts[1])
+    except ValueError:
+        return None
+    return (a, b) if math.isfinite(a) and math.isfinite(b) else None
 
 
 def _route_dict(cache: SnapshotCache, route: Any, *, lang: Lang, crs: Crs) -> dict[str, Any]:
