@@ -28,7 +28,13 @@ from panel.auth import BasicAuthProvider, BasicLoginHandler
 from floorplan.app.api import PUBLIC_PREFIXES as API_PREFIXES
 from floorplan.app.api import ApiOptions, web_patterns
 from floorplan.app.api.lan import public_url as find_public_url
-from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot, assets_path
+from floorplan.app.context import (
+    PublishWatcher,
+    VenueContext,
+    VenueSnapshot,
+    assets_path,
+    search_cache_dir,
+)
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
 from floorplan.io.store import LayoutStore, default_store_path
@@ -159,7 +165,9 @@ def make_context(
             raise StoreError(msg)
         venue = published
     timings: dict[str, float] = {}
-    snapshot = VenueSnapshot.build(venue, version=served, timings=timings)
+    snapshot = VenueSnapshot.build(
+        venue, version=served, timings=timings, cache_dir=search_cache_dir(store.path)
+    )
     ctx = VenueContext(snapshot=snapshot, idle_s=idle_s, public_url=public_url, store=store)
     return ctx, timings
 
