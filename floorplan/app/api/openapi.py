@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from floorplan.app.api.payloads import MAX_LIMIT, MAX_QUERY_CHARS, MAX_VIA
 from floorplan.schema import LAYERS
+from floorplan.search import HitKind
 
 __all__ = ["API_VERSION", "openapi_document"]
 
@@ -284,16 +285,7 @@ def _components() -> dict[str, Any]:
                         "items": {
                             "type": "object",
                             "properties": {
-                                "kind": {
-                                    "enum": [
-                                        "exhibitor",
-                                        "booth",
-                                        "product",
-                                        "zone",
-                                        "amenity",
-                                        "event",
-                                    ]
-                                },
+                                "kind": {"enum": [k.value for k in HitKind]},
                                 "key": {"type": "string"},
                                 "text": {"type": "string"},
                                 "target": {"type": ["string", "null"]},

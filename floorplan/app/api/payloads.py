@@ -181,11 +181,9 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _localised(row: Mapping[str, Any], col: str, lang: Lang) -> str:
+def _localised(row: dict[str, Any], col: str, lang: Lang) -> str:
     """Return ``row[col]`` in ``lang``: its ``_zh`` twin for Chinese when there is one."""
-    en = _text(row.get(col))
-    zh = _text(row.get(f"{col}_zh"))
-    return (zh or en) if lang is Lang.ZH else (en or zh)
+    return i18n.pick(row, col, lang)
 
 
 def _dumps(obj: Any) -> bytes:
@@ -400,17 +398,20 @@ def _hit_text(snap: VenueSnapshot, hit: SearchHit, lang: Lang) -> str:
     """Return the one-line label of a hit in ``lang`` (as the kiosk words it)."""
     if hit.kind is HitKind.ZONE:
         return i18n.zone_name(hit.key, lang)
+    label = hit.label_in(lang)
     if hit.kind is HitKind.AMENITY:
         kind = i18n.amenity_name(hit.detail, lang)
-        return f"{kind} · {hit.label}" if hit.label and hit.label != hit.detail else kind
+        return f"{kind} · {label}" if label and hit.label != hit.detail else kind
     if hit.kind is HitKind.EXHIBITOR:
-        return f"{exhibitor_name(snap, hit.target, lang) or hit.label} · {hit.detail}"
+        return f"{exhibitor_name(snap, hit.target, lang) or label} · {hit.detail}"
     if hit.kind is HitKind.BOOTH:
         name = exhibitor_name(snap, hit.key, lang)
         return f"{hit.key} · {name}" if name else hit.key
     if hit.kind is HitKind.PRODUCT:
-        return f"{hit.label} — {hit.detail}"
-    return f"{hit.label} · {place_name(snap, hit.target, lang)}"
+        return f"{label} — {exhibitor_name(snap, hit.target, lang) or hit.detail}"
+    if hit.kind is HitKind.DOOR:
+        return label
+    return f"{label} · {place_name(snap, hit.target, lang)}"
 
 
 def search_payload(
@@ -448,6 +449,7 @@ def _search(
                 "key": hit.key,
                 "text": _hit_text(snap, hit, lang),
                 "label": hit.label,
+                "label_zh": hit.label_zh,
                 "detail": hit.detail,
                 "target": hit.target or None,
                 "score": hit.score,
