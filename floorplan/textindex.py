@@ -37,8 +37,10 @@ _SHIFT: Final = 21
 #: Characters from here up (CJK and beyond) are also indexed alone: one Chinese
 #: character is a query.
 _WIDE: Final = 0x2E80
-#: The typo tier scores at most this many candidates with the scorer.
-FUZZY_CANDIDATES: Final = 4000
+#: The typo tier scores at most this many candidates sharing bigrams with the query...
+FUZZY_CANDIDATES: Final = 2000
+#: ...and this many more per word of the query found whole at the start of a word.
+WORD_CANDIDATES: Final = 300
 _MAX_CHAR: Final = "\U0010ffff"
 
 
@@ -143,8 +145,11 @@ class TextIndex:
         hi = bisect.bisect_left(self._sorted, text + _MAX_CHAR, lo)
         return np.sort(self._order[lo:hi]).astype(np.int64)
 
-    def contains(self, needle: str) -> np.ndarray:
-        """Return the ids of the choices in which ``needle`` occurs (sorted)."""
+    def contains(self, needle: str, *, most: int | None = None) -> np.ndarray:
+        """Return the ids of the choices in which ``needle`` occurs, sorted.
+
+        With ``most``, only the first ``most`` of them (the lowest ids).
+        """
         if not needle or "\n" in needle:
             return np.empty(0, dtype=np.int64)
         codes = _codes(needle)
@@ -165,9 +170,17 @@ class TextIndex:
             mark[other] = True
             found = found[mark[found]]
         if len(codes) == 2:  # the bigram is the needle: no need to check
-            return found
+            return found[:most]
         choices = self.choices
-        return found[[needle in choices[i] for i in found.tolist()]]
+        if most is None:
+            return found[[needle in choices[i] for i in found.tolist()]]
+        kept = []
+        for i in found.tolist():
+            if needle in choices[i]:
+                kept.append(i)
+                if len(kept) >= most:
+                    break
+        return np.asarray(kept, dtype=np.int64)
 
     @staticmethod
     def _list(keys: np.ndarray, ptr: np.ndarray, ids: np.ndarray, key: int) -> np.ndarray:
@@ -182,8 +195,9 @@ class TextIndex:
 
         Up to ``most`` choices sharing the most bigrams with ``text`` (at least a quarter
         of its bigrams: a swap of two letters breaks three; among those sharing as many,
-        shorter ones first), and up to ``most`` more holding one of its words whole at the
-        start of a word (a scorer such as ``WRatio`` rates one shared word highly).
+        shorter ones first), and up to :data:`WORD_CANDIDATES` more per word of ``text``
+        holding it at the start of a word (a scorer such as ``WRatio`` rates one shared
+        word highly).
         """
         codes = _codes(text)
         if len(codes) < 2:
@@ -202,7 +216,10 @@ class TextIndex:
         for word in set(text.split()) if " " in text.strip() else ():
             if len(word) >= 3:
                 # The lowest ids first: the order a scan of every choice breaks ties in.
-                parts += [self.prefix(word)[:most], self.contains(" " + word)[:most]]
+                parts += [
+                    self.prefix(word)[:WORD_CANDIDATES],
+                    self.contains(" " + word, most=WORD_CANDIDATES),
+                ]
         if not parts:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate(parts))
@@ -217,11 +234,16 @@ class TextIndex:
         most: int = FUZZY_CANDIDATES,
     ) -> list[tuple[int, float]]:
         """Return ``(choice id, score)`` of the best typo-tolerant matches, best first."""
-        ids = self.candidates(text, most=most)
-        if not len(ids):
+        ids = self.candidates(text, most=most).tolist()
+        if not ids:
             return []
-        pool = {int(i): self.choices[int(i)] for i in ids}
+        choices = self.choices
         found: list[Any] = process.extract(
-            text, pool, scorer=scorer, processor=None, score_cutoff=cutoff, limit=limit
+            text,
+            [choices[i] for i in ids],
+            scorer=scorer,
+            processor=None,
+            score_cutoff=cutoff,
+            limit=limit,
         )
-        return [(int(key), float(score)) for _, score, key in found]
+        return [(ids[at], float(score)) for _, score, at in found]
