@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
+import re
 import socket
 import statistics
 import subprocess
@@ -132,8 +134,9 @@ def _run(source: Path, venue: str, qfile: Path) -> dict[str, Any]:
     return result
 
 
-def _serve_s(source: Path, venue: str, tmp: Path) -> float:
-    """Return the seconds from ``floorplan serve`` starting to listening."""
+def _serve_s(source: Path, venue: str, tmp: Path) -> tuple[float, float, float]:
+    """Return the seconds from ``floorplan serve`` starting to listening, and its index's
+    and router's build times as the server prints them."""
     env = {**os.environ, "PYTHONPATH": str(source), "PYTHONUNBUFFERED": "1"}
     users = tmp / f"users-{source.name}.json"
     with socket.socket() as sock:
@@ -147,15 +150,22 @@ def _serve_s(source: Path, venue: str, tmp: Path) -> float:
         cmd, env=env, cwd="/", stdout=subprocess.PIPE, text=True, stderr=subprocess.STDOUT
     )
     assert proc.stdout is not None
+    parts = (math.nan, math.nan)
     try:
         for line in proc.stdout:
+            said = _TIMINGS.search(line)
+            if said:
+                parts = (float(said.group(1)), float(said.group(2)))
             if line.startswith("Launching server"):
-                return time.perf_counter() - t0
+                return (time.perf_counter() - t0, *parts)
         msg = f"floorplan serve exited {proc.wait()}"
         raise RuntimeError(msg)
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+_TIMINGS = re.compile(r"search index ([\d.]+) s, router ([\d.]+) s")
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -215,7 +225,7 @@ def main() -> None:
 def _report(
     args: argparse.Namespace,
     runs: dict[str, dict[str, Any]],
-    serve: dict[str, list[float]],
+    serve: dict[str, list[tuple[float, float, float]]],
     typed: list[str],
 ) -> str:
     names = list(runs)
@@ -241,12 +251,13 @@ def _report(
     if serve and all(serve.values()):
         # The same layout store each time: the first start builds the index, later ones
         # (this checkout) load it from beside the store.
-        row("floorplan serve to listening s, first start", [serve[n][0] for n in names])
-        if all(len(v) > 1 for v in serve.values()):
-            row(
-                "floorplan serve to listening s, later starts (median)",
-                [statistics.median(serve[n][1:]) for n in names],
-            )
+        for at, what in ((0, "total"), (1, "of it the search index"), (2, "of it the router")):
+            row(f"serve, first start: {what} s", [serve[n][0][at] for n in names])
+            if all(len(v) > 1 for v in serve.values()):
+                row(
+                    f"serve, later starts (median): {what} s",
+                    [statistics.median(x[at] for x in serve[n][1:]) for n in names],
+                )
     agree = ""
     if len(names) > 1:
         a, b = (runs[n]["keystrokes"] for n in (names[0], names[-1]))
