@@ -233,6 +233,10 @@ def test_kiosk_qr_code_opens_the_phone_page_from_the_kiosk(
     }
     # The QR code is that link (segno makes the same symbol from it).
     assert src == segno.make(href, error="m").svg_data_uri(scale=4, border=2)
+    # The server said at start where phones reach it (here only loopback: with a warning).
+    log = server.log.read_text(encoding="utf-8")
+    assert f"phones open {server.url}/m" in log
+    assert "warning: the server listens on 127.0.0.1 only" in log
     _open(page, href)
     _wait_route(page, "A-101")
     here = page.evaluate("() => fp.map.querySourceFeatures('here').map((f) => f.properties.label)")

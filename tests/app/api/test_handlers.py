@@ -422,3 +422,12 @@ def test_a_publish_changes_the_etags(venue: Venue) -> None:
         assert search_after.headers["etag"] != search_before.headers["etag"]
     finally:
         server.stop()
+
+
+def test_api_and_phone_page_are_public() -> None:
+    from floorplan.app.server import _is_public  # noqa: PLC0415 - the log-in's own rule
+
+    for path in ("/m", "/m?from=K1&to=A-101", "/m/m.js?v=1", "/api/v1/venue", "/api/v1/route"):
+        assert _is_public(path), path
+    assert not _is_public("/planner")
+    assert not _is_public("/mine")
