@@ -33,6 +33,14 @@ from locust.exception import StopUser
 
 ASSET = re.compile(r'(?:src|href)="(/m/[^"]+)"')
 BROWSER: dict[str, str] = {"Accept-Encoding": "gzip"}
+#: The layers and properties the phone page asks for (floorplan/app/phone/m.js).
+FIELDS: dict[str, str] = {
+    "halls": "hall_id,name,name_zh",
+    "obstacles": "kind",
+    "openings": "kind",
+    "amenities": "amenity_id,kind",
+    "booths": "booth_id,exhibitor,exhibitor_zh,zone,hall_id",
+}
 
 
 class Venue:

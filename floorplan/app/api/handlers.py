@@ -137,7 +137,7 @@ class VenueHandler(ApiHandler):
 
 
 class LayerHandler(ApiHandler):
-    """``GET /api/v1/layers/{layer}?crs=&hall=``."""
+    """``GET /api/v1/layers/{layer}?crs=&hall=&fields=``."""
 
     @answers
     def get(self, layer: str) -> None:
@@ -145,7 +145,9 @@ class LayerHandler(ApiHandler):
         snap = self.ctx.snapshot
         crs = self.crs_arg()
         hall = self.text_arg("hall", max_chars=100)
-        self.send_json(snap, P.layer_payload(snap, layer, crs=crs, hall=hall), content_type=GEOJSON)
+        fields = tuple(f for f in self.text_arg("fields", max_chars=500).split(",") if f)
+        body = P.layer_payload(snap, layer, crs=crs, hall=hall, fields=fields)
+        self.send_json(snap, body, content_type=GEOJSON)
 
     head = get
 

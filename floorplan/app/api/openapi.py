@@ -105,6 +105,12 @@ def _paths() -> dict[str, Any]:
                     _param("layer", "path", "The layer.", {"enum": list(LAYERS)}),
                     _CRS,
                     _param("hall", "query", "Only the features of this hall.", {"type": "string"}),
+                    _param(
+                        "fields",
+                        "query",
+                        "Only these properties (comma-separated; the id is always kept).",
+                        {"type": "string"},
+                    ),
                 ],
                 "responses": _ok(
                     "The layer.",

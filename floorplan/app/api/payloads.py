@@ -33,7 +33,15 @@ from floorplan.app.context import VenueSnapshot
 from floorplan.app.theme import ZONE_COLOURS
 from floorplan.errors import FloorplanError, NoRouteError, PlaceError
 from floorplan.i18n import Lang
-from floorplan.schema import LAYER_ID, LAYERS, AmenityKind, Col, Zone
+from floorplan.schema import (
+    LAYER_ID,
+    LAYERS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    AmenityKind,
+    Col,
+    Zone,
+)
 from floorplan.search import HitKind, SearchHit
 
 __all__ = [
@@ -253,29 +261,57 @@ def _venue(cache: SnapshotCache) -> dict[str, Any]:
     }
 
 
-def layer_payload(snap: VenueSnapshot, layer: str, *, crs: Crs, hall: str = "") -> bytes:
-    """Return ``GET /api/v1/layers/{layer}``: a GeoJSON FeatureCollection (optionally one hall).
+def layer_payload(
+    snap: VenueSnapshot,
+    layer: str,
+    *,
+    crs: Crs,
+    hall: str = "",
+    fields: tuple[str, ...] = (),
+) -> bytes:
+    """Return ``GET /api/v1/layers/{layer}``: a GeoJSON FeatureCollection.
+
+    ``hall`` keeps one hall's features; ``fields`` keeps only these properties (the id
+    always), for a page that shows a few of them.
 
     Raises
     ------
     ApiError
-        404 for a layer the format does not have or a hall the venue does not have.
+        404 for a layer the format does not have or a hall the venue does not have; 400
+        for a field the layer does not have.
     """
     if layer not in LAYERS:
         raise ApiError(404, f"unknown layer {layer!r}; layers: {', '.join(LAYERS)}", "layer")
     venue = snap.venue
     if hall and hall not in set(venue.halls[Col.HALL_ID].astype(str)):
         raise ApiError(404, f"unknown hall {hall!r}", "hall")
+    # The frame's columns and the format's (a venue made in memory may lack optional ones).
+    columns = list(
+        dict.fromkeys(
+            [c for c in getattr(venue, layer).columns if c != "geometry"]
+            + [*REQUIRED_COLUMNS.get(layer, ()), *OPTIONAL_COLUMNS.get(layer, {})]
+        )
+    )
+    unknown = [f for f in fields if f not in columns]
+    if unknown:
+        known = ", ".join(columns)
+        raise ApiError(400, f"{layer} have no field {unknown[0]!r}; fields: {known}", "fields")
     cache = cache_of(snap)
+    key = (layer, crs, hall, fields)
     return bytes(
-        cache.layers.get((layer, crs, hall), lambda: _layer(cache, layer, crs=crs, hall=hall))
+        cache.layers.get(key, lambda: _layer(cache, layer, crs=crs, hall=hall, fields=fields))
     )
 
 
-def _layer(cache: SnapshotCache, layer: str, *, crs: Crs, hall: str) -> bytes:
+def _layer(
+    cache: SnapshotCache, layer: str, *, crs: Crs, hall: str, fields: tuple[str, ...]
+) -> bytes:
     frame = getattr(cache.snap.venue, layer)
     if hall and Col.HALL_ID in frame.columns:
         frame = frame[frame[Col.HALL_ID].astype(str) == hall]
+    if fields:
+        keep = list(dict.fromkeys((LAYER_ID[layer], *fields)))
+        frame = frame[[c for c in frame.columns if c in keep or c == "geometry"]]
     geoms = _geoms_out(cache, crs, np.asarray(frame.geometry.values, dtype=object))
     id_col = LAYER_ID[layer]
     parts = [

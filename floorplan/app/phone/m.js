@@ -16,6 +16,15 @@
   const SEARCH_DELAY_MS = 90;
   const RETRY_MAX_MS = 15000;
   const ZONES = ['automobile', 'agriculture', 'energy', 'digital', 'health', 'services'];
+  // The properties the map draws (a place's details come from /places when it is chosen).
+  const FIELDS = {
+    halls: 'hall_id,name,name_zh',
+    booths: 'booth_id,exhibitor,exhibitor_zh,zone,hall_id',
+    obstacles: 'kind',
+    openings: 'kind',
+    amenities: 'amenity_id,kind',
+  };
+  const layerUrl = (name, extra = '') => '/layers/' + name + '?fields=' + FIELDS[name] + extra;
 
   const strings = JSON.parse(document.body.dataset.strings || '{}');
   const params = new URLSearchParams(location.search);
@@ -229,7 +238,7 @@
       && box[1] <= view[3] && box[3] >= view[1] && !hallBooths.has(hall));
     for (const [hall] of wanted) {
       hallBooths.set(hall, 'loading');
-      const layer = await api('/layers/booths?hall=' + encodeURIComponent(hall));
+      const layer = await api(layerUrl('booths', '&hall=' + encodeURIComponent(hall)));
       hallBooths.set(hall, 'loaded');
       if (layer) setBooths(booths.features.concat(layer.features));
     }
@@ -251,7 +260,7 @@
     mark('scriptMs');
     // Everything the first view needs is asked for at once.
     const fixed = ['halls', 'obstacles', 'openings', 'amenities'];
-    const fixedCalls = Promise.all(fixed.map((n) => api('/layers/' + n)));
+    const fixedCalls = Promise.all(fixed.map((n) => api(layerUrl(n))));
     const venueCall = api('/venue');
     // The map (and its worker, which parses its own copy of the library) starts at once,
     // while the data is on its way; it is fitted to the venue when the venue is known.
@@ -274,7 +283,7 @@
     state.venue = venue;
     mark('venueMs');
     const all = venue.counts.booths <= BOOTHS_AT_ONCE;
-    const boothsCall = all ? api('/layers/booths') : Promise.resolve(null);
+    const boothsCall = all ? api(layerUrl('booths')) : Promise.resolve(null);
     const b = venue.bbox;
     map.fitBounds([[b[0], b[1]], [b[2], b[3]]], {padding: 16, duration: 0});
     const layers = await fixedCalls;

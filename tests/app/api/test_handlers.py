@@ -137,6 +137,19 @@ def test_layer_of_one_hall(api: Api, venue: Venue) -> None:
     assert len(fc["features"]) == int((venue.booths[Col.HALL_ID] == "B").sum())
 
 
+def test_layer_fields(api: Api, venue: Venue) -> None:
+    fc = api.get("/api/v1/layers/booths?fields=zone,exhibitor_zh").json()
+    assert len(fc["features"]) == len(venue.booths)
+    # The id is always kept; a column of the format the frame lacks is simply absent.
+    assert {k for f in fc["features"] for k in f["properties"]} == {
+        "booth_id",
+        "zone",
+        "exhibitor_zh",
+    }
+    assert api.get("/api/v1/layers/halls?fields=name_zh").status == 200
+    _error(api.get("/api/v1/layers/booths?fields=zone,colour"), 400, "fields")
+
+
 def test_layer_errors(api: Api) -> None:
     _error(api.get("/api/v1/layers/nope"), 404, "layer")
     _error(api.get("/api/v1/layers/booths?crs=EPSG:3857"), 400, "crs")
