@@ -235,9 +235,7 @@ def serve(
         f"users from {users}; layouts in {store.path}",
         flush=True,
     )
-    print(f"floorplan: phones open {phones.url}/m (the kiosks' QR codes)", flush=True)
-    if phones.warning:
-        print(f"floorplan: warning: {phones.warning}", flush=True)
+    phones.announce()
     # One thread for the whole server follows the store and pushes publishes to sessions.
     PublishWatcher(ctx).start()
     pn.extension(notifications=False)
@@ -252,10 +250,7 @@ def serve(
         static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
         auth_provider=RoleAuthProvider(users),
         cookie_secret=os.environ.get(COOKIE_SECRET_ENV) or secrets.token_urlsafe(32),
-        extra_patterns=[
-            (r"/", _RootRedirect),
-            *web_patterns(ctx, ApiOptions(cors_origins=cors_origins)),
-        ],
+        extra_patterns=[(r"/", _RootRedirect), *web_patterns(ctx, ApiOptions(cors_origins))],
         websocket_origin=_origins(port, address, phones.url, allow_origins),
         liveness=True,
         # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.

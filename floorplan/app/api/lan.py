@@ -26,6 +26,12 @@ class PublicUrl:
     #: Why phones may not reach ``url`` ('' when they should).
     warning: str = ""
 
+    def announce(self) -> None:
+        """Print where phones are sent (and why they may not get there) at the server's start."""
+        print(f"floorplan: phones open {self.url}/m (the kiosks' QR codes)", flush=True)
+        if self.warning:
+            print(f"floorplan: warning: {self.warning}", flush=True)
+
 
 def interface_addresses() -> list[str]:
     """Return the host's IPv4 addresses, interface by interface (loopback included)."""

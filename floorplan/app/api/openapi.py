@@ -57,7 +57,7 @@ def _ok(description: str, schema: dict[str, Any], media: str = "application/json
     }
 
 
-def _paths() -> dict[str, Any]:
+def _paths() -> dict[str, Any]:  # long: one declarative table, an entry per endpoint
     route_params = [
         _param(
             "from",
@@ -220,7 +220,7 @@ def _paths() -> dict[str, Any]:
     }
 
 
-def _components() -> dict[str, Any]:
+def _components() -> dict[str, Any]:  # long: one declarative table of the API's schemas
     error = {
         "type": "object",
         "required": ["error"],
