@@ -35,6 +35,7 @@ _WHERE: dict[str, str] = {
     "OptionError": "floorplan.errors",
     "PlaceError": "floorplan.errors",
     "ProfileError": "floorplan.errors",
+    "PublishRefusedError": "floorplan.errors",
     "SimUnavailableError": "floorplan.errors",
     "StaleBaseError": "floorplan.errors",
     "StoreError": "floorplan.errors",
@@ -45,6 +46,10 @@ _WHERE: dict[str, str] = {
     # records
     "Problem": "floorplan.problems",
     "RuleCode": "floorplan.problems",
+    "RuleSet": "floorplan.problems",
+    "Severity": "floorplan.problems",
+    "KioskStatus": "floorplan.versions",
+    "Publication": "floorplan.versions",
     "VersionInfo": "floorplan.versions",
     "Zone": "floorplan.schema",
     # venues
@@ -67,7 +72,14 @@ _WHERE: dict[str, str] = {
     "LayoutEditor": "floorplan.layout",
     "LayoutRules": "floorplan.layout",
     "LayoutStore": "floorplan.io",
+    # one rule engine and the publish gate
+    "Code": "floorplan.rules",
+    "PublishGate": "floorplan.rules",
+    "RuleChoice": "floorplan.rules",
+    "check_rules": "floorplan.rules",
+    "capacity_report": "floorplan.rules",
     # capacity
+    "CapacityReport": "floorplan.capacity",
     "HallCapacity": "floorplan.capacity",
     "Profile": "floorplan.capacity",
     "hall_capacity": "floorplan.capacity",
@@ -76,6 +88,8 @@ _WHERE: dict[str, str] = {
 }
 
 __all__ = [
+    "CapacityReport",
+    "Code",
     "CountError",
     "DrawingError",
     "EditError",
@@ -84,6 +98,7 @@ __all__ = [
     "FloorplanError",
     "FontError",
     "HallCapacity",
+    "KioskStatus",
     "LayoutEditor",
     "LayoutRules",
     "LayoutStore",
@@ -93,10 +108,16 @@ __all__ = [
     "Problem",
     "Profile",
     "ProfileError",
+    "Publication",
+    "PublishGate",
+    "PublishRefusedError",
     "Route",
     "Router",
+    "RuleChoice",
     "RuleCode",
+    "RuleSet",
     "SearchIndex",
+    "Severity",
     "SimUnavailableError",
     "Speeds",
     "StaleBaseError",
@@ -110,6 +131,8 @@ __all__ = [
     "Zone",
     "__version__",
     "bundled_venue_path",
+    "capacity_report",
+    "check_rules",
     "export_dxf",
     "generate_venue",
     "hall_capacity",
@@ -140,7 +163,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from floorplan.capacity import HallCapacity, Profile, hall_capacity, load_profile, totals
+    from floorplan.capacity import (
+        CapacityReport,
+        HallCapacity,
+        Profile,
+        hall_capacity,
+        load_profile,
+        totals,
+    )
     from floorplan.errors import (
         CountError,
         DrawingError,
@@ -153,6 +183,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         OptionError,
         PlaceError,
         ProfileError,
+        PublishRefusedError,
         SimUnavailableError,
         StaleBaseError,
         StoreError,
@@ -165,9 +196,10 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from floorplan.io.dxf import export_dxf, import_dxf
     from floorplan.io.exhibitors import import_exhibitors
     from floorplan.layout import LayoutEditor, LayoutRules
-    from floorplan.problems import Problem, RuleCode
+    from floorplan.problems import Problem, RuleCode, RuleSet, Severity
     from floorplan.routing import Route, Router, Speeds
+    from floorplan.rules import Code, PublishGate, RuleChoice, capacity_report, check_rules
     from floorplan.schema import Zone
     from floorplan.search import SearchIndex
     from floorplan.venue import Venue, bundled_venue_path
-    from floorplan.versions import VersionInfo
+    from floorplan.versions import KioskStatus, Publication, VersionInfo

@@ -23,6 +23,7 @@ __all__ = [
     "OptionError",
     "PlaceError",
     "ProfileError",
+    "PublishRefusedError",
     "SimUnavailableError",
     "StaleBaseError",
     "StoreError",
@@ -124,6 +125,33 @@ class StaleBaseError(FloorplanError, RuntimeError):
             f"saved since by {latest.author} at {latest.saved_at} ({latest.message!r}){where}; "
             f"reload version {latest.version} and redo the edits, or save as a copy"
         )
+
+
+class PublishRefusedError(FloorplanError, RuntimeError):
+    """A layout version was not published; nothing changed in the store.
+
+    Either it breaks rules that block publishing (``problems`` lists the errors), or it
+    has warnings nobody acknowledged (``needs_acknowledgement``; ``problems`` lists
+    them), or the server could not build what kiosks need from it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        problems: Sequence[Problem] = (),
+        *,
+        needs_acknowledgement: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems)
+        self.needs_acknowledgement = needs_acknowledgement
+
+    def __str__(self) -> str:
+        head = super().__str__()
+        shown = [f"  {p.severity}: {p}" for p in self.problems[:20]]
+        more = len(self.problems) - len(shown)
+        tail = [f"  ... and {more} more"] if more > 0 else []
+        return "\n".join([head, *shown, *tail])
 
 
 class ProfileError(FloorplanError, ValueError):

@@ -113,6 +113,96 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "phone.back_online": ("Back online", "网络已恢复"),
     "phone.loading": ("Loading the map…", "正在加载地图…"),
     "phone.failed": ("The map could not be loaded.", "地图无法加载。"),
+    # floorplan serve's own pages: log-in, access denied, errors (floorplan.app.auth)
+    "auth.title": ("Staff log-in", "工作人员登录"),
+    "auth.lead": (
+        "The planner and staff pages are for the fair's team.",
+        "展位规划与工作人员页面仅供展会团队使用。",
+    ),
+    "auth.name": ("User name", "用户名"),
+    "auth.password": ("Password", "密码"),
+    "auth.submit": ("Log in", "登录"),
+    "auth.wrong": ("Wrong user name or password.", "用户名或密码错误。"),
+    "auth.wait": (
+        "Too many failed log-ins. Try again in {seconds} s.",
+        "登录失败次数过多，请 {seconds} 秒后再试。",
+    ),
+    "auth.busy": (
+        "The server is busy checking other log-ins. Try again in a moment.",
+        "服务器正忙于处理其他登录，请稍后再试。",
+    ),
+    "auth.logged_out": ("You are logged out.", "您已退出登录。"),
+    "auth.back": ("Back to the visitor map", "返回访客导览地图"),
+    "auth.other_lang": ("中文", "English"),
+    "auth.denied_title": ("Access denied", "无权访问"),
+    "auth.denied": (
+        "You are logged in as {user} ({role}). The {page} page is for: {roles}.",
+        "您当前以 {user}（{role}）身份登录。{page}页面仅限：{roles}。",
+    ),
+    "auth.your_page": ("Open the {page} page", "打开{page}页面"),
+    "auth.switch_user": ("Log in as someone else", "以其他身份登录"),
+    "auth.page.planner": ("planner", "展位规划"),
+    "auth.page.staff": ("staff", "工作人员"),
+    "auth.role.planner": ("planner", "规划员"),
+    "auth.role.staff": ("staff", "工作人员"),
+    "auth.role.admin": ("admin", "管理员"),
+    "auth.broken_title": ("Log-in unavailable", "暂时无法登录"),
+    "auth.broken": (
+        "The server's user file cannot be read, so nobody can log in until an "
+        "administrator mends it (the server's log says what is wrong).",
+        "服务器的用户文件无法读取，管理员修复之前任何人都无法登录（详见服务器日志）。",
+    ),
+    "auth.not_found_title": ("Page not found", "页面不存在"),
+    "auth.not_found": ("There is no page at {path}.", "{path} 没有页面。"),
+    "auth.too_many_title": ("Please wait", "请稍候"),
+    "auth.too_many": (
+        "Too many pages opened from this address. This page reloads itself in {seconds} s.",
+        "此地址打开的页面过多，本页面将在 {seconds} 秒后自动刷新。",
+    ),
+    "auth.error_title": ("Something went wrong", "出错了"),
+    "auth.error": (
+        "The server could not answer this request ({status}).",
+        "服务器无法处理此请求（{status}）。",
+    ),
+    # A page whose server is out of reach (floorplan.app.connection) and drafts
+    "conn.reconnecting": ("Reconnecting…", "正在重新连接…"),
+    "conn.kiosk_detail": (
+        "The map stays as it was; this screen comes back by itself in a moment.",
+        "地图保持不变，屏幕稍后将自动恢复。",
+    ),
+    "conn.planner": (
+        "Connection to the server lost: Save and Publish are off until it is back.",
+        "与服务器的连接已断开：恢复连接前无法保存或发布。",
+    ),
+    "conn.planner_detail": (
+        "Your unsaved edits are kept as a draft on the server; the page reloads by itself "
+        "and offers them back.",
+        "未保存的修改已作为草稿保存在服务器上；页面将自动重新加载并提供恢复。",
+    ),
+    "draft.offer": (
+        "Restore {edits} unsaved edits from {when}?",
+        "恢复 {when} 的 {edits} 项未保存修改？",
+    ),
+    "draft.detail": (
+        "Autosaved on version {base}. Restore puts them back exactly; Discard deletes them.",
+        "自动保存于版本 {base}。“恢复”将原样还原这些修改；“放弃”将删除它们。",
+    ),
+    "draft.restore": ("Restore", "恢复"),
+    "draft.discard": ("Discard", "放弃"),
+    "draft.restored": (
+        "Restored {edits} unsaved edits from {when} on version {base}.",
+        "已恢复 {when} 的 {edits} 项未保存修改（版本 {base}）。",
+    ),
+    "draft.squashed": (
+        "(a long history: restored as one undo step)",
+        "（修改历史较长：已合并为一步撤销）",
+    ),
+    "draft.discarded": ("Discarded the unsaved edits from {when}.", "已放弃 {when} 的未保存修改。"),
+    "draft.failed": ("The draft could not be restored: {reason}", "草稿无法恢复：{reason}"),
+    "draft.not_kept": (
+        "Unsaved edits could not be autosaved: {reason}",
+        "未保存的修改无法自动保存：{reason}",
+    ),
     # Printed plans, the exhibitor directory and escape plans (floorplan.render)
     "print.venue_plan": ("Venue plan", "场馆总平面图"),
     "print.hall_plan": ("Hall plan", "展馆平面图"),

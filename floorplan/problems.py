@@ -7,8 +7,8 @@ the readers and the error classes all share :class:`Problem` and :class:`RuleCod
 ...             ids=("A-01", "A-02"))
 >>> str(p)
 '[booths/A-01] booth_overlap: booth A-01 overlaps A-02'
->>> p.to_dict()["ids"]
-['A-01', 'A-02']
+>>> p.to_dict()["ids"], p.severity
+(['A-01', 'A-02'], <Severity.ERROR: 'error'>)
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Problem", "RuleCode", "RuleSet"]
+__all__ = ["Problem", "RuleCode", "RuleSet", "Severity"]
 
 
 class RuleSet(StrEnum):
@@ -26,6 +26,24 @@ class RuleSet(StrEnum):
     FLOOR = "floor"
     CODE = "code"
     IMDF = "imdf"
+
+
+class Severity(StrEnum):
+    """How much a broken rule matters, as the publish gate and the exit codes read it.
+
+    ``error`` blocks publishing a layout (and fails ``floorplan validate``); ``warning``
+    fails ``validate`` too, and a layout with one is published only with an explicit
+    acknowledgement, stored with the publication; ``info`` is shown and blocks nothing.
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def blocks(self) -> bool:
+        """Whether a problem of this severity fails a check (an error or a warning)."""
+        return self is not Severity.INFO
 
 
 class RuleCode(StrEnum):
@@ -79,13 +97,16 @@ class RuleCode(StrEnum):
     UNKNOWN_PLACE = "unknown_place"
     # Floor rules of a layout
     NARROW_AISLE = "narrow_aisle"
+    EXIT_BLOCKED = "exit_blocked"
     DOOR_KEEP_CLEAR = "door_keep_clear"
+    KIOSK_KEEP_CLEAR = "kiosk_keep_clear"
+    AMENITY_BLOCKED = "amenity_blocked"
     NO_STEP_FREE_ROUTE = "no_step_free_route"
-    TRAVEL_DISTANCE = "travel_distance"
-    # Fire-code rules of a hall
+    # Fire-code rules of a hall, under a capacity profile
     NO_EXIT = "no_exit"
+    TRAVEL_DISTANCE = "travel_distance"
+    EXIT_WIDTH = "exit_width"
     UNREACHABLE_FLOOR = "unreachable_floor"
-    TRAVEL_LIMIT = "travel_limit"
     # Structural rules of an IMDF archive (floorplan.io.imdf)
     IMDF_MISSING_FILE = "imdf_missing_file"
     IMDF_MANIFEST = "imdf_manifest"
@@ -103,6 +124,15 @@ class RuleCode(StrEnum):
     IMDF_VENUE_COUNT = "imdf_venue_count"
 
     @property
+    def severity(self) -> Severity:
+        """Return how much breaking this rule matters (the one table that decides it).
+
+        >>> RuleCode.KIOSK_BLOCKED.severity, RuleCode.NARROW_AISLE.severity
+        (<Severity.ERROR: 'error'>, <Severity.WARNING: 'warning'>)
+        """
+        return _SEVERITIES.get(self, Severity.ERROR)
+
+    @property
     def rule_set(self) -> RuleSet:
         """Return the family this rule belongs to.
 
@@ -118,12 +148,30 @@ class RuleCode(StrEnum):
 
 _RULE_SETS: dict[RuleCode, RuleSet] = {
     RuleCode.NARROW_AISLE: RuleSet.FLOOR,
+    RuleCode.EXIT_BLOCKED: RuleSet.FLOOR,
     RuleCode.DOOR_KEEP_CLEAR: RuleSet.FLOOR,
+    RuleCode.KIOSK_KEEP_CLEAR: RuleSet.FLOOR,
+    RuleCode.AMENITY_BLOCKED: RuleSet.FLOOR,
     RuleCode.NO_STEP_FREE_ROUTE: RuleSet.FLOOR,
-    RuleCode.TRAVEL_DISTANCE: RuleSet.CODE,
     RuleCode.NO_EXIT: RuleSet.CODE,
+    RuleCode.TRAVEL_DISTANCE: RuleSet.CODE,
+    RuleCode.EXIT_WIDTH: RuleSet.CODE,
     RuleCode.UNREACHABLE_FLOOR: RuleSet.CODE,
-    RuleCode.TRAVEL_LIMIT: RuleSet.CODE,
+}
+
+#: Every rule not named here is an error: it makes a layout unsafe or unusable (a kiosk
+#: that cannot load it, a booth no one reaches, an exit too narrow or too far).
+_SEVERITIES: dict[RuleCode, Severity] = {
+    # An organiser's guideline: a narrower aisle may be accepted knowingly.
+    RuleCode.NARROW_AISLE: Severity.WARNING,
+    # A booth near a door but not in front of it (in front of an exit: exit_blocked).
+    RuleCode.DOOR_KEEP_CLEAR: Severity.WARNING,
+    # Wheelchair users cannot reach a booth: published only when someone says so.
+    RuleCode.NO_STEP_FREE_ROUTE: Severity.WARNING,
+    # An event at a booth the planner removed: events are not edited in the planner.
+    RuleCode.UNKNOWN_PLACE: Severity.WARNING,
+    # A booth close to a kiosk's screen: visitors queue there.
+    RuleCode.KIOSK_KEEP_CLEAR: Severity.INFO,
 }
 
 
@@ -149,7 +197,28 @@ class Problem:
             "rule": str(self.rule),
             "message": self.message,
             "ids": list(self.ids or ((self.id,) if self.id is not None else ())),
+            "severity": str(self.severity),
+            "rule_set": str(self.rule.rule_set),
         }
+
+    @property
+    def severity(self) -> Severity:
+        """Return how much this problem matters (decided by its rule alone)."""
+        return self.rule.severity
+
+    @property
+    def sort_key(self) -> tuple[str, tuple[str, ...], str]:
+        """Return the order every report lists problems in: by rule, features, message."""
+        return (str(self.rule), self.ids or (self.id or "",), self.message)
+
+    @property
+    def key(self) -> tuple[str, str, tuple[str, ...]]:
+        """Return what identifies the problem across checks: rule, feature and features.
+
+        The message is left out: it may quote measured distances, which an acknowledgement
+        of the problem must not depend on.
+        """
+        return (str(self.rule), self.layer, tuple(self.ids or ((self.id,) if self.id else ())))
 
     def __str__(self) -> str:
         return f"[{self.layer}{'/' + self.id if self.id else ''}] {self.rule}: {self.message}"

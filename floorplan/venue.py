@@ -46,6 +46,10 @@ class Venue:
         The event days, ISO dates.
     problems
         Rules the venue breaks (empty for a venue loaded with ``strict=True``).
+    read_problems
+        Those of ``problems`` found while reading it, which the frames no longer show (a
+        value that did not parse and was replaced by its default, a CRS guessed):
+        checking the venue again cannot find them, so the rule engine adds them.
     source
         Where it was read from, if anywhere.
     """
@@ -60,6 +64,7 @@ class Venue:
     name: str = ""
     dates: tuple[str, ...] = ()
     problems: list[Problem] = field(default_factory=list)
+    read_problems: tuple[Problem, ...] = ()
     source: Path | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
@@ -115,6 +120,7 @@ class Venue:
             name=self.name,
             dates=self.dates,
             problems=list(self.problems),
+            read_problems=self.read_problems,
             source=self.source,
             meta=_copy.deepcopy(self.meta),
         )

@@ -42,7 +42,8 @@ def kiosk_venue() -> Venue:
     """Return a two-hall venue: 12 booths, one XSS-named, one Chinese, a walled-in booth.
 
     Hall A (0-60 x 0-40) and hall B (60-120 x 0-40) share a wall with one connection
-    door; hall A has the entrance. Kiosk K1 in hall A faces north, K2 in hall B east.
+    door; hall A has the entrance, both halls emergency exits enough for the fire code.
+    Kiosk K1 in hall A faces north, K2 in hall B east.
     """
     halls = gpd.GeoDataFrame(
         {
@@ -88,16 +89,27 @@ def kiosk_venue() -> Venue:
                 )
                 n += 1
     booths = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    # Enough exits for the fire code (gb50016): no floor over 30 m from one, 12 m of width
+    # per hall for its 1,800 occupants, so that a planner may publish it.
     openings = gpd.GeoDataFrame(
         {
-            Col.OPENING_ID: ["A-E1", "AB-C1"],
-            Col.HALL_ID: ["A", "A"],
-            Col.KIND: ["entrance", "connection"],
-            Col.WIDTH_M: [4.0, 4.0],
-            Col.CONNECTS: ["", "B"],
-            Col.STEP_FREE: [True, True],
+            Col.OPENING_ID: ["A-E1", "AB-C1", "A-X1", "A-X2", "A-X3", "B-X1", "B-X2", "B-X3"],
+            Col.HALL_ID: ["A", "A", "A", "A", "A", "B", "B", "B"],
+            Col.KIND: ["entrance", "connection", *["emergency_exit"] * 6],
+            Col.WIDTH_M: [4.0] * 8,
+            Col.CONNECTS: ["", "B", "", "", "", "", "", ""],
+            Col.STEP_FREE: [True] * 8,
         },
-        geometry=[LineString([(28, 0), (32, 0)]), LineString([(60, 18), (60, 22)])],
+        geometry=[
+            LineString([(28, 0), (32, 0)]),
+            LineString([(60, 18), (60, 22)]),
+            LineString([(0, 18), (0, 22)]),
+            LineString([(44, 40), (48, 40)]),
+            LineString([(52, 0), (56, 0)]),
+            LineString([(120, 18), (120, 22)]),
+            LineString([(72, 0), (76, 0)]),
+            LineString([(72, 40), (76, 40)]),
+        ],
         crs=CRS,
     )
     obstacles = gpd.GeoDataFrame(
@@ -190,11 +202,15 @@ class Server:
     "Launching server at") and answers its liveness URL: no polling loop, no sleep.
     """
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(self, *args: str, env: dict[str, str] | None = None, port: int = 0) -> None:
+        self.args = args
+        self.env = env
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         cmd = [*serve_command(), "--port", str(self.port), "--address", "127.0.0.1", *args]
-        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"floorplan-serve-{self.port}.log"
+        # One log per server, also when a restart reuses the port.
+        name = f"floorplan-serve-{self.port}-{os.getpid()}-{id(self):x}.log"
+        self.log = Path(os.environ.get("TMPDIR", "/tmp")) / name
         self.proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
@@ -228,8 +244,13 @@ class Server:
         with urllib.request.urlopen(self.url + "/liveness", timeout=timeout_s) as r:
             assert r.status == 200, r.status
 
+    def restarted(self) -> Server:
+        """Stop this server with SIGTERM and return a new one on the same port and options."""
+        self.stop()
+        return Server(*self.args, env=self.env, port=self.port)
+
     def stop(self) -> None:
-        """Stop the server and wait for its log to be written."""
+        """Stop the server (SIGTERM) and wait for its log to be written."""
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -343,11 +364,11 @@ def search(page: Page, text: str) -> None:
 
 
 def log_in(page: Page, url: str, user: str, password: str, *, next_path: str) -> None:
-    """Log in through Panel's form and open ``next_path`` as ``user``."""
+    """Log in through the server's form and open ``next_path`` as ``user``."""
     page.goto(f"{url}/login?next={next_path}")
     page.fill("input[name=username]", user)
     page.fill("input[name=password]", password)
-    page.locator("button, input[type=submit]").first.click()
+    page.locator("button[type=submit]").click()
     page.wait_for_url(f"{url}{next_path}", timeout=30_000)
 
 

@@ -337,6 +337,45 @@ def wayfinding() -> Spec:
     )  # fmt: skip
 
 
+def unsafe_hall() -> Spec:
+    """A deliberately non-compliant hall: it keeps the format's rules and breaks safe ones.
+
+    A 90 × 40 m sprinklered hall (gb50016: 37.5 m) with a 4 m entrance in the west wall,
+    a 3 m emergency exit in the east wall with booth U-X standing 0.5 m in front of it,
+    and a 2 m emergency exit in the north wall: the south-east floor lies over 40 m from
+    any exit, and 9 m of exits (6 m once U-X blocks 3) cannot let 2,700 occupants out.
+    """
+    return Spec(
+        layers={
+            "halls": [({"hall_id": "U", "name": "Unsafe hall"}, box(0, 0, 90, 40))],
+            "booths": [
+                booth("U-1", box(20, 10, 30, 16), hall="U"),
+                booth("U-2", box(50, 10, 60, 16), hall="U", zone="digital"),
+                booth("U-3", box(50, 24, 60, 30), hall="U", zone="health"),
+                booth("U-X", box(84, 16, 89.5, 23), hall="U", zone="services"),
+            ],
+            "openings": [
+                door("U-IN", (0, 18), (0, 22), hall="U"),
+                door("U-EX", (90, 18), (90, 21), hall="U", kind="emergency_exit"),
+                door("U-N1", (40, 40), (42, 40), hall="U", kind="emergency_exit"),
+            ],
+            "obstacles": [],
+            "kiosks": [({"kiosk_id": "UK1", "hall_id": "U", "heading_deg": 90}, Point(8, 20))],
+            "amenities": [
+                (
+                    {"amenity_id": "U-WC", "hall_id": "U", "kind": "restroom", "name": "WC"},
+                    Point(80, 36),
+                )
+            ],
+        },
+        meta={
+            "name": "Unsafe hall",
+            "crs": CRS,
+            "code": {"profile": "gb50016", "sprinklered": True},
+        },
+    )
+
+
 CATALOGUE: dict[str, Callable[[], Spec]] = {
     "tiny_hall": tiny_hall,
     "l_hall_columns": l_hall_columns,
@@ -344,6 +383,7 @@ CATALOGUE: dict[str, Callable[[], Spec]] = {
     "walled_in": walled_in,
     "two_halls": two_halls,
     "wayfinding": wayfinding,
+    "unsafe_hall": unsafe_hall,
 }
 
 

@@ -8,6 +8,14 @@ published version (one SELECT every ``poll_s``), builds its snapshot off the eve
 once, and the context pushes it to every open session that subscribed
 (:meth:`VenueContext.subscribe`), on that session's own loop through its document's
 ``add_next_tick_callback``. No session polls.
+
+A publish from this server's planner builds the snapshot *before* the store marks the
+version published (:meth:`VenueContext.publish_version`, the store's ``prepare`` step): a
+version the kiosks could not load is never published, and the one built is the one served.
+Each session reports the version it actually shows once it has drawn it; the watcher
+writes those counts to the store as this process's heartbeat, and pushes the store-wide
+:class:`~floorplan.versions.KioskStatus` ("published v2; 14 of 16 kiosk sessions on v2,
+2 on v1") to the planner sessions that follow it.
 """
 
 from __future__ import annotations
@@ -16,9 +24,12 @@ import contextlib
 import itertools
 import logging
 import math
+import os
+import secrets
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
@@ -32,9 +43,12 @@ import shapely
 from floorplan.schema import Col
 from floorplan.search import SearchIndex
 from floorplan.venue import Venue
+from floorplan.versions import KioskStatus, Publication
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from floorplan.problems import Problem
 
 __all__ = ["PublishWatcher", "VenueContext", "VenueSnapshot", "assets_path", "search_cache_dir"]
 
@@ -168,6 +182,8 @@ class SessionDocument(Protocol):
 
 #: Called on the session's loop with the new snapshot.
 OnSnapshot = Callable[[VenueSnapshot], None]
+#: Called on the session's loop with the kiosks' new status.
+OnStatus = Callable[[KioskStatus], None]
 
 
 class VenueContext:
@@ -217,6 +233,9 @@ class VenueContext:
         self._lock = threading.Lock()
         self._snapshot = snapshot
         self._subscribers: dict[int, tuple[SessionDocument, OnSnapshot]] = {}
+        #: The version each subscribed session shows (drawn, not merely pushed).
+        self._shown: dict[int, int | None] = {}
+        self._status_subscribers: dict[int, tuple[SessionDocument, OnStatus]] = {}
         self._tokens = itertools.count()
 
     # --- the current snapshot ----------------------------------------------------------
@@ -245,12 +264,48 @@ class VenueContext:
         with self._lock:
             token = next(self._tokens)
             self._subscribers[token] = (doc, on_snapshot)
+            self._shown[token] = self._snapshot.version
             return token, self._snapshot
 
     def unsubscribe(self, token: int) -> None:
         """Stop pushing snapshots to the session of ``token`` (a closed session)."""
         with self._lock:
             self._subscribers.pop(token, None)
+            self._shown.pop(token, None)
+            self._status_subscribers.pop(token, None)
+
+    def showing(self, token: int, version: int | None) -> None:
+        """Record that the session of ``token`` now shows ``version`` (it drew it)."""
+        with self._lock:
+            if token in self._subscribers:
+                self._shown[token] = version
+
+    def shown_versions(self) -> dict[int | None, int]:
+        """Return how many subscribed sessions show each version (``None``: the venue file)."""
+        with self._lock:
+            return dict(Counter(self._shown.values()))
+
+    def subscribe_status(self, doc: SessionDocument, on_status: OnStatus) -> int:
+        """Push every change of the kiosks' status to ``on_status`` on ``doc``'s loop."""
+        with self._lock:
+            token = next(self._tokens)
+            self._status_subscribers[token] = (doc, on_status)
+            return token
+
+    def push_status(self, status: KioskStatus) -> int:
+        """Push ``status`` to every session following it; return how many."""
+        with self._lock:
+            targets = list(self._status_subscribers.values())
+        for doc, on_status in targets:
+            doc.add_next_tick_callback(partial(on_status, status))
+        return len(targets)
+
+    def kiosk_status(self) -> KioskStatus | None:
+        """Return the kiosks' status as the store says it (``None`` without a store)."""
+        if self.store is None:
+            return None
+        status: KioskStatus = self.store.kiosk_status()
+        return status
 
     @property
     def sessions(self) -> int:
@@ -266,10 +321,51 @@ class VenueContext:
         """
         with self._lock:
             self._snapshot = snapshot
-            targets = list(self._subscribers.values())
-        for doc, on_snapshot in targets:
-            doc.add_next_tick_callback(partial(on_snapshot, snapshot))
+            targets = list(self._subscribers.items())
+        for token, (doc, on_snapshot) in targets:
+            doc.add_next_tick_callback(partial(self._deliver, token, on_snapshot, snapshot))
+        if self.watcher is not None:
+            self.watcher.wake()  # the heartbeat says what the sessions show, soon
         return len(targets)
+
+    def _deliver(self, token: int, on_snapshot: OnSnapshot, snapshot: VenueSnapshot) -> None:
+        """Hand ``snapshot`` to a session (on its loop); it shows it once that returns."""
+        on_snapshot(snapshot)
+        self.showing(token, snapshot.version)
+
+    def publish_version(
+        self,
+        version: int,
+        *,
+        author: str | None = None,
+        acknowledge: bool | Iterable[Problem] = False,
+    ) -> Publication:
+        """Publish ``version`` of the store through its gate and serve it at once.
+
+        The snapshot kiosks need is built before the store marks the version published
+        (its ``prepare`` step): if that fails, nothing is published and the error says
+        why. The snapshot built is then served and pushed to the sessions, so this
+        server's watcher has nothing left to build.
+
+        Raises
+        ------
+        PublishRefusedError
+            When the gate refuses the version or its snapshot cannot be built.
+        StoreError
+            When there is no such version.
+        """
+        built: list[VenueSnapshot] = []
+
+        def prepare(venue: Venue, v: int) -> None:
+            built.append(
+                VenueSnapshot.build(venue, version=v, cache_dir=search_cache_dir(self.store.path))
+            )
+
+        pub: Publication = self.store.publish(
+            version, author=author, acknowledge=acknowledge, prepare=prepare
+        )
+        self.publish(built[0])
+        return pub
 
     def check_published(self) -> None:
         """Have the watcher look for a new published version now (after a publish here)."""
@@ -311,18 +407,29 @@ class PublishWatcher:
     :class:`VenueSnapshot` (off the event loop) and hands it to
     :meth:`VenueContext.publish`. A version that fails to load is logged and skipped.
 
+    Every ``heartbeat_s`` (and soon after a publish) it also writes this process's
+    heartbeat to the store: how many kiosk sessions show which version. Then it reads the
+    status of every server's kiosks and pushes it to the planner sessions when it changed.
+
     Parameters
     ----------
     ctx
         The server's context (its ``store`` is followed).
+    heartbeat_s
+        How often the heartbeat is written at most.
     """
 
-    def __init__(self, ctx: VenueContext) -> None:
+    def __init__(self, ctx: VenueContext, *, heartbeat_s: float = 5.0) -> None:
         self.ctx = ctx
+        self.heartbeat_s = heartbeat_s
+        #: This server process in the store's heartbeat table.
+        self.process = f"{os.uname().nodename}:{os.getpid()}:{secrets.token_hex(4)}"
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._failed: int | None = None
         self._thread: threading.Thread | None = None
+        self._beat: tuple[float, dict[int | None, int]] | None = None
+        self._status: KioskStatus | None = None
 
     def start(self) -> PublishWatcher:
         """Start the thread (a daemon: it never holds the server up on exit)."""
@@ -335,12 +442,17 @@ class PublishWatcher:
         return self
 
     def stop(self, timeout_s: float = 10.0) -> None:
-        """Stop the thread and wait for it."""
+        """Stop the thread and wait for it; this process's heartbeat is taken back."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout_s)
             self._thread = None
+        if self.ctx.store is not None and self._beat is not None:
+            try:
+                self.ctx.store.end_heartbeat(self.process)
+            except Exception:  # a store gone or locked: the heartbeat ages out anyway
+                _log.exception("cannot remove the heartbeat of %s", self.process)
 
     def wake(self) -> None:
         """Look for a new published version now rather than at the next period."""
@@ -352,6 +464,35 @@ class PublishWatcher:
             self._wake.clear()
             if not self._stop.is_set():
                 self.check()
+                self.heartbeat()
+
+    def heartbeat(self, *, force: bool = False) -> KioskStatus | None:
+        """Write this process's heartbeat if due or changed; push a changed kiosk status.
+
+        The status (every server's sessions, the published version) is read on each call,
+        one query, so that planners hear of another server's publish or a kiosk that
+        moved on within a poll. Returns the status pushed (``None``: nothing new, or the
+        store cannot be read).
+        """
+        store = self.ctx.store
+        if store is None:
+            return None
+        shown = self.ctx.shown_versions()
+        now = time.monotonic()
+        last = self._beat
+        try:
+            if force or last is None or last[1] != shown or now - last[0] >= self.heartbeat_s:
+                store.heartbeat(self.process, shown)
+                self._beat = (now, shown)
+            status = store.kiosk_status()
+        except Exception:  # a store being replaced or locked: try again next time
+            _log.exception("cannot write the kiosk heartbeat to %s", store.path)
+            return None
+        if status == self._status:
+            return None
+        self._status = status
+        self.ctx.push_status(status)
+        return status
 
     def check(self) -> bool:
         """Serve the published version if it is new; return whether it was swapped in."""

@@ -25,6 +25,7 @@ from bokeh.models import CustomJS
 from panel.io.document import unlocked
 
 from floorplan import i18n
+from floorplan.app.connection import watch_connection
 from floorplan.app.context import VenueContext, VenueSnapshot
 from floorplan.app.mapview import MapFrame, MapView
 from floorplan.app.resources import css, custom_js, macro
@@ -39,6 +40,9 @@ __all__ = ["Card", "KioskPage", "KioskState", "kiosk_page"]
 MODES = ("home", "search", "card", "zone", "events")
 #: Walking speed assumed when a route gives no duration (m/s, a relaxed fair pace).
 WALK_SPEED_MPS = 1.0
+#: The longest search text looked up: the work per keystroke message stays bounded
+#: whatever a client sends (the box itself takes no more either).
+MAX_QUERY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,11 @@ class KioskState(param.Parameterized):
 
     # --- actions ------------------------------------------------------------------------
     def set_query(self, text: str) -> list[SearchHit]:
-        """Search for ``text`` and show the hits (the home view for an empty box)."""
+        """Search for ``text`` and show the hits (the home view for an empty box).
+
+        Only the first :data:`MAX_QUERY_CHARS` characters count.
+        """
+        text = text[:MAX_QUERY_CHARS]
         t0 = time.perf_counter()
         hits = (
             self.snap.search.search(text, limit=20, near=self.start_point) if text.strip() else []
@@ -381,6 +389,39 @@ ROOT_HC_CLASS = "high-contrast"
 _HC_CSS = css("high-contrast")
 
 
+def home_url(kiosk_id: str, args: Mapping[str, str]) -> str:
+    """Return the kiosk's home view: its kiosk and the language its URL set, nothing chosen.
+
+    >>> home_url("K1", {"lang": "zh", "to": "A-101"})
+    '/kiosk?kiosk=K1&lang=zh'
+    >>> home_url("", {"lang": "xx"})
+    '/kiosk?'
+    """
+    home = {"kiosk": kiosk_id} if kiosk_id else {}
+    if args.get("lang") in {lang.value for lang in Lang}:
+        home["lang"] = args["lang"]
+    return "/kiosk?" + urlencode(home)
+
+
+def reload_url(home: str, args: Mapping[str, str], *, idle_s: float) -> str:
+    """Return where the page goes when its server is back after a lost connection.
+
+    A kiosk (an idle reset) goes to its home view, keeping an ``idle`` its URL set; a
+    page without an idle reset (a phone's deep link, ``idle=0``) reloads its own URL, so
+    that the route the visitor came for is still shown.
+
+    >>> reload_url("/kiosk?kiosk=K1", {"kiosk": "K1", "to": "A-1", "idle": "5"}, idle_s=5)
+    '/kiosk?kiosk=K1&idle=5'
+    >>> reload_url("/kiosk?kiosk=K1", {"kiosk": "K1", "to": "A-1", "idle": "0"}, idle_s=0)
+    '/kiosk?kiosk=K1&to=A-1&idle=0'
+    """
+    if not (idle_s > 0 and math.isfinite(idle_s)):
+        return "/kiosk?" + urlencode(dict(args))
+    if "idle" in args:
+        return home + ("&" if not home.endswith("?") else "") + urlencode({"idle": args["idle"]})
+    return home
+
+
 def _idle_js(idle_s: float, home_url: str) -> CustomJS:
     """Return the browser-side guard: no accidental zoom or scroll, and the idle reset."""
     return custom_js("idle-guard", idle_ms=int(idle_s * 1000), home=home_url)
@@ -423,10 +464,12 @@ class KioskPage:
             idle_s = float(args.get("idle", ctx.idle_s))
         except ValueError:
             idle_s = ctx.idle_s
-        home = "/kiosk?" + urlencode({"kiosk": state.kiosk_id} if state.kiosk_id else {})
+        home = home_url(state.kiosk_id, args)
         self.idle_s = idle_s
         self.home_url = home
         self.idle_js = _idle_js(idle_s if math.isfinite(idle_s) else 0, home)
+        #: Where the page reloads after its server connection was lost and is back.
+        self.reload_url = reload_url(home, args, idle_s=idle_s)
 
     def _build_map(self, args: Mapping[str, str]) -> None:
         """Build the map turned to the kiosk's heading, with "You are here"."""
@@ -451,6 +494,7 @@ class KioskPage:
         """Build the side panel: the top bar, the search box, the notice and the body."""
         state = self.state
         self.search = pn.widgets.TextInput(
+            max_length=MAX_QUERY_CHARS,
             sizing_mode="stretch_width",
             stylesheets=[css("kiosk-search"), _HC_CSS],
         )
@@ -752,4 +796,16 @@ def session_kiosk(ctx: VenueContext) -> KioskPage:
     if pn.state.curdoc is not None:
         pn.state.curdoc.js_on_event(DocumentReady, page.idle_js)
         pn.state.curdoc.title = i18n.text("app.title", page.state.lang)
+        _watch_connection(pn.state.curdoc, page)
     return page
+
+
+def _watch_connection(doc: Any, page: KioskPage) -> None:
+    """Show the bilingual "reconnecting…" banner while the server is away, then reload."""
+    t = i18n.text
+    watch_connection(
+        doc,
+        reload_url=page.reload_url,
+        title=f"{t('conn.reconnecting', Lang.EN)} · {t('conn.reconnecting', Lang.ZH)}",
+        details=[t("conn.kiosk_detail", Lang.EN), t("conn.kiosk_detail", Lang.ZH)],
+    )

@@ -98,13 +98,15 @@ class MapFrame:
 
 
 def _rings(geoms: Sequence[Any], frame: MapFrame) -> tuple[Any, Any]:
+    # Plain lists, not one small array per ring: Bokeh encodes each array as a buffer of
+    # its own, which made serialising a 523-booth map cost ~4x as much per session.
     xs, ys = [], []
     for g in geoms:
         poly = g if g.geom_type == "Polygon" else max(g.geoms, key=lambda p: p.area)
         c = np.asarray(poly.exterior.coords)
         vx, vy = frame.to_view(c[:, 0], c[:, 1])
-        xs.append(vx)
-        ys.append(vy)
+        xs.append(vx.tolist())
+        ys.append(vy.tolist())
     return xs, ys
 
 

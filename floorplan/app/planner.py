@@ -14,6 +14,12 @@ drag, any other one a new outline. "Draw a booth rectangle" (a ``BoxSelectTool``
 empty renderer, so it selects nothing) sends the dragged box's geometry event, which
 becomes a new booth snapped to the 0.5 m grid. Venue text reaches the page as widget
 labels or HTML-escaped, never as markup.
+
+Under the booths the map draws what they must keep clear: every door coloured by kind
+with the keep-clear strip in front of it, kiosks with the space at their screens, and
+amenities. Publishing asks first when it must (save the edits, or acknowledge warnings),
+a button rolls back to the version published before, and the side panel says what the
+kiosks show, pushed by the server's watcher.
 """
 
 from __future__ import annotations
@@ -35,20 +41,27 @@ from panel.io.document import unlocked
 
 from floorplan import i18n
 from floorplan.app import theme
+from floorplan.app.connection import watch_connection
 from floorplan.app.context import VenueContext
 from floorplan.app.mapview import fit_view_js, floor_figure
+from floorplan.app.planner_drafts import DraftKeeper
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
 from floorplan.app.resources import css, macro
-from floorplan.app.theme import DIFF_COLOURS, ZONE_COLOURS
+from floorplan.app.theme import DIFF_COLOURS, OPENING_COLOURS, ZONE_COLOURS
+from floorplan.i18n import Lang
+from floorplan.layout import booth_size
 from floorplan.schema import Col, Zone
+from floorplan.validate.floor import keep_clear_zones
 
-__all__ = ["PlannerPage", "planner_page"]
+__all__ = ["PlannerPage", "planner_page", "session_lang"]
 
 # Style sheets (floorplan/app/static), by URL.
 _BUTTON_CSS = css("planner-button")
 _INPUT_CSS = css("planner-input")
 _MSG_CSS = css("planner-message")
 _EMPTY: dict[str, Any] = {"xs": [], "ys": []}
+#: Problems listed at most in the Problems tab (its title counts them all).
+_PROBLEMS_SHOWN = 200
 
 
 def _rings(geoms: Sequence[Any], *, closed: bool = True) -> dict[str, Any]:
@@ -79,13 +92,22 @@ class PlannerPage:
         The logged-in user.
     """
 
-    def __init__(self, ctx: VenueContext, *, author: str) -> None:
+    def __init__(
+        self,
+        ctx: VenueContext,
+        *,
+        author: str,
+        version: int | None = None,
+        lang: Lang = Lang.EN,
+    ) -> None:
         self.ctx = ctx
+        self.lang = lang
         self.state = state = PlannerState(
             ctx.store,
             ctx.venue,
             author=author,
-            on_publish=self._published,
+            version=version,
+            publisher=ctx.publish_version,
         )
         self._sent: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._updating = False
@@ -106,22 +128,29 @@ class PlannerPage:
         state.param.watch(self._on_selected, "selected")
         state.param.watch(self._on_focus, "focus")
         state.param.watch(self._on_diff, "diff")
-        state.param.watch(self._on_message, ["notice", "error", "stale"])
-        state.param.watch(self._on_versions, ["versions", "base", "unsaved", "published"])
+        state.param.watch(self._on_message, ["notice", "error", "stale", "confirm"])
+        state.param.watch(
+            self._on_versions, ["versions", "base", "unsaved", "published", "previous", "kiosks"]
+        )
+        state.param.watch(self._draw_fixtures, "base")
         state.param.watch(self._on_hits, "hits")
         self._draw_booths()
+        self._draw_fixtures()
         self._render_problems()
         self._render_stats()
         self._on_versions()
         self._on_message()
+        self._build_drafts(author)
 
     # ------------------------------------------------------------------ the map
 
     def _build_map(self) -> None:
         fig, self.x_range, self.y_range = floor_figure(toolbar_location="above")
         self.figure = fig
-        # Drawn bottom to top: floor, old places of a diff, booths, new places, problems.
+        # Drawn bottom to top: floor, what must stay clear, old places of a diff, booths,
+        # new places, problems.
         self._draw_floor()
+        self._add_fixture_layers()
         self.diff_sources = {k: ColumnDataSource(dict(_EMPTY)) for k in DIFF_COLOURS}
         for kind in ("moved_from", "removed"):
             fig.patches(
@@ -200,6 +229,91 @@ class PlannerPage:
             text_color=theme.HALL_LABEL,
             text_alpha=0.4,
         )
+
+    def _add_fixture_layers(self) -> None:
+        """Add the layers of doors, keep-clear zones, kiosks and amenities (filled later)."""
+        fig = self.figure
+        self.clear_source = ColumnDataSource({"xs": [], "ys": [], "what": []})
+        fig.patches(
+            "xs",
+            "ys",
+            source=self.clear_source,
+            fill_color=theme.KEEP_CLEAR,
+            fill_alpha=0.18,
+            line_color=theme.KEEP_CLEAR,
+            line_dash="dotted",
+            line_width=1,
+            name="keep-clear",
+        )
+        self.door_source = ColumnDataSource({"xs": [], "ys": [], "colour": [], "door": []})
+        fig.multi_line(
+            "xs", "ys", source=self.door_source, line_color="colour", line_width=6, name="doors"
+        )
+        self.point_source = ColumnDataSource(
+            {"x": [], "y": [], "colour": [], "marker": [], "label": []}
+        )
+        fig.scatter(
+            "x",
+            "y",
+            source=self.point_source,
+            marker="marker",
+            size=14,
+            fill_color="colour",
+            line_color=theme.WHITE,
+            name="kiosks-amenities",
+        )
+
+    def _draw_fixtures(self, *_: object) -> None:
+        """Draw the open layout's doors with their keep-clear strips, kiosks and amenities."""
+        venue, rules = self.state.venue, self.state.rules
+        halls = dict(zip(venue.halls[Col.HALL_ID].astype(str), venue.halls.geometry, strict=True))
+        ops = venue.openings
+        doors: dict[str, Any] = {"xs": [], "ys": [], "colour": [], "door": []}
+        zones: list[Any] = []
+        what: list[str] = []
+        kept = {str(k) for k in rules.keep_clear_kinds}
+        for oid, kind, line, own, other in zip(
+            ops[Col.OPENING_ID].astype(str),
+            ops[Col.KIND].astype(str),
+            ops.geometry,
+            ops[Col.HALL_ID].astype(str),
+            ops[Col.CONNECTS].fillna("").astype(str),
+            strict=True,
+        ):
+            c = shapely.get_coordinates(line)
+            doors["xs"].append(c[:, 0].tolist())
+            doors["ys"].append(c[:, 1].tolist())
+            doors["colour"].append(OPENING_COLOURS.get(kind, theme.MUTED))
+            doors["door"].append(oid)
+            if kind not in kept:
+                continue
+            for hall in (own, other):
+                if hall in halls:
+                    zones.extend(
+                        keep_clear_zones(
+                            np.array([line]), np.array([halls[hall]]), rules.keep_clear_m
+                        )
+                    )
+                    what.append(oid)
+        points: dict[str, Any] = {k: [] for k in ("x", "y", "colour", "marker", "label")}
+        for kid, pt in zip(
+            venue.kiosks[Col.KIOSK_ID].astype(str), venue.kiosks.geometry, strict=True
+        ):
+            zones.append(pt.buffer(rules.kiosk_clear_m))
+            what.append(kid)
+            for key, value in zip(points, (pt.x, pt.y, theme.KIOSK, "square", kid), strict=True):
+                points[key].append(value)
+        am = venue.amenities
+        for aid, pt in zip(am[Col.AMENITY_ID].astype(str), am.geometry, strict=True):
+            for key, value in zip(
+                points, (pt.x, pt.y, theme.AMENITY, "triangle", aid), strict=True
+            ):
+                points[key].append(value)
+        keep = [(w, z) for w, z in zip(what, zones, strict=True) if not z.is_empty]
+        with unlocked():
+            self.door_source.data = doors
+            self.clear_source.data = {**_rings([z for _, z in keep]), "what": [w for w, _ in keep]}
+            self.point_source.data = points
 
     def _draw_booth_layer(self) -> None:
         """Add the editable booths (the source the tools change) and their labels."""
@@ -398,10 +512,8 @@ class PlannerPage:
                 self._updating = False
         if len(s.selected) == 1:
             row = s.booth(s.selected[0])
-            angle_free = shapely.oriented_envelope(row["geometry"])
-            x = shapely.get_coordinates(angle_free)
-            w = float(np.hypot(*(x[1] - x[0])))
-            d = float(np.hypot(*(x[2] - x[1])))
+            # Along the booth's own axes, as the editor resizes it: width the longest side.
+            w, d = booth_size(row["geometry"])
             self.width.value, self.depth.value = round(w, 2), round(d, 2)
             self.exhibitor.value = str(row.get(Col.EXHIBITOR) or "")
             self.zone.value = str(row.get(Col.ZONE) or Zone.SERVICES.value)
@@ -426,6 +538,15 @@ class PlannerPage:
         s = self.state
         self.message.object = macro("planner.html", "message", s.notice, s.error)
         self.stale_row.visible = s.stale
+        question = s.confirm
+        self.confirm_row.visible = question is not None
+        if question is not None:
+            self.confirm_text.object = macro(
+                "planner.html", "confirm", question.text, list(question.problems)
+            )
+            self.confirm_yes.name = (
+                "Save and publish" if question.kind == "save" else "Acknowledge and publish"
+            )
 
     def _on_versions(self, *_: object) -> None:
         s = self.state
@@ -440,13 +561,16 @@ class PlannerPage:
             w.value = keep if keep in options.values() else next(iter(options.values()), None)
         self.version_open.value = s.base
         self.publish_btn.name = f"Publish version {s.base} to kiosks"
+        self.rollback_btn.visible = s.previous is not None
+        if s.previous is not None:
+            self.rollback_btn.name = f"Roll back to version {s.previous}"
         if len(s.versions) > 1 and self.version_a.value == self.version_b.value:
             self.version_a.value = s.versions[-2].version
         self.history.object = macro(
             "planner.html", "history", list(reversed(s.versions)), s.published
         )
         self.version_info.object = macro(
-            "planner.html", "version_info", s.base, s.unsaved, s.published
+            "planner.html", "version_info", s.base, s.unsaved, s.published, s.kiosks
         )
 
     def _on_hits(self, *_: object) -> None:
@@ -456,20 +580,29 @@ class PlannerPage:
         ]
 
     def _render_problems(self) -> None:
+        """List the problems; the tab's title counts the very list shown, at once.
+
+        The tab gets a new column each time: Panel sends a tab's new title to the browser
+        only with a new object (the same object under a new title kept the old title).
+        """
         s = self.state
-        self.tabs[1] = (f"Problems ({len(s.problems)})", self.problem_list)
+        problems = list(s.problems)
         items: list[Any] = []
-        if not s.problems:
+        if not problems:
             items.append(pn.pane.HTML(macro("planner.html", "no_problems")))
-        for i, p in enumerate(s.problems[:80]):
+        for i, p in enumerate(problems[:_PROBLEMS_SHOWN]):
             items.append(
                 self._button(
-                    f"{p.rule}: {p.message}",
+                    f"{p.severity} · {p.rule}: {p.message}",
                     lambda i=i: s.choose_problem(i),
-                    css="problem",
+                    css=f"problem problem-{p.severity}",
                 )
             )
-        self.problem_list.objects = items
+        if len(problems) > _PROBLEMS_SHOWN:
+            more = len(problems) - _PROBLEMS_SHOWN
+            items.append(pn.pane.Str(f"… and {more} more (floorplan layouts show lists them)"))
+        self.problem_list = pn.Column(*items, sizing_mode="stretch_width")
+        self.tabs[1] = (f"Problems ({len(problems)})", self.problem_list)
 
     def _render_stats(self) -> None:
         st = self.state.stats
@@ -488,7 +621,7 @@ class PlannerPage:
             name=label,
             stylesheets=[_BUTTON_CSS],
             sizing_mode="stretch_width",
-            css_classes=[css] if css else [],
+            css_classes=css.split(),
             **kw,
         )
         b.on_click(lambda _e: action())
@@ -593,6 +726,24 @@ class PlannerPage:
         )
         self.version_open = pn.widgets.Select(name="Version", options={}, **num)
         self.publish_btn = btn("Publish", s.publish, css="publish", button_type="success")
+        self.rollback_btn = btn("Roll back", s.rollback, css="rollback", visible=False)
+        self.confirm_text = pn.pane.HTML("", stylesheets=[_MSG_CSS], sizing_mode="stretch_width")
+        self.confirm_yes = btn(
+            "Publish",
+            lambda: s.answer(True, message=self.save_msg.value or ""),
+            css="confirm-yes",
+            button_type="warning",
+        )
+        self.confirm_row = pn.Column(
+            self.confirm_text,
+            pn.Row(
+                self.confirm_yes,
+                btn("Cancel", lambda: s.answer(False), css="confirm-no"),
+                sizing_mode="stretch_width",
+            ),
+            sizing_mode="stretch_width",
+            visible=False,
+        )
         self.version_a = pn.widgets.Select(name="Compare", options={}, **num)
         self.version_b = pn.widgets.Select(name="with", options={}, **num)
         self.clear_diff_btn = btn("Hide diff", s.clear_diff, css="hide-diff", visible=False)
@@ -610,6 +761,8 @@ class PlannerPage:
                 sizing_mode="stretch_width",
             ),
             self.publish_btn,
+            self.confirm_row,
+            self.rollback_btn,
             pn.Row(self.version_a, self.version_b, sizing_mode="stretch_width"),
             pn.Row(
                 btn("Show diff", self._compare, css="compare"),
@@ -645,10 +798,6 @@ class PlannerPage:
             zone=self.zone.value,
         )
 
-    def _published(self, _version: int) -> None:
-        # Kiosks of this server follow at once; other servers' watchers read the store.
-        self.ctx.check_published()
-
     def _save(self, *, as_copy: bool = False) -> None:
         if self.state.save(self.save_msg.value or "", as_copy=as_copy) is not None:
             self.save_msg.value = ""
@@ -666,12 +815,92 @@ class PlannerPage:
         """Return the page's root layout."""
         return self.root
 
+    # ------------------------------------------------------------------ drafts
+
+    def _build_drafts(self, author: str) -> None:
+        """Autosave the edits as a draft; offer the user's last draft back first, if any.
+
+        The offer is a dialog over the whole page (nothing else takes a click until it is
+        answered, so that no new edit overwrites the draft on offer).
+        """
+        self.drafts = DraftKeeper(self.state, author=author, lang=self.lang)
+        t = i18n.text
+        self.draft_text = pn.pane.HTML("", sizing_mode="stretch_width")
+        box = pn.Column(
+            self.draft_text,
+            pn.Row(
+                self._button(
+                    t("draft.restore", self.lang),
+                    self._restore_draft,
+                    css="draft-restore",
+                    button_type="primary",
+                ),
+                self._button(
+                    t("draft.discard", self.lang), self._discard_draft, css="draft-discard"
+                ),
+                sizing_mode="stretch_width",
+            ),
+            stylesheets=[css("planner-draft-box")],
+            width=640,
+        )
+        self.draft_offer = pn.Column(
+            box, stylesheets=[css("planner-draft")], css_classes=["draft-dialog"], visible=False
+        )
+        self.root.append(self.draft_offer)
+        self._show_draft_offer(self.drafts.offer() is not None)
+
+    def _show_draft_offer(self, show: bool) -> None:
+        question, detail = self.drafts.question()
+        self.draft_text.object = macro("draft.html", "offer", question, detail) if show else ""
+        self.draft_offer.visible = show
+
+    def _restore_draft(self) -> None:
+        if self.drafts.restore():
+            self._show_draft_offer(False)
+
+    def _discard_draft(self) -> None:
+        self.drafts.discard()
+        self._show_draft_offer(False)
+
+
+def session_lang() -> Lang:
+    """Return the planner's language: ``?lang=`` if given, else the browser's first choice."""
+    args = pn.state.session_args or {}
+    given = (args.get("lang") or [b""])[0].decode("utf-8", "replace")
+    if given in {x.value for x in Lang}:
+        return Lang(given)
+    accept = str((pn.state.headers or {}).get("Accept-Language", "")).strip().lower()
+    return Lang.ZH if accept.startswith("zh") else Lang.EN
+
+
+def _watch_connection(doc: Any, lang: Lang) -> None:
+    """Show a banner and block Save and Publish while the server is away, then reload."""
+    t = i18n.text
+    watch_connection(
+        doc,
+        reload_url="/planner",
+        title=t("conn.planner", lang),
+        details=[t("conn.planner_detail", lang)],
+        block=["save", "save-copy", "publish", "reload", "open"],
+    )
+
 
 def planner_page(ctx: VenueContext) -> pn.viewable.Viewable:
     """Build the planner page for the current session (logged in as planner or admin)."""
     if ctx.store is None:
         return pn.pane.Str("The planner needs a layout store (floorplan serve --store).")
-    page = PlannerPage(ctx, author=str(pn.state.user or ""))
-    if pn.state.curdoc is not None:
-        pn.state.curdoc.title = "Floor planner"
+    args = pn.state.session_args if pn.state.curdoc is not None else {}
+    raw = (args.get("version") or [b""])[0]
+    text = raw.decode() if isinstance(raw, bytes) else str(raw)
+    version = int(text) if text.isdigit() else None
+    lang = session_lang() if pn.state.curdoc is not None else Lang.EN
+    page = PlannerPage(ctx, author=str(pn.state.user or ""), version=version, lang=lang)
+    doc = pn.state.curdoc
+    if doc is not None:
+        doc.title = "Floor planner"
+        _watch_connection(doc, lang)
+        if doc.session_context is not None:
+            # The server's watcher pushes what the kiosks show as it changes.
+            token = ctx.subscribe_status(doc, page.state.show_kiosks)
+            doc.on_session_destroyed(lambda _session: ctx.unsubscribe(token))
     return page.view()

@@ -5,10 +5,19 @@
 :class:`~floorplan.store.LayoutStore` (saved versions, history, diff, publish). Tests drive
 it without a browser; :mod:`floorplan.app.planner` only draws it. Nothing here imports
 Bokeh: coordinates are venue metres.
+
+The live check is the rule engine's (:mod:`floorplan.rules`): every rule of ``all``
+under the open venue's own code, so the Problems list is what ``floorplan validate
+--rules all`` says, and what the publish gate will say. Publishing asks first when it
+must: to save unsaved edits (a publish publishes a saved version), or to acknowledge the
+version's warnings (stored with the publication); errors refuse it. The planner opens the
+published version (or a chosen one), counts unsaved changes as the booths that differ
+from the version opened, and says what the kiosks show.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,14 +28,15 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from floorplan.errors import EditError, FloorplanError, StaleBaseError
-from floorplan.io.store import LayoutDiff, LayoutStore, diff_venues
+from floorplan.io.store import LayoutDiff, LayoutStore, changed_booths, diff_venues
 from floorplan.layout import LayoutEditor, LayoutRules, LayoutStats, layout_stats, snap_move
-from floorplan.problems import Problem
+from floorplan.problems import Problem, Severity
+from floorplan.rules import Code, RuleChoice, check, code_of, layout_rules
 from floorplan.schema import Col, Zone
 from floorplan.venue import Venue
-from floorplan.versions import VersionInfo
+from floorplan.versions import KioskStatus, Publication, VersionInfo
 
-__all__ = ["INITIAL_MESSAGE", "DiffShapes", "PlannerState"]
+__all__ = ["INITIAL_MESSAGE", "Confirm", "DiffShapes", "PlannerState"]
 
 #: The message of the version saved when the page first meets an empty store.
 INITIAL_MESSAGE = "initial layout"
@@ -34,8 +44,8 @@ INITIAL_MESSAGE = "initial layout"
 ROTATE_STEP_DEG = 15.0
 #: Drawn rectangles snap their corners to this grid (metres), as drags do.
 DRAW_GRID_M = 0.5
-#: The planner's rules: the editor's defaults plus the travel distance to the exits.
-PLANNER_RULES = LayoutRules(check_travel=True)
+#: Publishes a version (of the store) as the server does: ``(version, author, acknowledge)``.
+Publisher = Callable[..., Publication]
 #: The id columns of the layers a problem can name, to find what to zoom to.
 _ID_COLUMNS = {
     "booths": Col.BOOTH_ID,
@@ -63,6 +73,20 @@ class DiffShapes:
     changed: list[BaseGeometry] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Confirm:
+    """A question the planner must answer before a publish goes on.
+
+    ``kind`` is ``"save"`` (there are unsaved edits: save them as a new version, then
+    publish it) or ``"acknowledge"`` (the version has warnings: publish knowingly).
+    """
+
+    kind: str
+    version: int | None
+    text: str
+    problems: tuple[Problem, ...] = ()
+
+
 class PlannerState(param.Parameterized):
     """The planner's view state over an editor (the open layout) and a layout store.
 
@@ -75,10 +99,16 @@ class PlannerState(param.Parameterized):
     author
         Who saves and publishes (the logged-in user).
     rules
-        What the editor checks (default :data:`PLANNER_RULES`: the editor's default
-        distances and the code profile's travel distance to the exits).
-    on_publish
-        Called with the version number after a publish (the server reloads kiosks).
+        What the editor checks (default: every rule of the engine under ``code``).
+    code
+        The fire code of the code rules (default: the opened venue's own).
+    version
+        The version to open (default: the published one, else the latest).
+    publisher
+        Publishes a version: ``publisher(version, author=..., acknowledge=...)``; the
+        server's :meth:`~floorplan.app.context.VenueContext.publish_version`, which builds
+        the kiosks' snapshot before the store marks it published (default: the store's
+        :meth:`~floorplan.io.store.LayoutStore.publish`).
     """
 
     selected = param.List(default=[], item_type=str, doc="The selected booth ids.")
@@ -89,7 +119,9 @@ class PlannerState(param.Parameterized):
     stats = param.ClassSelector(class_=LayoutStats, doc="The open layout's counts and areas.")
     revision = param.Integer(default=0, doc="Bumped after every change of the layout.")
     base = param.Parameter(default=None, doc="The version the open layout was loaded from.")
-    unsaved = param.Integer(default=0, doc="Edits since the last save or load.")
+    unsaved = param.Integer(
+        default=0, doc="Booths that differ from the version opened or saved (net changes)."
+    )
     can_undo = param.Boolean(default=False)
     can_redo = param.Boolean(default=False)
     notice = param.String(default="", doc="The outcome of the last action, plain text.")
@@ -97,6 +129,9 @@ class PlannerState(param.Parameterized):
     stale = param.Boolean(default=False, doc="The last save failed: a newer version exists.")
     versions = param.List(default=[], item_type=VersionInfo)
     published = param.Parameter(default=None, doc="The published version, if any.")
+    previous = param.Parameter(default=None, doc="The version published before it, if any.")
+    kiosks = param.String(default="", doc="What the kiosks show, in words.")
+    confirm = param.Parameter(default=None, doc="A Confirm awaiting an answer, if any.")
     diff = param.Parameter(default=None, doc="DiffShapes of the last compared versions.")
 
     def __init__(
@@ -106,19 +141,32 @@ class PlannerState(param.Parameterized):
         *,
         author: str = "",
         rules: LayoutRules | None = None,
-        on_publish: Callable[[int], None] | None = None,
+        code: Code | None = None,
+        version: int | None = None,
+        publisher: Publisher | None = None,
         **params: Any,
     ) -> None:
         super().__init__(**params)
         self.store = store
         self.author = author or None
-        self.rules = rules or PLANNER_RULES
-        self.on_publish = on_publish
+        self._rules = rules
+        self._code = code
+        self.publisher: Publisher = publisher or store.publish
         self._tree: shapely.STRtree | None = None
-        latest = store.latest()
-        if latest is None:
-            latest = store.save(venue, message=INITIAL_MESSAGE, author=self.author)
-        self._open(store.load(latest), latest)
+        if store.latest() is None:
+            store.save(venue, message=INITIAL_MESSAGE, author=self.author)
+        shown = store.published_version()
+        first = shown if shown is not None else store.latest()
+        assert first is not None  # a version was saved above
+        opened = None
+        if version is not None:
+            try:
+                opened = store.load(version)
+            except FloorplanError as exc:
+                self.error = f"{exc}; opened version {first} instead"
+        if opened is None or version is None:
+            opened, version = store.load(first), first
+        self._open(opened, version)
 
     # ------------------------------------------------------------------ state
 
@@ -136,8 +184,13 @@ class PlannerState(param.Parameterized):
         return self.editor.booth(booth_id)["geometry"]
 
     def _open(self, venue: Venue, version: int) -> None:
+        self.code = self._code or code_of(venue)
+        self.rules = self._rules or layout_rules(self.code)
         self.editor = LayoutEditor(venue, rules=self.rules)
-        self.param.update(base=version, unsaved=0, stale=False, selected=[], diff=None)
+        self._base_venue = self.editor.venue.copy()
+        self.param.update(
+            base=version, unsaved=0, stale=False, selected=[], diff=None, confirm=None
+        )
         self._changed()
         self.refresh_versions()
 
@@ -162,14 +215,26 @@ class PlannerState(param.Parameterized):
             self.param.update(error=str(exc), notice="")
             return False
         label = getattr(edit, "label", "")
-        self.unsaved += 1
-        self.param.update(error="", notice=notice or label)
+        self.param.update(
+            error="",
+            notice=notice or label,
+            unsaved=len(changed_booths(self._base_venue, self.editor.venue)),
+        )
         self._changed()
         return True
 
     def refresh_versions(self) -> None:
-        """Read the history and the published version from the store."""
-        self.param.update(versions=self.store.versions(), published=self.store.published_version())
+        """Read the history, the published version and the kiosks' status from the store."""
+        self.param.update(
+            versions=self.store.versions(),
+            published=self.store.published_version(),
+            previous=self.store.previous_published(),
+        )
+        self.show_kiosks(self.store.kiosk_status())
+
+    def show_kiosks(self, status: KioskStatus) -> None:
+        """Say what the kiosks show (pushed by the server's watcher as it changes)."""
+        self.param.update(kiosks=status.text(), published=status.published)
 
     # -------------------------------------------------------------- selecting
 
@@ -450,6 +515,11 @@ class PlannerState(param.Parameterized):
         except FloorplanError as exc:
             self.param.update(error=str(exc), notice="")
             return None
+        except (OSError, sqlite3.Error) as exc:  # nothing was written; the edits stay open
+            why = f"not saved: {exc} (is the disk full, or the store's folder read-only?)"
+            self.param.update(error=why, notice="")
+            return None
+        self._base_venue = self.editor.venue.copy()
         self.param.update(
             base=version,
             unsaved=0,
@@ -504,25 +574,130 @@ class PlannerState(param.Parameterized):
         """Stop showing a diff."""
         self.diff = None
 
-    def publish(self, version: int | None = None) -> int | None:
-        """Publish ``version`` (default: the one open, as saved) to the kiosks; return it."""
-        v = self.base if version is None else version
+    def problems_of(self, version: int) -> list[Problem]:
+        """Return version ``version``'s problems as the publish gate will find them.
+
+        The open layout's live list when it is that version unedited (the same engine).
+        """
+        if version == self.base and not self.unsaved:
+            return list(self.problems)
+        venue = self.store.load(version)
+        return check(venue, RuleChoice.ALL, code=self._code or code_of(venue))
+
+    def publish(self, version: int | None = None, *, acknowledge: bool = False) -> int | None:
+        """Publish ``version`` (default: the one open) to the kiosks; return it.
+
+        Asks first (sets ``confirm``, returns ``None``) when the open layout has unsaved
+        edits and no other version was named (publishing publishes a saved version), and
+        when the version has warnings and ``acknowledge`` is false. A version with an
+        error is refused, as is one the server cannot build for the kiosks: ``error``
+        says why and the published version stays as it was.
+        """
+        if version is None and self.unsaved:
+            n = self.unsaved
+            text = (
+                f"{n} booth{'s' if n != 1 else ''} changed since version {self.base} and not "
+                "saved. Publishing publishes a saved version: save these changes as a new "
+                "version and publish it?"
+            )
+            self.param.update(confirm=Confirm("save", None, text), error="", notice="")
+            return None
+        v = self.base if version is None else int(version)
         if v is None:
             self.param.update(error="save the layout before publishing it", notice="")
             return None
         try:
-            self.store.publish(int(v), author=self.author)
+            problems = self.problems_of(v)
         except FloorplanError as exc:
-            self.param.update(error=str(exc), notice="")
+            self.param.update(error=str(exc), notice="", confirm=None)
             return None
-        note = f"published version {v}"
-        if version is None and self.unsaved:
-            note += f" (the {self.unsaved} unsaved edits are not in it: save first)"
-        self.param.update(error="", notice=note)
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            self.param.update(error=_refusal(v, errors), notice="", confirm=None)
+            return None
+        warnings = tuple(p for p in problems if p.severity is Severity.WARNING)
+        if warnings and not acknowledge:
+            n = len(warnings)
+            text = (
+                f"Version {v} has {n} warning{'s' if n != 1 else ''}. Publish it to the "
+                "kiosks all the same? Your name goes on record with them."
+            )
+            self.param.update(
+                confirm=Confirm("acknowledge", v, text, warnings), error="", notice=""
+            )
+            return None
+        return self._publish(v, warnings if acknowledge else ())
+
+    def _publish(self, version: int, acknowledged: Sequence[Problem]) -> int | None:
+        before = self.published
+        try:
+            pub = self.publisher(version, author=self.author, acknowledge=list(acknowledged))
+        except FloorplanError as exc:
+            self.param.update(error=str(exc), notice="", confirm=None)
+            self.refresh_versions()
+            return None
+        verb = "rolled back to" if before is not None and version < before else "published"
+        acks = pub.acknowledged
+        note = f"{verb} version {version}" + (
+            f" ({len(acks)} warning{'s' if len(acks) != 1 else ''} acknowledged)" if acks else ""
+        )
+        self.param.update(error="", notice=note, confirm=None)
         self.refresh_versions()
-        if self.on_publish is not None:
-            self.on_publish(int(v))
-        return int(v)
+        return version
+
+    def answer(self, yes: bool, *, message: str = "") -> int | None:
+        """Answer the question in ``confirm``: go on with the publish, or drop it.
+
+        For a ``save`` question, yes saves the open layout with ``message`` (default
+        "publish") and publishes the new version (asking about its warnings if it has
+        any); for an ``acknowledge`` question, yes publishes acknowledging the warnings
+        that were listed.
+        """
+        question = self.confirm
+        self.confirm = None
+        if question is None or not yes:
+            if question is not None:
+                self.notice = "not published"
+            return None
+        if question.kind == "save":
+            saved = self.save(message.strip() or "publish")
+            return None if saved is None else self.publish(saved)
+        if question.version is None:
+            return None
+        return self._publish(question.version, question.problems)
+
+    def rollback(self) -> int | None:
+        """Publish the version published before the current one (the same gate applies)."""
+        v = self.store.previous_published()
+        if v is None:
+            self.param.update(error="nothing was published before: no version to roll back to")
+            return None
+        return self.publish(v)
+
+
+def _refusal(version: int, errors: Sequence[Problem]) -> str:
+    n = len(errors)
+    shown = "; ".join(str(p) for p in errors[:3]) + (" …" if n > 3 else "")
+    return (
+        f"version {version} cannot be published: it breaks {n} rule{'s' if n != 1 else ''} "
+        f"that block publishing (see Problems): {shown}"
+    )
+
+    # ----------------------------------------------------------------- drafts
+
+    def adopt(self, editor: LayoutEditor, *, base: int, unsaved: int, notice: str = "") -> None:
+        """Edit ``editor``'s layout (a restored draft) as version ``base`` with its edits.
+
+        Used by :class:`floorplan.app.planner_drafts.DraftKeeper`: ``editor`` holds the
+        draft's edits replayed on the version they started from, ``unsaved`` how many
+        edits the planner had made since ``base`` was saved or opened.
+        """
+        self.editor = editor
+        self.param.update(
+            base=base, unsaved=unsaved, stale=False, selected=[], diff=None, error="", notice=notice
+        )
+        self._changed()
+        self.refresh_versions()
 
 
 def _polygon_or_none(coords: Sequence[Sequence[float]]) -> BaseGeometry | None:

@@ -2,32 +2,61 @@
 
 Every page is a function of the shared :class:`~floorplan.app.context.VenueContext`,
 called by Panel once per session so that its widgets and callbacks live in that
-session's document. Log-in is Panel's basic-auth flow with two changes: passwords are
-checked against the salted hashes of the user file (:mod:`floorplan.users`), and the
-kiosk (``/``, ``/kiosk``, its websocket and the assets) stays open to guests. Which role
-may open which page is Panel's ``authorize_callback``.
+session's document. Who may open what is decided at the Tornado level by
+:mod:`floorplan.app.auth` for every channel of a page (the page, its WebSocket, its
+``autoload.js``): the kiosk (``/``, ``/kiosk``, the assets) is open to guests, a limited
+number of new sessions a minute per client; the planner and staff pages need a log-in
+with a role from the user file (:mod:`floorplan.users`), checked again while the page
+is open. The cookie secret and the log-in sessions are kept in the config folder beside
+the user file.
 
 With a layout store the kiosks show its published layout (the venue file until something
 is published) and follow each new publish without a restart (:mod:`floorplan.app.published`).
+
+SIGTERM and Ctrl-C stop the server cleanly (:func:`run_until_stopped`): the open pages
+are told (their websockets close with 1001, "going away"), which shows their
+"reconnecting…" banner (:mod:`floorplan.app.connection`) until a server answers again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
+import hmac
 import os
-import secrets
-from collections.abc import Callable, Mapping
-from functools import partial
+import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import panel as pn
 import tornado.web
-from panel.auth import BasicAuthProvider, BasicLoginHandler
+from tornado.ioloop import PeriodicCallback
 
-from floorplan.app.api import PUBLIC_PREFIXES as API_PREFIXES
+from floorplan.app.access import (
+    SESSIONS_FILE,
+    RateLimiter,
+    SessionStore,
+    UserDirectory,
+    load_cookie_secret,
+    parse_networks,
+)
 from floorplan.app.api import ApiOptions, web_patterns
 from floorplan.app.api.lan import public_url as find_public_url
+from floorplan.app.auth import (
+    PAGE_ROLES,
+    STAFF_MESSAGE_BYTES,
+    SWEEP_S,
+    NotFoundHandler,
+    RoleAuthProvider,
+    ServerAccess,
+    bind,
+    guard_routes,
+    security_headers,
+)
 from floorplan.app.context import (
     PublishWatcher,
     VenueContext,
@@ -37,39 +66,28 @@ from floorplan.app.context import (
 )
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
-from floorplan.io.store import LayoutStore, default_store_path
-from floorplan.users import Role, default_users_path, load_users, verify_user
+from floorplan.io.store import LayoutStore, store_for_venue
+from floorplan.rules import PublishGate
+from floorplan.users import default_users_path
 from floorplan.venue import Venue
 
 __all__ = [
     "COOKIE_SECRET_ENV",
     "PAGE_ROLES",
-    "authorize",
+    "make_access",
     "make_apps",
+    "panel_server",
+    "run_until_stopped",
     "serve",
 ]
 
-#: Environment variable holding the secret that signs log-in cookies (else random per run).
+#: Environment variable holding the secret that signs cookies (else kept in the config folder).
 COOKIE_SECRET_ENV: Final = "FLOORPLAN_COOKIE_SECRET"
-#: The roles that may open each page behind the log-in.
-PAGE_ROLES: Final[dict[str, frozenset[Role]]] = {
-    "planner": frozenset({Role.PLANNER, Role.ADMIN}),
-    "staff": frozenset({Role.STAFF, Role.ADMIN}),
-}
-_PUBLIC_PREFIXES: Final = (
-    "/kiosk",
-    "/assets/",
-    f"/{STATIC_ROUTE}/",
-    "/static/",
-    "/liveness",
-    "/favicon.ico",
-    *API_PREFIXES,
-)
-
-
-def _is_public(uri: str) -> bool:
-    path = urlsplit(uri).path
-    return path in {"", "/", "/m"} or path.startswith(_PUBLIC_PREFIXES)
+#: New kiosk sessions a client may open: this many a minute, this many at once.
+KIOSK_SESSIONS_PER_MINUTE: Final = 12.0
+KIOSK_SESSIONS_BURST: Final = 6
+#: The largest request body (a log-in form, a CSV upload goes over the WebSocket).
+MAX_BODY_BYTES: Final = 64 * 1024
 
 
 class _RootRedirect(tornado.web.RequestHandler):
@@ -80,47 +98,38 @@ class _RootRedirect(tornado.web.RequestHandler):
         self.redirect("/kiosk" + (f"?{query}" if query else ""))
 
 
-class RoleAuthProvider(BasicAuthProvider):
-    """Panel's basic log-in, checked against the user file, with the kiosk left public.
+def make_access(
+    users_path: Path,
+    *,
+    trusted_proxies: tuple[str, ...] = (),
+    secure_cookies: bool = False,
+    kiosk_sessions_per_minute: float = KIOSK_SESSIONS_PER_MINUTE,
+) -> ServerAccess:
+    """Return the server's access rules: users, log-in sessions (kept beside the user file).
 
-    Parameters
-    ----------
-    users_path
-        The user file written by ``floorplan users add``.
+    Raises
+    ------
+    OptionError
+        When a ``trusted_proxies`` entry is not an IP address or network.
     """
+    burst = KIOSK_SESSIONS_BURST if kiosk_sessions_per_minute else 0
 
-    def __init__(self, users_path: Path) -> None:
-        self.users_path = users_path
-        super().__init__()
+    def kiosk_limit() -> RateLimiter:
+        return RateLimiter(per_minute=kiosk_sessions_per_minute, burst=burst)
 
-    def _allow_guest(self, uri: str) -> bool:
-        # Panel compares whole URIs with their query; the kiosk's deep links carry one.
-        return _is_public(uri)
-
-    @property
-    def login_handler(self) -> type[BasicLoginHandler]:
-        """Return Panel's login page whose password check reads the salted hashes."""
-        users_path = self.users_path
-
-        class _Login(BasicLoginHandler):
-            _login_endpoint = self._login_endpoint
-            _login_template = self._login_template
-
-            def _validate(self, username: str, password: str) -> bool:
-                return verify_user(users_path, username, password) is not None
-
-        return _Login
+    return ServerAccess(
+        users=UserDirectory(users_path),
+        sessions=SessionStore(users_path.parent / SESSIONS_FILE),
+        trusted_proxies=parse_networks(trusted_proxies),
+        secure_cookies=secure_cookies,
+        kiosk_pages=kiosk_limit(),
+        kiosk_sockets=kiosk_limit(),
+    )
 
 
-def authorize(users_path: Path, user_info: Mapping[str, Any] | None, request_path: str) -> bool:
-    """Return whether the logged-in user may open ``request_path`` (the kiosk: anyone)."""
-    page = urlsplit(request_path).path.strip("/").split("/", 1)[0]
-    roles = PAGE_ROLES.get(page)
-    if roles is None:
-        return True
-    name = str((user_info or {}).get("user", "") or "")
-    user = load_users(users_path).get(name) if name and name != "guest" else None
-    return user is not None and user.role in roles
+def _session_key(cookie_secret: str) -> str:
+    """Return the key that signs Bokeh session ids, derived from the cookie secret."""
+    return hmac.new(cookie_secret.encode(), b"floorplan bokeh sessions", hashlib.sha256).hexdigest()
 
 
 def make_apps(ctx: VenueContext) -> dict[str, Callable[[], Any]]:
@@ -160,7 +169,8 @@ def make_context(
         if published.name != venue.name:
             msg = (
                 f"layout store {store.path} publishes venue {published.name!r}, not "
-                f"{venue.name!r}; pass --store with this venue's store"
+                f"{venue.name!r}; leave out --store to use this venue's own store, or "
+                "pass --store with another file"
             )
             raise StoreError(msg)
         venue = published
@@ -182,6 +192,61 @@ def _origins(port: int, address: str | None, public_url: str, extra: tuple[str, 
     return sorted(origins)
 
 
+def panel_server(
+    ctx: VenueContext,
+    access: ServerAccess,
+    cookie_secret: str,
+    *,
+    port: int,
+    address: str | None,
+    show: bool,
+    origins: list[str],
+    api: ApiOptions | None = None,
+) -> Any:
+    """Return Panel's server (not started) for the pages of ``ctx``, guarded by ``access``.
+
+    The JSON API and the phone page (:func:`floorplan.app.api.web_patterns`, with
+    ``api``'s CORS origins) are plain Tornado routes beside the pages: public, no
+    session, under the same security headers (``/m`` sets its own, narrower CSP).
+    """
+    pn.extension(notifications=False)
+    apps = make_apps(ctx)
+    server = pn.serve(
+        apps,
+        port=port,
+        address=address,
+        show=show,
+        start=False,
+        title={"kiosk": "Chain Expo", "planner": "Planner", "staff": "Staff"},
+        static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
+        auth_provider=RoleAuthProvider(access),
+        cookie_secret=cookie_secret,
+        # Session ids and tokens signed: nobody makes up a session the server did not hand out.
+        sign_sessions=True,
+        secret_key=_session_key(cookie_secret),
+        extra_patterns=[(r"/", _RootRedirect), *web_patterns(ctx, api)],
+        transforms=[security_headers(access)],
+        default_handler_class=bind(NotFoundHandler, access),
+        http_server_kwargs={"max_body_size": MAX_BODY_BYTES},
+        websocket_max_message_size=STAFF_MESSAGE_BYTES,
+        websocket_origin=origins,
+        liveness=True,
+        # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.
+        check_unused_sessions_milliseconds=5000,
+        unused_session_lifetime_milliseconds=5000,
+        verbose=True,
+    )
+    # Bokeh builds each page's handlers itself; the guard goes in front of them here.
+    guard_routes(server._tornado, access, apps)
+
+    def sweep() -> None:
+        access.sweep()
+
+    server.io_loop.add_callback(lambda: PeriodicCallback(sweep, SWEEP_S * 1000).start())
+    return server
+
+
+# long: the docstring documents each of the command's options; the body is ~35 lines.
 def serve(
     venue: Venue,
     *,
@@ -194,6 +259,9 @@ def serve(
     allow_origins: tuple[str, ...] = (),
     store_path: Path | None = None,
     cors_origins: tuple[str, ...] = (),
+    trusted_proxies: tuple[str, ...] = (),
+    secure_cookies: bool = False,
+    kiosk_sessions_per_minute: float = KIOSK_SESSIONS_PER_MINUTE,
     start: bool = True,
 ) -> Any:
     """Serve the pages of ``venue`` with Panel's server (blocks while ``start``).
@@ -207,7 +275,8 @@ def serve(
     show
         Open a browser on the kiosk.
     users_path
-        The user file (default :func:`floorplan.users.default_users_path`).
+        The user file (default :func:`floorplan.users.default_users_path`); the cookie
+        secret and the log-in sessions are kept beside it.
     idle_s
         Kiosk idle reset after this many seconds without input (0: never).
     public_url
@@ -216,15 +285,40 @@ def serve(
     allow_origins
         Extra ``host[:port]`` the pages may be opened from (websocket origins).
     store_path
-        The layout store planners save to (default: ``layouts.gpkg`` beside the user
-        file). When it has a published version, kiosks show that instead of ``venue``.
+        The layout store planners save to (default: this venue's own store in the config
+        folder, :func:`floorplan.io.store.store_for_venue`). When it has a published
+        version, kiosks show that instead of ``venue``.
     cors_origins
         Origins other sites may call the JSON API from (``*``: any); none by default.
+    trusted_proxies
+        Addresses or networks of reverse proxies whose ``X-Forwarded-For`` and
+        ``X-Forwarded-Proto`` are believed.
+    secure_cookies
+        Mark log-in cookies ``Secure`` even on plain HTTP (behind a TLS proxy).
+    kiosk_sessions_per_minute
+        New kiosk sessions one client may open a minute (0: no limit).
     start
-        Run the event loop here; ``False`` returns the unstarted server (for tests).
+        Run the event loop here until SIGTERM or Ctrl-C, then stop cleanly
+        (:func:`run_until_stopped`); ``False`` returns the unstarted server (for tests).
+
+    Raises
+    ------
+    OptionError
+        When the cookie secret is too short or cannot be kept, or a trusted proxy is
+        not an address.
+    StoreError
+        When the store given holds another venue.
     """
     users = users_path or default_users_path()
-    store = LayoutStore(store_path or default_store_path(users))
+    secret = load_cookie_secret(users.parent, os.environ.get(COOKIE_SECRET_ENV))
+    access = make_access(
+        users,
+        trusted_proxies=trusted_proxies,
+        secure_cookies=secure_cookies,
+        kiosk_sessions_per_minute=kiosk_sessions_per_minute,
+    )
+    # Publishes go through every rule of the engine (the venue's own code), not the format's.
+    store = LayoutStore(store_path or store_for_venue(venue.name, users), gate=PublishGate())
     phones = find_public_url(public_url, port=port, address=address)
     ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=phones.url)
     served = ctx.served_version
@@ -237,24 +331,92 @@ def serve(
     )
     phones.announce()
     # One thread for the whole server follows the store and pushes publishes to sessions.
-    PublishWatcher(ctx).start()
-    pn.extension(notifications=False)
-    pn.config.authorize_callback = partial(authorize, users)
-    return pn.serve(
-        make_apps(ctx),
+    watcher = PublishWatcher(ctx).start()
+    server = panel_server(
+        ctx,
+        access,
+        secret,
         port=port,
         address=address,
         show=show,
-        start=start,
-        title={"kiosk": "Chain Expo", "planner": "Planner", "staff": "Staff"},
-        static_dirs={"assets": str(assets_path()), STATIC_ROUTE: str(STATIC_DIR)},
-        auth_provider=RoleAuthProvider(users),
-        cookie_secret=os.environ.get(COOKIE_SECRET_ENV) or secrets.token_urlsafe(32),
-        extra_patterns=[(r"/", _RootRedirect), *web_patterns(ctx, ApiOptions(cors_origins))],
-        websocket_origin=_origins(port, address, phones.url, allow_origins),
-        liveness=True,
-        # Free a closed kiosk's session within ~10 s rather than Bokeh's default ~30 s.
-        check_unused_sessions_milliseconds=5000,
-        unused_session_lifetime_milliseconds=5000,
-        verbose=True,
+        origins=_origins(port, address, phones.url, allow_origins),
+        api=ApiOptions(cors_origins),
     )
+    if start:
+        run_until_stopped(server, watcher)
+    return server
+
+
+# --- a clean stop (SIGTERM, Ctrl-C) ------------------------------------------------------
+
+#: The websocket close code and reason the pages are told on a stop (1001: going away).
+GOING_AWAY: Final = (1001, "floorplan: the server is stopping")
+#: How long a stop waits for the pages' websockets to close before it goes on.
+_CLOSE_WAIT_S: Final = 3.0
+
+
+def run_until_stopped(server: Any, watcher: PublishWatcher | None = None) -> None:
+    """Run ``server``'s loop until SIGTERM or Ctrl-C, then stop cleanly and return.
+
+    A stop, on the server's own loop (so between two session callbacks: no save is cut
+    in half): stop listening; tell every open page by closing its websocket with code
+    1001 ("going away"), which makes its connection watchdog show the "reconnecting…"
+    banner at once and reload when a server answers on the port again; wait for those
+    closes (a few seconds at most); stop the publish watcher, the one thread that reads
+    the layout store (the store keeps no connection open between operations, so nothing
+    of it is left open); stop the loop; say so on stdout. ``floorplan serve`` then exits 0.
+    """
+    loop = server.io_loop
+    stopping: list[str] = []
+
+    def on_signal(name: str) -> None:
+        if not stopping:
+            stopping.append(name)
+            loop.add_callback(_stop, server, watcher, name)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.asyncio_loop.add_signal_handler(sig, on_signal, sig.name)
+    server.start()
+    loop.start()
+
+
+async def _stop(server: Any, watcher: PublishWatcher | None, why: str) -> None:
+    print(f"floorplan: {why}: stopping; telling the open pages", flush=True)
+    server.unlisten()
+    told = close_sessions(server)
+    deadline = time.monotonic() + _CLOSE_WAIT_S
+    while open_connections(server) and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)  # the close handshakes run on this loop
+    if watcher is not None:
+        watcher.stop()
+    server.stop()
+    server.io_loop.stop()
+    left = open_connections(server)
+    print(
+        f"floorplan: stopped on {why}: {told} page session(s) told"
+        + (f" ({left} did not answer)" if left else "")
+        + "; publish watcher and layout store closed; exit 0",
+        flush=True,
+    )
+
+
+def _connections(server: Any) -> list[Any]:
+    # Bokeh keeps the open websocket connections in its Tornado application's
+    # ``_clients`` (it has no public list): each holds its socket handler.
+    return list(getattr(getattr(server, "_tornado", None), "_clients", ()))
+
+
+def open_connections(server: Any) -> int:
+    """Return how many page websockets ``server`` has open."""
+    return len(_connections(server))
+
+
+def close_sessions(server: Any) -> int:
+    """Close every page's websocket with :data:`GOING_AWAY`; return how many were open."""
+    conns = _connections(server)
+    for conn in conns:
+        socket = getattr(conn, "_socket", None)
+        if socket is not None:
+            socket.close(*GOING_AWAY)
+    return len(conns)

@@ -34,29 +34,10 @@ from floorplan.venue import Venue
 
 __all__ = ["StaffPage", "capacities_future", "report_csv", "report_html", "staff_page"]
 
+#: The per-hall columns of the CSV report.
+CSV_COLUMNS = C.report.CSV_COLUMNS
+
 _STAFF_CSS = css("staff")
-#: The per-hall columns of the CSV report (keys of ``HallCapacity.to_dict``).
-CSV_COLUMNS = (
-    "hall_id",
-    "name",
-    "zone",
-    "profile",
-    "gross_area_m2",
-    "booth_area_m2",
-    "circulation_area_m2",
-    "exit_count",
-    "exit_width_m",
-    "occupant_load",
-    "egress_capacity",
-    "capacity",
-    "binding",
-    "travel_limit_m",
-    "travel_measure",
-    "max_travel_straight_m",
-    "max_travel_walk_m",
-    "past_limit_m2",
-    "evacuation_s",
-)
 
 
 def _in_server_session() -> bool:
@@ -64,21 +45,14 @@ def _in_server_session() -> bool:
     return doc is not None and doc.session_context is not None
 
 
-def capacity_table_html(caps: Sequence[C.HallCapacity]) -> str:
+def capacity_table_html(report: C.CapacityReport) -> str:
     """Return the per-hall table with the binding limit's cell highlighted."""
-    return macro("staff.html", "capacity_table", caps)
+    return macro("staff.html", "capacity_table", report)
 
 
-def report_csv(caps: Sequence[C.HallCapacity]) -> str:
-    """Return the per-hall figures as CSV text."""
-    import csv  # noqa: PLC0415
-
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-    w.writeheader()
-    for c in caps:
-        w.writerow(c.to_dict())
-    return buf.getvalue()
+def report_csv(report: C.CapacityReport) -> str:
+    """Return the per-hall figures as CSV text (``floorplan capacity``'s report)."""
+    return report.csv()
 
 
 def _svg_map(venue: Venue, caps: Sequence[C.HallCapacity], size: int = 900) -> dict[str, Any]:
@@ -115,8 +89,9 @@ def _svg_map(venue: Venue, caps: Sequence[C.HallCapacity], size: int = 900) -> d
     }
 
 
-def report_html(venue: Venue, caps: Sequence[C.HallCapacity], profile: C.Profile) -> str:
-    """Return a printable HTML report: the table, the map and the profile's clauses."""
+def report_html(venue: Venue, report: C.CapacityReport) -> str:
+    """Return a printable HTML report: the table, the problems, the map, the profile's clauses."""
+    profile = report.profile
     clauses = [
         ("occupant load", profile.occupant_load),
         ("exit width", profile.exit_width),
@@ -127,8 +102,8 @@ def report_html(venue: Venue, caps: Sequence[C.HallCapacity], profile: C.Profile
         venue_name=venue.name,
         profile=profile,
         clauses=clauses,
-        caps=caps,
-        map=_svg_map(venue, caps),
+        report=report,
+        map=_svg_map(venue, report.halls),
     )
 
 
@@ -158,7 +133,7 @@ class StaffPage:
         self._build_capacity()
         self._build_simulation()
         self._build_crowding()
-        state.param.watch(self._on_caps, ["status", "caps", "error", "elapsed_s"])
+        state.param.watch(self._on_caps, ["status", "caps", "problems", "error", "elapsed_s"])
         state.param.watch(self._on_crowding, ["crowd_halls", "crowd_zones", "crowd_error"])
         state.param.watch(self._on_counts, "counts")
         state.param.watch(self._on_forecast, ["forecast", "forecast_error"])
@@ -177,18 +152,18 @@ class StaffPage:
         self.sprinklered = pn.widgets.Checkbox.from_param(st.param.sprinklered, name="Sprinklered")
         self.table = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_STAFF_CSS])
         self.totals = pn.pane.HTML("")
-        self.findings = pn.pane.HTML("")
+        self.problems = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
         self.hydraulic = pn.pane.HTML("", stylesheets=[_STAFF_CSS])
         self.heat_source = ColumnDataSource({"x": [], "y": [], "d": []})
         self.past_source = ColumnDataSource({"x": [], "y": []})
         self.heat_fig = self._heat_figure()
         self.csv_download = pn.widgets.FileDownload(
-            callback=lambda: io.StringIO(report_csv(st.caps)),
+            callback=lambda: io.StringIO(report_csv(st.report)),
             filename="capacity.csv",
             label="Download CSV",
         )
         self.html_download = pn.widgets.FileDownload(
-            callback=lambda: io.StringIO(report_html(self.venue, st.caps, st.profile_object)),
+            callback=lambda: io.StringIO(report_html(self.venue, st.report)),
             filename="capacity-report.html",
             label="Printable report",
         )
@@ -262,15 +237,14 @@ class StaffPage:
         elif st.status == "failed":
             self.table.object = macro("staff.html", "failed", st.error)
         else:
-            self.table.object = capacity_table_html(st.caps)
+            self.table.object = capacity_table_html(st.report)
         whole = C.totals(st.caps, by="venue")
         self.totals.object = (
             macro("staff.html", "totals", C.totals(st.caps), whole[0] if whole else None)
             if ready
             else ""
         )
-        messages = [f.message for c in st.caps for f in c.findings]
-        self.findings.object = macro("staff.html", "findings", messages)
+        self.problems.object = macro("staff.html", "problems", st.problems) if ready else ""
         self.hydraulic.object = macro("staff.html", "hydraulic", st.caps) if ready else ""
         self._draw_heat(st.caps)
 
@@ -512,7 +486,7 @@ class StaffPage:
             pn.Row(self.profile_select, self.sprinklered, self.csv_download, self.html_download),
             self.table,
             self.totals,
-            self.findings,
+            self.problems,
             pn.pane.Bokeh(self.heat_fig, sizing_mode="stretch_width"),
             pn.pane.HTML(macro("staff.html", "heading", "Evacuation")),
             self.hydraulic,

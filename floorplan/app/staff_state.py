@@ -5,6 +5,11 @@ kiosk's :class:`~floorplan.app.kiosk.KioskState` and the planner's
 :class:`~floorplan.app.planner_state.PlannerState`; :mod:`floorplan.app.staff` only draws
 it. Tests drive it without a browser.
 
+The figures and the problems come as one :class:`~floorplan.capacity.CapacityReport`
+(:func:`floorplan.rules.capacity_report`), the one ``floorplan capacity`` prints: the same
+per-hall figures and the same problems (the rule engine's, every rule) on both. The code
+profile and sprinklers start as the venue's own.
+
 The capacity figures (7-20 s for the bundled venue on two shared cores) are computed once
 per server, venue, profile and sprinkler setting in a worker thread
 (:func:`capacities_future`), and the JuPedSim run in another. The page shows at once: in
@@ -28,6 +33,7 @@ from typing import Any, Final
 import param
 
 from floorplan import capacity as C
+from floorplan.rules import Code, capacity_report, code_of
 from floorplan.schema import Col
 from floorplan.venue import Venue
 
@@ -39,7 +45,7 @@ _SIM_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorplan-sim"
 _CAP_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="floorplan-capacity")
 _CAP_LOCK = threading.Lock()
 _CapKey = tuple[Venue, str, bool]
-_CAP_FUTURES: OrderedDict[_CapKey, Future[tuple[C.HallCapacity, ...]]] = OrderedDict()
+_CAP_FUTURES: OrderedDict[_CapKey, Future[C.CapacityReport]] = OrderedDict()
 #: Computations kept (done or running): a few profiles × sprinkler settings × venues.
 _CAP_KEEP: Final = 8
 #: While the figures are computed, the page's clock of elapsed seconds ticks this often.
@@ -57,14 +63,14 @@ def _now(fn: Callable[[], None]) -> None:
     fn()
 
 
-def _compute(venue: Venue, profile: str, sprinklered: bool) -> tuple[C.HallCapacity, ...]:
-    return tuple(C.hall_capacity(venue, profile=profile, sprinklered=sprinklered, with_field=True))
+def _compute(venue: Venue, profile: str, sprinklered: bool) -> C.CapacityReport:
+    return capacity_report(venue, code=Code(profile, sprinklered), with_field=True)
 
 
 def capacities_future(
     venue: Venue, profile: str = C.DEFAULT_PROFILE, *, sprinklered: bool = False
-) -> Future[tuple[C.HallCapacity, ...]]:
-    """Return the shared computation of ``venue``'s figures, started in a worker if new.
+) -> Future[C.CapacityReport]:
+    """Return the shared computation of ``venue``'s report, started in a worker if new.
 
     Every session asking for the same venue, profile and sprinkler setting gets the same
     future, so the figures are computed once per server (a failure is kept too: it
@@ -111,6 +117,8 @@ class StaffState(param.Parameterized):
     caps = param.ClassSelector(
         class_=tuple, default=(), doc="The figures of every hall (empty until computed)."
     )
+    report = param.Parameter(default=None, doc="The CapacityReport shown (None until computed).")
+    problems = param.List(default=[], doc="Every problem of the venue (the rule engine's all).")
     error = param.String(default="", doc="Why the figures could not be computed.")
     elapsed_s = param.Number(default=0.0, doc="How long the figures have been computed.")
     # Crowding now, from counts per hall.
@@ -147,11 +155,17 @@ class StaffState(param.Parameterized):
         self.hall_ids = [str(h) for h in venue.halls[Col.HALL_ID]]
         params.setdefault("sim_hall", self.hall_ids[0] if self.hall_ids else "")
         params.setdefault("counts", dict.fromkeys(self.hall_ids, "0"))
+        own = code_of(venue)  # the venue's own code, as every other page checks it
+        params.setdefault("sprinklered", own.sprinklered)
+        profile = params.pop("profile", own.profile)
         super().__init__(**params)
+        if profile not in self.param.profile.objects:  # a profile file the venue names
+            self.param.profile.objects = [*self.param.profile.objects, profile]
+        self.profile = profile
         self.venue = venue
         self.schedule = schedule
         self.locked = locked or _now
-        self._future: Future[tuple[C.HallCapacity, ...]] | None = None
+        self._future: Future[C.CapacityReport] | None = None
         self._started = 0.0
         self._sim_future: Future[C.SimResult] | None = None
         self._sim_cap: C.HallCapacity | None = None
@@ -170,7 +184,7 @@ class StaffState(param.Parameterized):
 
     # ------------------------------------------------------------------ capacity
 
-    def request(self) -> Future[tuple[C.HallCapacity, ...]]:
+    def request(self) -> Future[C.CapacityReport]:
         """Ask for the figures of the chosen profile; show them now if they are ready."""
         fut = capacities_future(self.venue, self.profile, sprinklered=self.sprinklered)
         self._future = fut
@@ -181,6 +195,8 @@ class StaffState(param.Parameterized):
         self.param.update(
             status="computing",
             caps=(),
+            report=None,
+            problems=[],
             error="",
             elapsed_s=0.0,
             crowd_halls=[],
@@ -213,13 +229,19 @@ class StaffState(param.Parameterized):
         if self.status == "computing":
             self.elapsed_s = time.monotonic() - self._started
 
-    def _finish(self, fut: Future[tuple[C.HallCapacity, ...]]) -> None:
+    def _finish(self, fut: Future[C.CapacityReport]) -> None:
         try:
-            caps = fut.result()
+            report = fut.result()
         except Exception as exc:  # shown to the user, never a traceback
-            self.param.update(status="failed", caps=(), error=str(exc))
+            self.param.update(status="failed", caps=(), report=None, problems=[], error=str(exc))
             return
-        self.param.update(status="ready", caps=caps, error="")
+        self.param.update(
+            status="ready",
+            caps=report.halls,
+            report=report,
+            problems=list(report.problems),
+            error="",
+        )
         self.update_crowding()
         self.update_forecast()
 

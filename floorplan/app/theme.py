@@ -23,6 +23,7 @@ __all__ = [
     "CSS_VARIABLES",
     "DIFF_COLOURS",
     "LOS_COLOURS",
+    "OPENING_COLOURS",
     "PHONE_VARIABLES",
     "ZONE_COLOURS",
     "variables_css",
@@ -33,6 +34,8 @@ WHITE: Final = "#ffffff"
 BLACK: Final = "#000000"
 #: Errors and warnings in text: a dark red that keeps 7:1 on white.
 ERROR: Final = "#b00020"
+#: A problem's "warning" label: a dark amber that keeps 7:1 on white.
+WARNING: Final = "#7a4a00"
 #: "Saved", "no problems": a dark green.
 OK: Final = "#14532d"
 #: Secondary text (a card's subtitle, row keys), hall outlines.
@@ -67,6 +70,18 @@ LEGEND_HIDDEN: Final = RULE
 ROUTE: Final = "#d00000"
 #: The planner's selected booths and the corners being edited.
 SELECTION: Final = "#1d4ed8"
+#: Doors on the planner's map, by kind: ways out green, connections blue (Okabe-Ito).
+OPENING_COLOURS: Final[dict[str, str]] = {
+    "entrance": "#009E73",
+    "exit": "#009E73",
+    "emergency_exit": "#00734f",
+    "connection": "#0072B2",
+}
+#: The strip in front of a door that booths keep clear, and the space at a kiosk's screen.
+KEEP_CLEAR: Final = "#D55E00"
+#: Kiosks and amenities on the planner's map.
+KIOSK: Final = "#6a3d9a"
+AMENITY: Final = "#495057"
 #: Colours of the planner's diff overlay (Okabe-Ito, as the zones).
 DIFF_COLOURS: Final[dict[str, str]] = {
     "added": "#009E73",
@@ -75,6 +90,14 @@ DIFF_COLOURS: Final[dict[str, str]] = {
     "moved_from": "#0072B2",
     "changed": "#E69F00",
 }
+
+# --- the connection banner (kiosk and planner, while the server is out of reach) -----
+#: A calm pale blue with dark blue-black text (over 12:1), not an alarm.
+BANNER_BG: Final = "#e7f1ff"
+BANNER_FG: Final = "#0b2545"
+BANNER_LINE: Final = "#1d4ed8"
+#: Dims the page under the planner's draft offer (the banner's ink, 35 % opaque).
+BACKDROP: Final = "#0b254559"
 
 # --- high contrast (WCAG AAA, over 7:1): white or yellow on black, black on yellow ---
 HC_FG: Final = WHITE
@@ -111,6 +134,7 @@ LOS_COLOURS: Final[dict[str, str]] = {
 #: The colours style sheets and templates use, as ``var(--fp-NAME)``.
 CSS_VARIABLES: Final[dict[str, str]] = {
     "error": ERROR,
+    "warning": WARNING,
     "ok": OK,
     "muted": MUTED,
     "rule": RULE,
@@ -121,7 +145,17 @@ CSS_VARIABLES: Final[dict[str, str]] = {
     "hc-accent": HC_ACCENT,
     "binding": BINDING,
     "table-line": TABLE_LINE,
+    "banner-bg": BANNER_BG,
+    "banner-fg": BANNER_FG,
+    "banner-line": BANNER_LINE,
+    "backdrop": BACKDROP,
     **{f"diff-{kind}": colour for kind, colour in DIFF_COLOURS.items()},
+    # The log-in and error pages (templates/auth.html): the logo draws booths by zone.
+    "white": WHITE,
+    "ground": MAP_GROUND,
+    "route": ROUTE,
+    "link": SELECTION,
+    **{f"zone-{zone}": colour for zone, colour in ZONE_COLOURS.items()},
 }
 
 

@@ -8,7 +8,9 @@ One module per computed quantity, as PedPy does:
 - :mod:`~floorplan.capacity.farthest`: the open floor's point farthest from every exit;
 - :mod:`~floorplan.capacity.evacuation`: the SFPE hydraulic evacuation time;
 - :mod:`~floorplan.capacity.sim`: the JuPedSim agent simulation (the ``sim`` extra);
-- :mod:`~floorplan.capacity.crowding`: Fruin's levels of service and peak forecasts.
+- :mod:`~floorplan.capacity.crowding`: Fruin's levels of service and peak forecasts;
+- :mod:`~floorplan.capacity.report`: the figures with each hall's problems, as
+  ``floorplan capacity`` and ``/staff`` both show them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,13 @@ from floorplan.capacity.crowding import (
     read_counts_csv,
 )
 from floorplan.capacity.evacuation import SFPE_SPEED_MPS, Evacuation, hydraulic_evacuation
-from floorplan.capacity.hall import EXIT_KINDS, HEAT_SPACING_M, hall_capacity, totals
+from floorplan.capacity.hall import (
+    EXIT_KINDS,
+    HEAT_SPACING_M,
+    WALK_SAMPLES,
+    hall_capacity,
+    totals,
+)
 from floorplan.capacity.profiles import (
     DEFAULT_PROFILE,
     Measure,
@@ -39,6 +47,7 @@ from floorplan.capacity.profiles import (
     known_profiles,
     load_profile,
 )
+from floorplan.capacity.report import CapacityReport, problem_hall
 from floorplan.capacity.results import (
     Areas,
     Binding,
@@ -63,8 +72,10 @@ __all__ = [
     "HEAT_SPACING_M",
     "LOS",
     "SFPE_SPEED_MPS",
+    "WALK_SAMPLES",
     "Areas",
     "Binding",
+    "CapacityReport",
     "CapacityTotal",
     "CountError",
     "Crowding",
@@ -90,6 +101,7 @@ __all__ = [
     "load_profile",
     "parse_count",
     "parse_counts_csv",
+    "problem_hall",
     "read_counts_csv",
     "simulate_evacuation",
     "totals",

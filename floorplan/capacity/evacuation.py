@@ -103,7 +103,7 @@ def hydraulic_evacuation(
     queue = 0.0
     for e in cap.exits:
         ni = n * e.share
-        width = max(e.width_m - 2 * boundary_m, 0.0)
+        width = max(e.clear_m - 2 * boundary_m, 0.0)
         flow = flow_pspm * width
         q = math.inf if ni > 0 and flow <= 0 else ni / flow if ni > 0 else 0.0
         walk_last = e.max_walk_m / speed_mps if ni > 0 else 0.0

@@ -7,7 +7,9 @@ one a user writes; each value carries the clause it comes from and a ``verified`
   times persons per m², rounded up;
 - **egress capacity**: the total clear width of the hall's entrances, exits and emergency
   exits (connections to other halls do not count) divided by the width per person,
-  rounded down;
+  rounded down; an exit's clear width leaves out what booths standing in its keep-clear
+  zone block (:func:`floorplan.validate.floor.blocked_widths`: their shadow on the door),
+  and the exit reports that width and those booths;
 - **capacity**: the smaller of the two; ``binding`` says which;
 - **travel distance**: the open floor's point farthest from every exit, in a straight line
   (:mod:`floorplan.capacity.farthest`, grid ≤ 0.5 m refined locally) and walking (the router,
@@ -21,6 +23,10 @@ the roundings exact; areas are first rounded to 1e-6 m² to drop floating-point 
 The hydraulic evacuation model (SFPE) is in :mod:`floorplan.capacity.evacuation`, crowding
 (Fruin's levels of service, peak concurrency) in :mod:`floorplan.capacity.crowding`, the
 agent simulation in :mod:`floorplan.capacity.sim`.
+
+These are figures. Whether a hall breaks a code rule (too far from an exit, too little
+exit width for its occupant load) is decided once, by the rule engine's code rules
+(:mod:`floorplan.rules`), which :mod:`floorplan.capacity.report` shows beside the figures.
 """
 
 from __future__ import annotations
@@ -51,8 +57,8 @@ from floorplan.capacity.results import (
     TravelField,
 )
 from floorplan.errors import NoRouteError, OptionError, PlaceError
-from floorplan.problems import Problem, RuleCode
 from floorplan.schema import Col, OpeningKind
+from floorplan.validate.floor import KEEP_CLEAR_M, blocked_widths, keep_clear_zones
 from floorplan.venue import Venue
 
 __all__ = ["EXIT_KINDS", "HEAT_SPACING_M", "WALK_CLEARANCE_M", "WALK_SAMPLES", "hall_capacity"]
@@ -261,10 +267,10 @@ def _one_hall(venue: Venue, k: int, how: _How) -> HallCapacity:
     hid = str(row[Col.HALL_ID])
     booths, obstacles = _in_hall(venue.booths, hid), _in_hall(venue.obstacles, hid)
     areas = _areas(row.geometry, booths, obstacles)
-    exits, segs = _exits(venue, hid)
+    exits, segs = _exits(venue, hid, row.geometry)
     where = _Floor(hid, _open_floor(row.geometry, booths + obstacles), exits, segs)
-    load, no_exit = _load(hid, areas, exits, how.prof)
-    travel, exits, field, found = _travel(venue, where, how)
+    load = _load(areas, exits, how.prof)
+    travel, exits, field = _travel(venue, where, how)
     cap = HallCapacity(
         hall_id=hid,
         name=str(row.get(Col.NAME, "") or hid),
@@ -275,7 +281,6 @@ def _one_hall(venue: Venue, k: int, how: _How) -> HallCapacity:
         exits=exits,
         load=load,
         travel=travel,
-        findings=(*no_exit, *found),
         travel_field=field if how.with_field else None,
     )
     return replace(cap, evacuation=hydraulic_evacuation(cap)) if exits else cap
@@ -292,42 +297,57 @@ def _areas(
     return Areas(gross, net, booth_area, _area(max(net - booth_area, 0.0)))
 
 
-def _exits(venue: Venue, hall_id: str) -> tuple[tuple[ExitInfo, ...], NDArray[np.float64]]:
-    """Return the hall's exits (connections to other halls do not count) and their segments."""
+def _exits(
+    venue: Venue, hall_id: str, hall: BaseGeometry
+) -> tuple[tuple[ExitInfo, ...], NDArray[np.float64]]:
+    """Return the hall's exits (connections to other halls do not count) and their segments.
+
+    Each exit carries the width that booths of the hall standing in its keep-clear zone
+    block, and which booths those are.
+    """
+    ops = venue.openings
+    if len(ops) == 0:
+        return (), np.zeros((0, 2, 2))
+    mine = ops[
+        (ops[Col.HALL_ID].astype(str) == hall_id).to_numpy()
+        & ops[Col.KIND].astype(str).isin(EXIT_KINDS).to_numpy()
+    ]
+    lines = np.asarray(mine.geometry.values, dtype=object)
+    b = venue.booths
+    in_hall = (b[Col.HALL_ID].astype(str) == hall_id).to_numpy() if len(b) else np.zeros(0, bool)
+    booth_geoms = np.asarray(b.geometry.values, dtype=object)[in_hall]
+    booth_ids = b[Col.BOOTH_ID].astype(str).to_numpy()[in_hall] if len(b) else np.zeros(0)
+    zones = keep_clear_zones(lines, np.full(len(lines), hall, dtype=object), KEEP_CLEAR_M)
+    blocked, who = blocked_widths(lines, zones, booth_geoms)
     exits: list[ExitInfo] = []
     seg_list = []
-    ops = venue.openings
-    if len(ops):
-        for _, o in ops[ops[Col.HALL_ID].astype(str) == hall_id].iterrows():
-            kind = str(o[Col.KIND])
-            if kind not in EXIT_KINDS:
-                continue
-            width = float(o[Col.WIDTH_M])
-            eff = max(width - 2 * SFPE_BOUNDARY_M, 0.0)
-            exits.append(ExitInfo(str(o[Col.OPENING_ID]), OpeningKind(kind), width, eff))
-            co = shapely.get_coordinates(o.geometry)
-            seg_list.append([co[0], co[-1]])
+    for k, (_, o) in enumerate(mine.iterrows()):
+        width = float(o[Col.WIDTH_M])
+        # The shadow is measured along the drawn line; width_m may differ from its length.
+        length = float(o.geometry.length) or width
+        lost = min(width, round(float(blocked[k]) * width / length, 6))
+        eff = max(width - lost - 2 * SFPE_BOUNDARY_M, 0.0)
+        by = tuple(str(booth_ids[i]) for i in who[k])
+        kind = OpeningKind(str(o[Col.KIND]))
+        exits.append(
+            ExitInfo(str(o[Col.OPENING_ID]), kind, width, eff, blocked_m=lost, blocked_by=by)
+        )
+        co = shapely.get_coordinates(o.geometry)
+        seg_list.append([co[0], co[-1]])
     return tuple(exits), np.asarray(seg_list, dtype=float).reshape(-1, 2, 2)
 
 
-def _load(
-    hall_id: str, areas: Areas, exits: Sequence[ExitInfo], prof: Profile
-) -> tuple[Load, tuple[Problem, ...]]:
-    """Return the occupant load, egress capacity and the binding one (a finding: no exit)."""
+def _load(areas: Areas, exits: Sequence[ExitInfo], prof: Profile) -> Load:
+    """Return the occupant load, the egress capacity of the clear exit width, and which binds."""
     basis = areas.gross_m2 if prof.area_basis is AreaBasis.GROSS else areas.net_m2
-    occupant_load = math.ceil(Fraction(str(basis)) * prof.persons_per_m2)
-    width = sum(Fraction(str(e.width_m)) for e in exits)
-    egress = math.floor(Fraction(str(float(width))) / prof.width_per_person_m) if exits else 0
+    occupant_load = prof.occupants(basis)
+    width = sum(Fraction(str(e.width_m)) - Fraction(str(e.blocked_m)) for e in exits)
+    egress = prof.egress(float(width)) if exits else 0
     if not exits:
-        message = (
-            f"hall {hall_id} has no entrance, exit or emergency exit (connections to other "
-            "halls do not count): capacity 0"
-        )
-        finding = Problem("halls", hall_id, RuleCode.NO_EXIT, message)
-        return Load(occupant_load, egress, 0, Binding.NO_EXIT), (finding,)
+        return Load(occupant_load, egress, 0, Binding.NO_EXIT)
     if egress < occupant_load:
-        return Load(occupant_load, egress, egress, Binding.EGRESS_WIDTH), ()
-    return Load(occupant_load, egress, occupant_load, Binding.OCCUPANT_LOAD), ()
+        return Load(occupant_load, egress, egress, Binding.EGRESS_WIDTH)
+    return Load(occupant_load, egress, occupant_load, Binding.OCCUPANT_LOAD)
 
 
 # --------------------------------------------------------------------------- travel
@@ -345,11 +365,11 @@ class _Walks:
 
 def _travel(
     venue: Venue, where: _Floor, how: _How
-) -> tuple[Travel, tuple[ExitInfo, ...], TravelField | None, tuple[Problem, ...]]:
-    """Return the travel figures, the exits with their catchments, the heat map, findings."""
+) -> tuple[Travel, tuple[ExitInfo, ...], TravelField | None]:
+    """Return the travel figures, the exits with their catchments and the heat map."""
     travel = Travel(how.limit_m, how.measure)
     if not where.exits:
-        return travel, where.exits, None, ()
+        return travel, where.exits, None
     far = _farthest.farthest_point(
         where.floor, where.segs, spacing_m=how.spacing_m, limit_m=how.limit_m
     )
@@ -357,20 +377,16 @@ def _travel(
     heat_d = _farthest.segment_distances(heat, where.segs).min(axis=1) if len(heat) else np.zeros(0)
     if far is not None:
         travel = replace(travel, straight_m=far.distance_m, straight_xy=far.xy)
-    findings: list[Problem] = []
     if how.walk_samples > 0 and far is not None:
         walks = _walk(venue, where, how=how, heat=heat, heat_d=heat_d, far_xy=far.xy)
         exits = _catchments(where.exits, walks)
-        travel, unreachable = _walk_extremes(travel, where.hall_id, walks)
-        findings += unreachable
+        travel = _walk_extremes(travel, walks)
     else:
         walks = _Walks(np.zeros((0, 2)), np.zeros(0), np.zeros(0, np.int64), 0)
         exits = _catchments_straight(where.exits, heat, heat_d, where.segs)
     field = TravelField(heat, heat_d, walks.pts, walks.dist_m, walks.exit, walks.n_grid)
     travel = _past_limit(travel, where.floor, field, far.past_limit_m2 if far else 0.0)
-    if travel.over_limit:
-        findings.append(_travel_finding(where.hall_id, travel, how.prof.name))
-    return travel, exits, field, tuple(findings)
+    return travel, exits, field
 
 
 def _walk(
@@ -397,24 +413,17 @@ def _walk(
     return _Walks(pts, dist, nearest, len(grid))
 
 
-def _walk_extremes(
-    travel: Travel, hall_id: str, walks: _Walks
-) -> tuple[Travel, tuple[Problem, ...]]:
-    """Set the farthest walk; a sample that reaches no exit is a finding (and no maximum)."""
+def _walk_extremes(travel: Travel, walks: _Walks) -> Travel:
+    """Set the farthest walk; samples that reach no exit are counted (and leave no maximum)."""
     reach = np.isfinite(walks.dist_m)
     if reach.any():
         j = int(np.argmax(np.where(reach, walks.dist_m, -1)))
         xy = (float(walks.pts[j, 0]), float(walks.pts[j, 1]))
         travel = replace(travel, walk_m=float(walks.dist_m[j]), walk_xy=xy)
     if reach.all():
-        return travel, ()
-    bad = walks.pts[~reach][0]
-    message = (
-        f"hall {hall_id}: open floor at ({bad[0]:.1f}, {bad[1]:.1f}) and "
-        f"{int((~reach).sum()) - 1} other sample(s) reach no exit on foot"
-    )
-    finding = Problem("halls", hall_id, RuleCode.UNREACHABLE_FLOOR, message)
-    return replace(travel, walk_m=None), (finding,)
+        return travel
+    bad = tuple((float(x), float(y)) for x, y in walks.pts[~reach])
+    return replace(travel, walk_m=None, unreached_points=bad)
 
 
 def _past_limit(
@@ -435,15 +444,6 @@ def _past_limit(
         )
     points = tuple((float(x), float(y)) for x, y in pts)
     return replace(travel, past_limit_m2=area, past_limit_points=points)
-
-
-def _travel_finding(hall_id: str, travel: Travel, profile: str) -> Problem:
-    message = (
-        f"hall {hall_id}: the farthest point is {travel.worst_m:.1f} m from an exit "
-        f"({travel.measure.value}), over the {profile} limit of {travel.limit_m:g} m; "
-        f"about {travel.past_limit_m2:.0f} m² of floor is past it"
-    )
-    return Problem("halls", hall_id, RuleCode.TRAVEL_LIMIT, message)
 
 
 def _catchments(exits: Sequence[ExitInfo], walks: _Walks) -> tuple[ExitInfo, ...]:

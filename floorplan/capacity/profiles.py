@@ -7,6 +7,7 @@ each value carries the clause it comes from and a ``verified`` flag.
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -113,6 +114,24 @@ class Profile:
     def area_basis(self) -> AreaBasis:
         """Return which floor area the occupant load applies to."""
         return AreaBasis(self.occupant_load.basis or AreaBasis.GROSS.value)
+
+    def occupants(self, area_m2: float) -> int:
+        """Return the occupant load of ``area_m2`` of floor (of the profile's basis), rounded up.
+
+        Exact quotient arithmetic keeps the rounding exact.
+
+        >>> load_profile("gb50016").occupants(100.0)
+        75
+        """
+        return math.ceil(Fraction(str(area_m2)) * self.persons_per_m2)
+
+    def egress(self, width_m: float) -> int:
+        """Return how many people ``width_m`` of clear exit width lets out, rounded down.
+
+        >>> load_profile("gb50016").egress(6.5)
+        1000
+        """
+        return math.floor(Fraction(str(float(width_m))) / self.width_per_person_m)
 
     def travel(self, *, sprinklered: bool) -> tuple[float, Measure, ProfileValue]:
         """Return the travel limit in metres, how it is measured, and the value it comes from."""

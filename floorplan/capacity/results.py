@@ -9,12 +9,12 @@
 - :class:`Travel`: the travel limit, how it is measured, the farthest points in a
   straight line and walking, and the floor past the limit;
 - the hydraulic :class:`~floorplan.capacity.evacuation.Evacuation` at capacity;
-- ``findings``: :class:`~floorplan.problems.Problem` records with a
-  :class:`~floorplan.problems.RuleCode`;
 - ``travel_field``: the heat-map grid (:class:`TravelField`), kept only on request.
 
 ``HallCapacity.to_dict()`` is the flat record of ``floorplan capacity --json`` (its keys
-are what other tools read, and stay as they were before the records were nested).
+are what other tools read, and stay as they were before the records were nested; keys
+added since come after them). The hall's problems (``findings``) are the rule engine's,
+added by :class:`~floorplan.capacity.report.CapacityReport`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from floorplan.capacity.profiles import Measure
-from floorplan.problems import Problem
 from floorplan.schema import OpeningKind
 
 if TYPE_CHECKING:
@@ -84,13 +83,17 @@ class ExitInfo:
     Attributes
     ----------
     opening_id, kind, width_m
-        The opening, its kind (entrance, exit, emergency exit) and clear width.
+        The opening, its kind (entrance, exit, emergency exit) and width.
     effective_width_m
-        The clear width less the SFPE boundary layer on each side.
+        The clear width (the width less what booths block) less the SFPE boundary layer
+        on each side.
     share
         The share of the open floor whose nearest exit (on foot) this is.
     min_walk_m, max_walk_m
         The shortest and longest walk to it within its catchment.
+    blocked_m, blocked_by
+        The width that booths standing in the exit's keep-clear zone block (their
+        shadow on the door), and those booths' ids. Capacity counts only the rest.
     """
 
     opening_id: str
@@ -100,6 +103,13 @@ class ExitInfo:
     share: float = 0.0
     min_walk_m: float = 0.0
     max_walk_m: float = 0.0
+    blocked_m: float = 0.0
+    blocked_by: tuple[str, ...] = ()
+
+    @property
+    def clear_m(self) -> float:
+        """Return the width left clear: the width less what booths in front of it block."""
+        return max(self.width_m - self.blocked_m, 0.0)
 
 
 @dataclass(frozen=True)
@@ -111,7 +121,8 @@ class Load:
     occupant_load
         Floor area (gross or net, as the profile says) times persons per m², rounded up.
     egress_capacity
-        The exits' total clear width over the width per person, rounded down (0 for none).
+        The exits' total clear width (less what booths block) over the width per person,
+        rounded down (0 for none).
     capacity
         The smaller of the two (0 without an exit).
     binding
@@ -142,6 +153,9 @@ class Travel:
         names the farthest sample that does).
     past_limit_m2, past_limit_points
         Floor farther than the limit by the profile's measure, and sample points there.
+    unreached_points
+        Walking samples from which no exit can be reached on clear floor (the walkers
+        keep their clearance; the rule engine's ``unreachable_floor`` asks less).
     """
 
     limit_m: float
@@ -152,6 +166,7 @@ class Travel:
     walk_xy: tuple[float, float] | None = None
     past_limit_m2: float = 0.0
     past_limit_points: tuple[tuple[float, float], ...] = ()
+    unreached_points: tuple[tuple[float, float], ...] = ()
 
     @property
     def worst_m(self) -> float | None:
@@ -211,7 +226,6 @@ class HallCapacity:
     load: Load
     travel: Travel
     evacuation: Evacuation | None = None
-    findings: tuple[Problem, ...] = ()
     travel_field: TravelField | None = None
 
     @property
@@ -221,8 +235,18 @@ class HallCapacity:
 
     @property
     def exit_width_m(self) -> float:
-        """Return the exits' total clear width (summed exactly, as the egress capacity is)."""
+        """Return the exits' total width (summed exactly, as the egress capacity is)."""
         return float(sum(Fraction(str(e.width_m)) for e in self.exits))
+
+    @property
+    def blocked_width_m(self) -> float:
+        """Return the exit width that booths block (left out of the egress capacity)."""
+        return float(sum(Fraction(str(e.blocked_m)) for e in self.exits))
+
+    @property
+    def clear_width_m(self) -> float:
+        """Return the exits' total clear width: what the egress capacity counts."""
+        return float(sum(Fraction(str(e.width_m)) - Fraction(str(e.blocked_m)) for e in self.exits))
 
     @property
     def evacuation_s(self) -> float | None:
@@ -252,6 +276,8 @@ class HallCapacity:
                     "effective_width_m": _r(e.effective_width_m),
                     "share": _r(e.share, 4),
                     "max_walk_m": _r(e.max_walk_m, 2),
+                    "blocked_m": _r(e.blocked_m),
+                    "blocked_by": list(e.blocked_by),
                 }
                 for e in self.exits
             ],
@@ -269,7 +295,10 @@ class HallCapacity:
             "past_limit_points": [_pt(p) for p in t.past_limit_points],
             "evacuation_s": _r(self.evacuation_s, 1),
             "evacuation": self.evacuation.to_dict() if self.evacuation else None,
-            "findings": [f.to_dict() for f in self.findings],
+            # Added since: after the keys other tools read, in their old order.
+            "blocked_width_m": _r(self.blocked_width_m),
+            "clear_width_m": _r(self.clear_width_m),
+            "unreached_points": [_pt(p) for p in t.unreached_points],
         }
 
 

@@ -35,7 +35,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Serve /kiosk (public, read-only), /planner and /staff (log-in with a "
         "role from the user file; see 'floorplan users add') with Panel's server, the "
         "phone page /m and the JSON API /api/v1 (public; see docs/api.md). "
-        "The root URL leads to /kiosk.",
+        "The root URL leads to /kiosk. The cookie secret (or $FLOORPLAN_COOKIE_SECRET, "
+        "32 bytes or more) and the log-in sessions are kept beside the user file. "
+        "docs/security.md says who may do what and how to serve over HTTPS. Kiosks show "
+        "the layout store's published layout; SIGTERM or Ctrl-C stops the server cleanly "
+        "(open pages are told and reload themselves when a server answers again; exit 0).",
     )
     add_venue_arg(p)
     p.add_argument("--port", type=int, default=5006, help="port to listen on (default 5006)")
@@ -78,9 +82,31 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="the layout store (.gpkg) planners save to and kiosks follow "
-        "(default: $FLOORPLAN_STORE, else layouts.gpkg beside the user file)",
+        "(default: $FLOORPLAN_STORE, else this venue's own store beside the user file)",
     )
     users_arg(p)
+    p.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDR[/BITS]",
+        help="a reverse proxy (address or network) whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed (repeatable; default: none)",
+    )
+    p.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        help="mark log-in cookies Secure even on plain HTTP (behind a TLS proxy that is "
+        "not a --trusted-proxy); over HTTPS they always are",
+    )
+    p.add_argument(
+        "--kiosk-sessions-per-minute",
+        type=float,
+        default=12.0,
+        metavar="N",
+        help="new kiosk sessions one client address may open a minute, after a burst of 6 "
+        "(default 12; 0: no limit)",
+    )
     p.set_defaults(handler=run)
     return p
 
@@ -91,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
         msg = f"--port must be 1-65535, not {args.port}"
         raise OptionError(msg)
     at_least("--idle-s", args.idle_s, 0)
+    at_least("--kiosk-sessions-per-minute", args.kiosk_sessions_per_minute, 0)
     from floorplan.app.server import serve  # noqa: PLC0415 - Panel only when serving
     from floorplan.io import load_venue  # noqa: PLC0415
 
@@ -106,5 +133,8 @@ def run(args: argparse.Namespace) -> int:
         allow_origins=tuple(args.allow_origin),
         store_path=args.store,
         cors_origins=tuple(args.cors_origin),
+        trusted_proxies=tuple(args.trusted_proxy),
+        secure_cookies=args.secure_cookies,
+        kiosk_sessions_per_minute=args.kiosk_sessions_per_minute,
     )
     return 0

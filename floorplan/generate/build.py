@@ -56,6 +56,9 @@ BUNDLED_SEED = 2023
 
 _BUNDLED_NAME = "Chain Expo 2023 (model venue)"
 
+#: The fire code generated venues are laid out for (venue.json's ``code``).
+CODE = {"profile": "gb50016", "sprinklered": True}
+
 
 def generate_venue(
     *, booths: int = BUNDLED_BOOTHS, halls: int | None = None, seed: int = 2023
@@ -131,6 +134,8 @@ def generate_venue(
             "crs": CRS,
             "levels": [dict(level) for level in LEVELS],
             "generator": {"booths": int(booths), "halls": n_halls, "seed": seed},
+            # The halls model a sprinklered modern exhibition centre, checked as such.
+            "code": dict(CODE),
         },
     )
 

@@ -90,18 +90,24 @@ class Style:
 CUSTOM = Style(
     floor_per_booth_m2=205.0,
     hall_floor_m2=18_000.0,
-    hall_width_m=80.0,
+    # 60 m across keeps every point of the floor within GB 50016's sprinklered 37.5 m of
+    # an exit in the side walls (30 m to a wall, exits every 20 m along it), and the
+    # concourse within reach of its exits at the roads between halls.
+    hall_width_m=60.0,
     concourse_m=30.0,
     perimeter_m=5.0,
-    band_m=18.0,
+    # Three bands of two rows across a 60 m hall: booths about 5.7 m deep, so that each
+    # row holds fewer, wider booths (and a hall plan at A1 still fits every name); blocks
+    # about 94 m long, so that a flagship island (a whole block) still has 1,000 m².
+    band_m=11.0,
     band_gap_m=8.0,
     band_main_every=1,
-    block_m=60.0,
+    block_m=90.0,
     block_gap_m=5.0,
     block_main_every=0,
     main_m=8.0,
-    row_min_m=6.0,
-    min_len_m=4.2,
+    row_min_m=5.0,
+    min_len_m=5.4,
     stretch=1.2,
     shaped_share=0.14,
     cap_share=0.3,

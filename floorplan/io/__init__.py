@@ -16,6 +16,7 @@ from floorplan.io.store import (
     VersionInfo,
     default_store_path,
     diff_venues,
+    store_for_venue,
 )
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "diff_venues",
     "load_venue",
     "read_venue",
+    "store_for_venue",
     "write_venue",
 ]

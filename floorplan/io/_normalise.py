@@ -97,6 +97,7 @@ def build_venue(raw: RawVenue) -> Venue:
         name=str(meta.get("name") or ""),
         dates=tuple(str(d) for d in dates) if isinstance(dates, list | tuple) else (),
         problems=problems,
+        read_problems=tuple(problems),
         meta=meta,
     )
 

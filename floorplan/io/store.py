@@ -5,7 +5,18 @@ venue layer and an ``events`` table, each row tagged with ``fp_version``, plus
 
 - ``versions``: ``fp_version, parent, author, message, saved_at, published``, the venue's
   ``venue.json`` text and, per layer, which version's rows it uses and its columns;
-- ``publications``: an append-only log of which version was published when, by whom.
+- ``publications``: an append-only log of which version was published when, by whom,
+  against which rules, and which warnings the publisher acknowledged;
+- ``drafts``: planners' autosaved unsaved edits, one per user and base version (made on
+  the first draft; never a version, never listed as a GeoPackage layer);
+- ``kiosk_heartbeats``: one row per running server process, saying how many kiosk
+  sessions it serves and which version each shows, refreshed every few seconds.
+
+Publishing goes through a gate: :meth:`LayoutStore.publish` checks the version with the
+store's ``gate`` (the rule engine's ``all`` rules in the server and the command line;
+:class:`floorplan.rules.PublishGate`), refuses one with an error, asks an acknowledgement
+of its warnings, then lets the caller build what kiosks need from it (``prepare``) and
+only then writes the publication: a version that fails any step is never marked published.
 
 How writes stay atomic and safe: the skeleton (tables, CRS, indexes) is created once by
 pyogrio in a temporary file that is hard-linked into place, so two processes creating the
@@ -34,11 +45,11 @@ import os
 import sqlite3
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -51,27 +62,54 @@ from shapely.errors import GEOSException
 
 from floorplan import schema as S
 from floorplan.atomic import why_write_failed
-from floorplan.errors import FloorplanError, StaleBaseError, StoreError, WriteError
+from floorplan.errors import (
+    FloorplanError,
+    PublishRefusedError,
+    StaleBaseError,
+    StoreError,
+    WriteError,
+)
 from floorplan.io._frames import meta_json
 from floorplan.io._normalise import RawVenue, build_venue
+from floorplan.problems import Problem, Severity
 from floorplan.schema import Col
 from floorplan.validate import validate
 from floorplan.venue import Venue
-from floorplan.versions import VersionInfo
+from floorplan.versions import KioskStatus, Publication, VersionInfo
 
 __all__ = [
+    "DRAFT_MAX_BYTES",
+    "HEARTBEAT_MAX_AGE_S",
+    "DraftInfo",
+    "Gate",
     "LayoutDiff",
     "LayoutStore",
+    "Publication",
+    "PublishRefusedError",
     "StaleBaseError",
     "StoreError",
     "VersionInfo",
+    "changed_booths",
+    "default_store_path",
+    "format_gate",
+    "store_for_venue",
 ]
+
+#: Checks a layout before it is published; ``describe(venue)``, if it has one, names its rules.
+Gate = Callable[[Venue], Sequence[Problem]]
+#: Builds what kiosks need from a version about to be published (raises if it cannot).
+Prepare = Callable[[Venue, int], object]
 
 _VERSION: Final = "fp_version"
 _GEOM: Final = "geom"
 _RESERVED: Final = frozenset({"fid", _GEOM, _VERSION})
 _VERSIONS: Final = "versions"
 _PUBLICATIONS: Final = "publications"
+_HEARTBEATS: Final = "kiosk_heartbeats"
+#: Columns added to ``publications`` after stores were first made (added on a write).
+_PUBLICATION_EXTRA: Final = {"gate": "TEXT", "acknowledged_json": "TEXT"}
+#: A server process whose last heartbeat is older than this has stopped.
+HEARTBEAT_MAX_AGE_S: Final = 20.0
 _TABLES: Final = (*S.LAYERS, S.EVENTS)
 #: How long a save or load waits for another process's write to finish.
 _BUSY_S: Final = 60.0
@@ -85,19 +123,76 @@ _DAMAGE: Final = (ValueError, KeyError, TypeError, IndexError, struct.error, GEO
 STORE_ENV: Final = "FLOORPLAN_STORE"
 
 
-def default_store_path(users_path: Path | None = None) -> Path:
-    """Return the layout store used when none is given.
-
-    ``$FLOORPLAN_STORE`` if set, else ``layouts.gpkg`` beside the user file (by default
-    ``~/.config/floorplan/``), so that ``floorplan serve`` and ``floorplan layouts`` work
-    on the same store without being told.
-    """
+def _store_folder(users_path: Path | None) -> Path:
     from floorplan.users import default_users_path  # noqa: PLC0415 - users is optional here
 
+    return (users_path or default_users_path()).parent
+
+
+#: The store of the first venue served, before stores were kept per venue.
+_SHARED_STORE: Final = "layouts.gpkg"
+#: The folder (beside the user file) of the stores kept per venue.
+_VENUE_STORES: Final = "layouts"
+
+
+def _existing_stores(folder: Path) -> list[Path]:
+    shared = folder / _SHARED_STORE
+    own = sorted((folder / _VENUE_STORES).glob("*.gpkg"))
+    return ([shared] if shared.is_file() else []) + [p for p in own if p.is_file()]
+
+
+def default_store_path(users_path: Path | None = None) -> Path:
+    """Return the layout store ``floorplan layouts`` uses when none is given.
+
+    ``$FLOORPLAN_STORE`` if set; else the one store in the config folder (beside the
+    user file, by default ``~/.config/floorplan/``): ``layouts.gpkg`` or one of the
+    per-venue stores that :func:`store_for_venue` makes for ``floorplan serve``; with
+    none yet, ``layouts.gpkg``.
+
+    Raises
+    ------
+    StoreError
+        When the folder holds stores of several venues: the caller must choose one.
+    """
     env = os.environ.get(STORE_ENV)
     if env:
         return Path(env)
-    return (users_path or default_users_path()).parent / "layouts.gpkg"
+    folder = _store_folder(users_path)
+    stores = _existing_stores(folder)
+    if len(stores) > 1:
+        names = "; ".join(f"{p} ({LayoutStore(p).venue_name() or 'empty'})" for p in stores)
+        msg = f"{folder} holds the layout stores of several venues: {names}; pass --store FILE"
+        raise StoreError(msg)
+    return stores[0] if stores else folder / _SHARED_STORE
+
+
+def store_for_venue(venue_name: str, users_path: Path | None = None) -> Path:
+    """Return the layout store of the venue named ``venue_name``: one store per venue.
+
+    ``$FLOORPLAN_STORE`` if set; else ``layouts.gpkg`` in the config folder when it is
+    empty or holds this venue (where the first venue's versions have always been), else
+    ``layouts/<name>-<hash>.gpkg`` there, made for this venue alone. So serving another
+    venue never meets a store of the first one, and no published layout is left behind.
+
+    The name is the venue's (``venue.json``), made file-safe, with a hash of it so that
+    names that differ only in punctuation or script get stores of their own.
+
+    Raises
+    ------
+    StoreError
+        When ``layouts.gpkg`` exists but cannot be read.
+    """
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env)
+    folder = _store_folder(users_path)
+    shared = folder / _SHARED_STORE
+    if shared.is_file() and LayoutStore(shared).venue_name() in {None, venue_name}:
+        return shared
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in venue_name.lower())
+    slug = "-".join(words.split())
+    digest = hashlib.sha256(venue_name.encode("utf-8")).hexdigest()[:8]
+    return folder / _VENUE_STORES / f"{(slug or 'venue')[:40]}-{digest}.gpkg"
 
 
 @dataclass(frozen=True)
@@ -140,20 +235,176 @@ class LayoutDiff:
         }
 
 
-class LayoutStore:
+# ----------------------------------------------------------------- drafts
+# A planner's unsaved edits, autosaved: one row per user and base version in a plain
+# SQLite table beside the versions (not registered in gpkg_contents, so GIS tools do not
+# list it, and never a version: ``versions()``, ``layouts list`` and the kiosks never read
+# it). Each write is one ``BEGIN IMMEDIATE`` transaction, as a save is.
+
+_DRAFTS: Final = "drafts"
+#: The largest draft text the store keeps (bytes of UTF-8).
+DRAFT_MAX_BYTES: Final = 4 * 2**20
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """One autosaved draft: whose, on which version, from when, how many edits.
+
+    Attributes
+    ----------
+    author
+        The user whose unsaved edits these are.
+    base
+        The version the edits would be saved on (the one the planner had open).
+    origin
+        The version the edits start from (``base`` unless the planner saved meanwhile).
+    edits
+        How many unsaved edits the planner had made.
+    saved_at
+        When it was written (ISO 8601, UTC).
+    size_bytes
+        The size of its text.
+    """
+
+    author: str
+    base: int
+    origin: int
+    edits: int
+    saved_at: str
+    size_bytes: int
+
+
+class _DraftStore:
+    """The layout store's drafts (mixed into :class:`LayoutStore`)."""
+
+    if TYPE_CHECKING:
+        path: Path
+
+        def _read(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def _write(self) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+
+        def _unknown(self, version: object, db: sqlite3.Connection | None = None) -> StoreError: ...
+
+    def save_draft(
+        self, author: str, *, base: int, origin: int, edits: int, text: str
+    ) -> DraftInfo:
+        """Keep ``text`` as ``author``'s draft on version ``base``, replacing the one before.
+
+        Raises
+        ------
+        StoreError
+            When the store does not exist yet, ``base`` or ``origin`` is not a version, the
+            author is empty, or the text is larger than :data:`DRAFT_MAX_BYTES`.
+        """
+        size = len(text.encode("utf-8"))
+        if size > DRAFT_MAX_BYTES:
+            msg = (
+                f"a draft of {size:,} bytes is over the layout store's limit of "
+                f"{DRAFT_MAX_BYTES:,}; save the layout as a version instead"
+            )
+            raise StoreError(msg)
+        if not author:
+            msg = "a draft needs the name of its author"
+            raise StoreError(msg)
+        if not self.path.exists():
+            raise self._unknown(base)
+        when = _now()
+        with self._write() as db:
+            for v in (base, origin):
+                found = db.execute(
+                    f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (_int(v),)
+                ).fetchone()
+                if found is None:
+                    raise self._unknown(v, db)
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {_DRAFTS} (author TEXT NOT NULL, "
+                "base INTEGER NOT NULL, origin INTEGER NOT NULL, edits INTEGER NOT NULL, "
+                "saved_at TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (author, base))"
+            )
+            db.execute(
+                f"INSERT OR REPLACE INTO {_DRAFTS} (author, base, origin, edits, saved_at, "
+                "text) VALUES (?, ?, ?, ?, ?, ?)",
+                (author, base, origin, int(edits), when, text),
+            )
+        return DraftInfo(author, base, origin, int(edits), when, size)
+
+    def drafts(self, author: str | None = None) -> list[DraftInfo]:
+        """Return the drafts (of ``author``, or everyone's), newest first."""
+        if not self.path.exists():
+            return []
+        where, args = ("WHERE author = ?", (author,)) if author is not None else ("", ())
+        with self._read() as db:
+            if not _has_drafts(db):
+                return []
+            rows = db.execute(
+                f"SELECT author, base, origin, edits, saved_at, length(CAST(text AS BLOB)) "
+                f"FROM {_DRAFTS} {where} ORDER BY saved_at DESC, base DESC",
+                args,
+            ).fetchall()
+        return [
+            DraftInfo(str(a), int(b), int(o), int(e), str(s), int(n)) for a, b, o, e, s, n in rows
+        ]
+
+    def load_draft(self, author: str, base: int) -> tuple[DraftInfo, str] | None:
+        """Return ``author``'s draft on version ``base`` and its text (``None``: no draft)."""
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            if not _has_drafts(db):
+                return None
+            row = db.execute(
+                f"SELECT origin, edits, saved_at, text FROM {_DRAFTS} "
+                "WHERE author = ? AND base = ?",
+                (author, _int(base)),
+            ).fetchone()
+        if row is None:
+            return None
+        origin, edits, when, text = row
+        info = DraftInfo(author, base, int(origin), int(edits), str(when), len(text.encode()))
+        return info, str(text)
+
+    def delete_draft(self, author: str, base: int) -> bool:
+        """Delete ``author``'s draft on version ``base``; return whether there was one."""
+        if not self.path.exists():
+            return False
+        with self._write() as db:
+            if not _has_drafts(db):
+                return False
+            cur = db.execute(
+                f"DELETE FROM {_DRAFTS} WHERE author = ? AND base = ?", (author, _int(base))
+            )
+            return cur.rowcount > 0
+
+
+def _has_drafts(db: sqlite3.Connection) -> bool:
+    return (
+        db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_DRAFTS,)
+        ).fetchone()
+        is not None
+    )
+
+
+class LayoutStore(_DraftStore):
     """A GeoPackage of immutable layout versions (see the module's notes on atomicity).
 
     Parameters
     ----------
     path
         The ``.gpkg`` file; created on the first save.
+    gate
+        What :meth:`publish` checks a version with (default :func:`format_gate`: the
+        format's rules, the only ones below the store; the server and the command line
+        pass the rule engine's :class:`floorplan.rules.PublishGate`, every rule).
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, gate: Gate | None = None) -> None:
         self.path = Path(path)
         if self.path.suffix.lower() != ".gpkg":
             msg = f"a layout store is a .gpkg file, got {self.path}"
             raise StoreError(msg)
+        self.gate: Gate = gate or format_gate
 
     # ---------------------------------------------------------------- reading
 
@@ -187,6 +438,28 @@ class LayoutStore:
         """Return the published layout (``None`` when nothing has been published)."""
         v = self.published_version()
         return None if v is None else self.load(v)
+
+    def venue_name(self) -> str | None:
+        """Return the name of the venue the newest version holds (``None``: empty store).
+
+        Raises
+        ------
+        StoreError
+            When the store cannot be read.
+        """
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            row = db.execute(
+                f"SELECT venue_json FROM {_VERSIONS} ORDER BY {_VERSION} DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            return str(json.loads(row[0]).get("name", ""))
+        except (ValueError, AttributeError, TypeError):
+            msg = f"layout store {self.path}: the newest version's venue record is damaged"
+            raise StoreError(msg) from None
 
     def info(self, version: int) -> VersionInfo:
         """Return one version's record.
@@ -339,32 +612,186 @@ class LayoutStore:
             )
         return version
 
-    def publish(self, version: int, *, author: str | None = None) -> None:
-        """Make ``version`` the layout kiosks show.
+    def publish(
+        self,
+        version: int,
+        *,
+        author: str | None = None,
+        acknowledge: bool | Iterable[Problem] = False,
+        prepare: Prepare | None = None,
+    ) -> Publication:
+        """Make ``version`` the layout kiosks show, if it passes the gate; return the record.
+
+        In order, each step refusing with nothing written: the version is loaded and
+        checked with the store's ``gate``; an error refuses it; a warning refuses it
+        unless acknowledged; ``prepare(venue, version)`` builds what kiosks need (the
+        server's snapshot) and refuses it if that raises; then the publication is written
+        with who, when, which rules were checked and the warnings acknowledged.
+
+        Parameters
+        ----------
+        version
+            The version to publish (an older one rolls back to it).
+        author
+            Who publishes (default: the operating-system user).
+        acknowledge
+            ``True`` accepts every warning the gate finds; or the warnings accepted (as
+            the planner listed them: compared by rule and features, not message).
+        prepare
+            Called with the venue and its version before anything is written.
 
         Raises
         ------
         StoreError
             When there is no such version.
+        PublishRefusedError
+            When the version breaks a rule that blocks publishing, has warnings not
+            acknowledged, or ``prepare`` fails.
         """
-        if not self.path.exists():
-            raise self._unknown(version)
+        venue = self.load(_int(version))
+        problems = list(self.gate(venue))
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors:
+            n = len(errors)
+            msg = (
+                f"version {version} is not published: it breaks {n} rule{'s' if n != 1 else ''} "
+                "that block publishing"
+            )
+            raise PublishRefusedError(msg, errors)
+        warnings = [p for p in problems if p.severity is Severity.WARNING]
+        accepted = _accepted(warnings, acknowledge)
+        missing = [w for w in warnings if w.key not in accepted]
+        if missing:
+            n = len(missing)
+            msg = (
+                f"version {version} is not published: it has {n} warning{'s' if n != 1 else ''} "
+                f"to acknowledge first (floorplan layouts publish {version} --acknowledge)"
+            )
+            raise PublishRefusedError(msg, missing, needs_acknowledgement=True)
+        if prepare is not None:
+            try:
+                prepare(venue, version)
+            except Exception as exc:  # whatever failed, the kiosks must not be told to load it
+                msg = (
+                    f"version {version} is not published: the server could not build it for "
+                    f"the kiosks ({type(exc).__name__}: {exc}); they keep the layout they show"
+                )
+                raise PublishRefusedError(msg) from exc
+        describe = getattr(self.gate, "describe", None)
+        gate = str(describe(venue)) if callable(describe) else "format rules"
+        # On record: the warnings found, and any other the publisher said yes to.
+        said = [] if isinstance(acknowledge, bool) else list(acknowledge)
+        found = {w.key for w in warnings}
+        acked = [*warnings, *(p for p in said if p.key not in found)]
+        return self._record_publication(version, author or _user(), gate, acked)
+
+    def _record_publication(
+        self, version: int, author: str, gate: str, acknowledged: Sequence[Problem]
+    ) -> Publication:
+        acks = [p.to_dict() for p in acknowledged]
         with self._write() as db:
             found = db.execute(
-                f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (_int(version),)
+                f"SELECT 1 FROM {_VERSIONS} WHERE {_VERSION} = ?", (version,)
             ).fetchone()
             if found is None:
                 raise self._unknown(version, db)
             when = _now()
             (seq,) = db.execute(f"SELECT coalesce(max(seq), 0) + 1 FROM {_PUBLICATIONS}").fetchone()
             db.execute(
-                f"INSERT INTO {_PUBLICATIONS} (seq, {_VERSION}, author, published_at) "
-                "VALUES (?, ?, ?, ?)",
-                (seq, version, author or _user(), when),
+                f"INSERT INTO {_PUBLICATIONS} (seq, {_VERSION}, author, published_at, gate, "
+                "acknowledged_json) VALUES (?, ?, ?, ?, ?, ?)",
+                (seq, version, author, when, gate, json.dumps(acks) if acks else None),
             )
             db.execute(
                 f"UPDATE {_VERSIONS} SET published = ? WHERE {_VERSION} = ?", (when, version)
             )
+        return Publication(int(seq), version, author, when, gate, tuple(acks))
+
+    def publications(self) -> list[Publication]:
+        """Return the publication log, oldest first (empty when nothing was published)."""
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            have = {r[1] for r in db.execute(f"PRAGMA table_info({_PUBLICATIONS})")}
+            extra = [c if c in have else "NULL" for c in _PUBLICATION_EXTRA]
+            rows = db.execute(
+                f"SELECT seq, {_VERSION}, author, published_at, {', '.join(extra)} "
+                f"FROM {_PUBLICATIONS} ORDER BY seq"
+            ).fetchall()
+        return [
+            Publication(
+                int(seq),
+                int(v),
+                a or "",
+                when or "",
+                gate or "",
+                tuple(json.loads(acks)) if acks else (),
+            )
+            for seq, v, a, when, gate, acks in rows
+        ]
+
+    def previous_published(self) -> int | None:
+        """Return the version published before the one kiosks show now (to roll back to)."""
+        log = self.publications()
+        if not log:
+            return None
+        current = log[-1].version
+        return next((p.version for p in reversed(log) if p.version != current), None)
+
+    # ------------------------------------------------------------ kiosk heartbeats
+
+    def heartbeat(self, process: str, shown: Mapping[int | None, int]) -> None:
+        """Record that server ``process`` serves kiosk sessions showing these versions now.
+
+        ``shown`` counts the process's kiosk sessions by the version each one shows
+        (``None``: the venue file). Called every few seconds by each server. A store not
+        made yet is left so (the first save makes it): until then nothing is published.
+        """
+        if not self.path.exists():
+            return
+        versions = {("" if v is None else str(v)): int(n) for v, n in shown.items() if n}
+        with self._write() as db:
+            db.execute(
+                f"INSERT INTO {_HEARTBEATS} (process, host, pid, seen_at, versions_json) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT(process) DO UPDATE SET "
+                "seen_at = excluded.seen_at, versions_json = excluded.versions_json",
+                (process, _host(), os.getpid(), _now(), json.dumps(versions, sort_keys=True)),
+            )
+
+    def end_heartbeat(self, process: str) -> None:
+        """Forget server ``process`` (it stops): its sessions are closed."""
+        if not self.path.exists():
+            return
+        with self._write() as db:
+            db.execute(f"DELETE FROM {_HEARTBEATS} WHERE process = ?", (process,))
+
+    def kiosk_sessions(self, *, max_age_s: float = HEARTBEAT_MAX_AGE_S) -> dict[int | None, int]:
+        """Return the open kiosk sessions of every live server, by the version they show.
+
+        Servers whose last heartbeat is older than ``max_age_s`` have stopped and count
+        for nothing.
+        """
+        if not self.path.exists():
+            return {}
+        since = (datetime.now(UTC) - timedelta(seconds=max_age_s)).isoformat(
+            timespec="milliseconds"
+        )
+        with self._read() as db:
+            if not _has_table(db, _HEARTBEATS):
+                return {}
+            rows = db.execute(
+                f"SELECT versions_json FROM {_HEARTBEATS} WHERE seen_at >= ?", (since,)
+            ).fetchall()
+        out: dict[int | None, int] = {}
+        for (doc,) in rows:
+            for v, n in json.loads(doc or "{}").items():
+                key = None if v == "" else int(v)
+                out[key] = out.get(key, 0) + int(n)
+        return out
+
+    def kiosk_status(self, *, max_age_s: float = HEARTBEAT_MAX_AGE_S) -> KioskStatus:
+        """Return the published version and the kiosk sessions by the version they show."""
+        return KioskStatus(self.published_version(), self.kiosk_sessions(max_age_s=max_age_s))
 
     # --------------------------------------------------------------- plumbing
 
@@ -422,6 +849,7 @@ class LayoutStore:
                 # IMMEDIATE takes the write lock before the stale-base check reads anything.
                 db.execute("BEGIN IMMEDIATE")
                 _check_store(db, self.path)
+                _migrate(db)
                 yield db
                 db.execute("COMMIT")
             except BaseException:
@@ -550,8 +978,11 @@ class LayoutStore:
             tmp.unlink(missing_ok=True)
 
 
-def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0) -> LayoutDiff:
-    """Return what changed in the booths from venue ``va`` to venue ``vb``."""
+def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0, layers: bool = True) -> LayoutDiff:
+    """Return what changed in the booths from venue ``va`` to venue ``vb``.
+
+    ``layers=False`` skips comparing the other layers (``changed_layers`` stays empty).
+    """
     ba = va.booths.set_index(va.booths[Col.BOOTH_ID].astype(str))
     bb = vb.booths.set_index(vb.booths[Col.BOOTH_ID].astype(str))
     ida, idb = set(ba.index), set(bb.index)
@@ -572,7 +1003,7 @@ def diff_venues(va: Venue, vb: Venue, *, a: int = 0, b: int = 0) -> LayoutDiff:
             out.extend(np.asarray(common, dtype=object)[xa != xb].tolist())
     changed = [
         layer
-        for layer in (S.HALLS, S.OPENINGS, S.OBSTACLES, S.KIOSKS, S.AMENITIES)
+        for layer in ((S.HALLS, S.OPENINGS, S.OBSTACLES, S.KIOSKS, S.AMENITIES) if layers else ())
         if _table(layer, va.layer(layer))[2] != _table(layer, vb.layer(layer))[2]
     ]
     return LayoutDiff(
@@ -780,6 +1211,71 @@ def _same_crs(venue: Venue, row: tuple[str, str] | None) -> bool:
         return bool(CRS.from_user_input(row[1]) == venue.crs) or row[0] == venue.crs.to_string()
     except Exception:  # an unparsable definition is just not the same CRS
         return row[0] == venue.crs.to_string()
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+    ).fetchone()
+    return row is not None
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Add what newer floorplans keep to an older store (inside the write transaction).
+
+    The publication log's gate and acknowledgement columns, and the heartbeat table
+    (registered as a GeoPackage attribute table, as the store's other tables are).
+    """
+    have = {r[1] for r in db.execute(f"PRAGMA table_info({_PUBLICATIONS})")}
+    for col, sql_type in _PUBLICATION_EXTRA.items():
+        if col not in have:
+            db.execute(f"ALTER TABLE {_PUBLICATIONS} ADD COLUMN {col} {sql_type}")
+    if not _has_table(db, _HEARTBEATS):
+        db.execute(
+            f"CREATE TABLE {_HEARTBEATS} (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "process TEXT NOT NULL UNIQUE, host TEXT, pid INTEGER, seen_at TEXT, "
+            "versions_json TEXT)"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
+            "last_change) VALUES (?, 'attributes', ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            (_HEARTBEATS, _HEARTBEATS),
+        )
+
+
+def _accepted(warnings: Sequence[Problem], acknowledge: bool | Iterable[Problem]) -> set[Any]:
+    """Return the keys of the warnings ``acknowledge`` accepts."""
+    if acknowledge is True:
+        return {w.key for w in warnings}
+    if acknowledge is False:
+        return set()
+    return {p.key for p in acknowledge}
+
+
+def format_gate(venue: Venue) -> list[Problem]:
+    """Return the format's problems of ``venue``: the default gate of a store.
+
+    The floor's and the code's rules live above the store; the server and the command
+    line give their stores the rule engine's gate (:class:`floorplan.rules.PublishGate`).
+    """
+    return [*venue.read_problems, *validate(venue)]
+
+
+def changed_booths(a: Venue, b: Venue) -> set[str]:
+    """Return the ids of booths added, removed or changed (shape, place, exhibitor, zone).
+
+    The planner's unsaved counter: how many booths differ from the version opened, so
+    that an edit undone (or a booth moved back) counts for nothing.
+    """
+    d = diff_venues(a, b, layers=False)
+    return {*d.added, *d.removed, *d.moved, *d.resized, *d.reassigned, *d.rezoned}
+
+
+def _host() -> str:
+    try:
+        return os.uname().nodename
+    except AttributeError:  # pragma: no cover - not on POSIX
+        return "unknown"
 
 
 def _check_store(db: sqlite3.Connection, path: Path) -> None:

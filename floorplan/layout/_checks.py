@@ -5,14 +5,16 @@ After each edit the checker re-checks:
 - the edited booths against their neighbours (found with an STRtree within the widest
   aisle): overlaps with booths and obstacles, lying outside the hall (validate's own
   ``check_booths`` run on that small neighbourhood), aisles narrower than the minimum,
-  the keep-clear distance to doors, kiosks covered;
+  exits blocked (a booth in the keep-clear strip in front of one) and doors kept too
+  little clear, kiosks and amenities covered, booths crowding a kiosk;
 - the walkable floor of the edited halls only (:func:`floorplan.validate.floor.walkable_parts`);
   the door graph joining the halls' floor parts is tiny and is rebuilt whole, so a booth
   blocking a connection door in one hall makes the booths behind it, in the next hall,
   unreachable;
 - events' places, when booths are added or removed;
-- with ``LayoutRules(check_travel=True)``, the travel distance of the edited halls
-  (:mod:`floorplan.layout._travel`), one problem per hall.
+- with ``LayoutRules(check_code=True)``, the code rules of the edited halls
+  (:mod:`floorplan.layout._code`: an exit of their own, travel distance, exit width) and,
+  from the same door graph, open floor from which no exit can be reached.
 
 Everything else a venue can break (doors off walls, bad CRS, ...) does not depend on
 booths and is taken once from :func:`floorplan.validate.validate`. The floor primitives
@@ -34,8 +36,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from floorplan import schema as S
+from floorplan.capacity import EXIT_KINDS
+from floorplan.layout._code import CodeCheck
 from floorplan.layout._shared import geoms
-from floorplan.layout._travel import TravelCheck
 from floorplan.layout.rules import LayoutRules
 from floorplan.problems import Problem, RuleCode
 from floorplan.schema import Col, OpeningKind
@@ -44,6 +47,8 @@ from floorplan.validate.floor import (
     BOUNDARY_TOLERANCE_M,
     PASSABLE_WIDTH_M,
     HallIndex,
+    blocked_widths,
+    keep_clear_zones,
     reached_parts,
     touching,
     unreachable_problem,
@@ -65,6 +70,8 @@ RECHECKED: Final = frozenset(
         RuleCode.UNKNOWN_PLACE,
     }
 )
+#: Closed-in open floor smaller than this (a sliver between booths) is no one's place.
+MIN_POCKET_M2: Final = 1.0
 GEOMETRY_RULES: Final = frozenset(
     {
         RuleCode.NULL_GEOMETRY,
@@ -83,7 +90,8 @@ class Checker:
         t0 = time.perf_counter()
         self.rules = rules
         self.venue = venue
-        full = validate(venue)
+        # What reading the venue found and checking it again cannot (venue.read_problems).
+        full = [*venue.read_problems, *validate(venue)]
         self.static = [
             p
             for p in full
@@ -99,9 +107,13 @@ class Checker:
         clear = np.isin(kinds, [k.value for k in rules.keep_clear_kinds]) & self.openings_ok
         self.doors = np.flatnonzero(clear)
         self.door_tree = shapely.STRtree(geoms(ops)[self.doors])
+        self._zones: dict[tuple[int, str], BaseGeometry] = {}
         kiosks = venue.kiosks
         self.kiosk_rows = np.flatnonzero(check_features(S.KIOSKS, kiosks, []))
         self.kiosk_tree = shapely.STRtree(geoms(kiosks)[self.kiosk_rows])
+        amenities = venue.amenities
+        self.amenity_rows = np.flatnonzero(check_features(S.AMENITIES, amenities, []))
+        self.amenity_tree = shapely.STRtree(geoms(amenities)[self.amenity_rows])
         # Kiosks standing in an obstacle stay so whatever the booths do.
         in_obstacle = {
             str(p.id)
@@ -116,8 +128,9 @@ class Checker:
         self.events: list[Problem] = []
         self.reach: list[Problem] = []
         self.parts: dict[str, HallFloor] = {}
-        self.travel: dict[str, Problem | None] = {}
-        self.travel_check = TravelCheck(rules)
+        self.code: dict[str, list[Problem]] = {}
+        self.pockets: list[Problem] = []
+        self.code_check = CodeCheck(rules) if rules.check_code else None
         self.travel_s = 0.0
         all_ids = set(venue.booths[Col.BOOTH_ID].astype(str))
         self.update(venue, all_ids, set(self.halls.geoms), events=True, started=t0)
@@ -125,9 +138,9 @@ class Checker:
     def problems(self) -> list[Problem]:
         present = set(self.venue.booths[Col.BOOTH_ID].astype(str))
         static = [p for p in self.static if p.layer != S.BOOTHS or p.id in present]
-        travel = [p for p in self.travel.values() if p is not None]
-        out = [*static, *self.local, *self.reach, *self.events, *travel]
-        return sorted(out, key=lambda p: (str(p.rule), p.ids or (p.id or "",), p.message))
+        code = [p for hall in self.code.values() for p in hall]
+        out = [*static, *self.local, *self.reach, *self.events, *code, *self.pockets]
+        return sorted(out, key=lambda p: p.sort_key)
 
     def update(
         self,
@@ -163,10 +176,11 @@ class Checker:
         for hall in halls & set(self.halls.geoms):
             self.parts[hall] = self._floor(hall)
         self.reach = self._check_reach()
-        if self.rules.check_travel:
+        if self.code_check is not None:
+            self.pockets = self._check_pockets()
             t1 = time.perf_counter()
             for hall in halls & set(self.halls.geoms):
-                self.travel[hall] = self._check_travel(hall)
+                self.code[hall] = self._check_code(hall, self.code_check)
             self.travel_s = time.perf_counter() - t1
         if events:
             self.events = []
@@ -268,6 +282,13 @@ class Checker:
         return out
 
     def _keep_clear(self, dirty: np.ndarray) -> list[Problem]:
+        """Report booths in front of an exit (blocking it) or too near a door.
+
+        A booth standing in the keep-clear strip in front of an exit, entrance or
+        emergency exit blocks part of its width: ``exit_blocked``. A booth nearer than
+        the keep-clear distance to a door but off that strip (beside it), or in front of
+        a door that is no exit, keeps the door too little clear: ``door_keep_clear``.
+        """
         rules = self.rules
         if len(self.doors) == 0 or rules.keep_clear_m <= 0:
             return []
@@ -280,42 +301,103 @@ class Checker:
         for b, d in zip(ok[ib].tolist(), self.doors[idoor].tolist(), strict=True):
             oid = str(ops[Col.OPENING_ID].iloc[d])
             door_halls = {str(ops[Col.HALL_ID].iloc[d]), str(ops[Col.CONNECTS].iloc[d])}
-            if self.hall_of[b] not in door_halls:
+            hall = str(self.hall_of[b])
+            if hall not in door_halls or hall not in self.halls.geoms:
                 continue
-            dist = float(shapely.distance(self.geoms[b], ops.geometry.iloc[d]))
-            kind = str(ops[Col.KIND].iloc[d]).replace("_", " ")
+            line = ops.geometry.iloc[d]
+            kind = str(ops[Col.KIND].iloc[d])
+            blocked, _ = blocked_widths(
+                np.array([line]), np.array([self._zone(d, hall)]), np.array([self.geoms[b]])
+            )
             bid = str(self.ids[b])
+            if blocked[0] > 0 and kind in EXIT_KINDS:
+                width = float(ops[Col.WIDTH_M].iloc[d])
+                lost = min(width, float(blocked[0]) * width / (line.length or width))
+                out.append(
+                    Problem(
+                        S.BOOTHS,
+                        bid,
+                        RuleCode.EXIT_BLOCKED,
+                        f"booth {bid} stands in front of {kind.replace('_', ' ')} {oid}, "
+                        f"blocking {lost:.2f} m of its {width:g} m width; keep "
+                        f"{rules.keep_clear_m:g} m clear in front of exits",
+                        ids=(bid, oid),
+                    )
+                )
+                continue
+            dist = float(shapely.distance(self.geoms[b], line))
             out.append(
                 Problem(
                     S.BOOTHS,
                     bid,
                     RuleCode.DOOR_KEEP_CLEAR,
-                    f"booth {bid} stands {dist:.2f} m from {kind} {oid}; keep "
-                    f"{rules.keep_clear_m:g} m clear",
+                    f"booth {bid} stands {dist:.2f} m from {kind.replace('_', ' ')} {oid}; "
+                    f"keep {rules.keep_clear_m:g} m clear",
                     ids=(bid, oid),
                 )
             )
         return out
 
+    def _zone(self, door: int, hall: str) -> BaseGeometry:
+        """Return door row ``door``'s keep-clear strip on hall ``hall``'s side (cached)."""
+        key = (door, hall)
+        if key not in self._zones:
+            line = np.array([self.venue.openings.geometry.iloc[door]], dtype=object)
+            hall_geom = np.array([self.halls.geoms[hall]], dtype=object)
+            self._zones[key] = keep_clear_zones(line, hall_geom, self.rules.keep_clear_m)[0]
+        return self._zones[key]
+
     def _kiosks(self, dirty: np.ndarray) -> list[Problem]:
+        """Report kiosks and amenities inside booths, and booths crowding a kiosk."""
         ok = dirty[self.usable[dirty]]
-        if len(self.kiosk_rows) == 0 or len(ok) == 0:
+        if len(ok) == 0:
             return []
-        ib, ik = self.kiosk_tree.query(self.geoms[ok], predicate="contains")
-        kiosks = self.venue.kiosks
         out = []
-        for b, k in zip(ok[ib].tolist(), self.kiosk_rows[ik].tolist(), strict=True):
-            kid = str(kiosks[Col.KIOSK_ID].iloc[k])
-            bid = str(self.ids[b])
-            out.append(
-                Problem(
-                    S.KIOSKS,
-                    kid,
-                    RuleCode.KIOSK_BLOCKED,
-                    f"kiosk {kid} stands inside booth {bid}; it must be on open floor",
-                    ids=(kid, bid),
+        kiosks = self.venue.kiosks
+        if len(self.kiosk_rows):
+            clear = self.rules.kiosk_clear_m
+            ib, ik = self.kiosk_tree.query(self.geoms[ok], predicate="dwithin", distance=clear)
+            k_hall = kiosks[Col.HALL_ID].astype(str).to_numpy()
+            for b, k in zip(ok[ib].tolist(), self.kiosk_rows[ik].tolist(), strict=True):
+                kid, bid = str(kiosks[Col.KIOSK_ID].iloc[k]), str(self.ids[b])
+                point = kiosks.geometry.iloc[k]
+                if shapely.contains(self.geoms[b], point):
+                    out.append(
+                        Problem(
+                            S.KIOSKS,
+                            kid,
+                            RuleCode.KIOSK_BLOCKED,
+                            f"kiosk {kid} stands inside booth {bid}; it must be on open floor",
+                            ids=(kid, bid),
+                        )
+                    )
+                elif k_hall[k] == self.hall_of[b]:
+                    dist = float(shapely.distance(self.geoms[b], point))
+                    out.append(
+                        Problem(
+                            S.KIOSKS,
+                            kid,
+                            RuleCode.KIOSK_KEEP_CLEAR,
+                            f"booth {bid} stands {dist:.2f} m from kiosk {kid}; keep {clear:g} m "
+                            "clear where visitors stand at its screen",
+                            ids=(kid, bid),
+                        )
+                    )
+        if len(self.amenity_rows):
+            am = self.venue.amenities
+            ib, ia = self.amenity_tree.query(self.geoms[ok], predicate="contains")
+            for b, a in zip(ok[ib].tolist(), self.amenity_rows[ia].tolist(), strict=True):
+                aid, bid = str(am[Col.AMENITY_ID].iloc[a]), str(self.ids[b])
+                out.append(
+                    Problem(
+                        S.AMENITIES,
+                        aid,
+                        RuleCode.AMENITY_BLOCKED,
+                        f"amenity {aid} ({am[Col.KIND].iloc[a]}) stands inside booth {bid}; "
+                        "visitors cannot reach it",
+                        ids=(aid, bid),
+                    )
                 )
-            )
         return out
 
     # ----------------------------------------------------------- reachability
@@ -350,7 +432,63 @@ class Checker:
             door_parts=hit_p,
             booth_ids=self.ids[b_rows][hit_b],
             booth_parts=hit_bp,
+            part_m2=shapely.area(parts_arr) if len(parts) else np.zeros(0),
+            part_xy=shapely.get_coordinates(shapely.point_on_surface(parts_arr))
+            if len(parts)
+            else np.zeros((0, 2)),
         )
+
+    def _door_graph(self) -> tuple[dict[str, int], dict[int, list[int]], int]:
+        """Return each hall's first part number, the parts at each door, and the part count."""
+        offsets: dict[str, int] = {}
+        n = 0
+        for hall, floor in self.parts.items():
+            offsets[hall] = n
+            n += floor.n_parts
+        at_door: dict[int, list[int]] = {}
+        for hall, floor in self.parts.items():
+            for d, p in zip(floor.door_rows.tolist(), floor.door_parts.tolist(), strict=True):
+                at_door.setdefault(d, []).append(offsets[hall] + p)
+        return offsets, at_door, n
+
+    def _check_pockets(self) -> list[Problem]:
+        """Report open floor closed in by booths, from which no exit can be reached.
+
+        The door graph of the reachability rule, with the exit kinds (entrances, exits,
+        emergency exits) as the way out; a hall without an exit of its own is
+        ``no_exit``'s. Pockets under :data:`MIN_POCKET_M2` are slivers, not floor.
+        """
+        ops = self.venue.openings
+        kinds = ops[Col.KIND].astype(str).to_numpy()
+        offsets, at_door, n = self._door_graph()
+        out_ = reached_parts(at_door, kinds, n, sources=EXIT_KINDS)
+        has_exit = set(
+            ops[Col.HALL_ID]
+            .astype(str)
+            .to_numpy()[self.openings_ok & np.isin(kinds, list(EXIT_KINDS))]
+        )
+        out: list[Problem] = []
+        for hall, floor in self.parts.items():
+            if hall not in has_exit or floor.n_parts == 0:
+                continue
+            stuck = ~out_[offsets[hall] : offsets[hall] + floor.n_parts]
+            stuck &= floor.part_m2 >= MIN_POCKET_M2
+            if not stuck.any():
+                continue
+            area = float(floor.part_m2[stuck].sum())
+            x, y = floor.part_xy[stuck][np.argmax(floor.part_m2[stuck])]
+            out.append(
+                Problem(
+                    S.HALLS,
+                    hall,
+                    RuleCode.UNREACHABLE_FLOOR,
+                    f"hall {hall}: {area:.0f} m² of open floor in {int(stuck.sum())} "
+                    f"place(s) (the largest around ({x:.1f}, {y:.1f})) is closed in by booths "
+                    "or obstacles: no exit can be reached from it",
+                    ids=(hall,),
+                )
+            )
+        return out
 
     def _check_reach(self) -> list[Problem]:
         """Report booths no one can walk to, and booths with no step-free way in.
@@ -364,15 +502,7 @@ class Checker:
         if not entrances.any() or not len(self.ids):
             return []
         step_free = np.array([_step_free(v) for v in ops[Col.STEP_FREE]], dtype=bool)
-        offsets: dict[str, int] = {}
-        n = 0
-        for hall, floor in self.parts.items():
-            offsets[hall] = n
-            n += floor.n_parts
-        at_door: dict[int, list[int]] = {}
-        for hall, floor in self.parts.items():
-            for d, p in zip(floor.door_rows.tolist(), floor.door_parts.tolist(), strict=True):
-                at_door.setdefault(d, []).append(offsets[hall] + p)
+        offsets, at_door, n = self._door_graph()
         level_doors = {d: parts for d, parts in at_door.items() if step_free[d]}
         reached = {
             False: reached_parts(at_door, kinds, n),
@@ -406,9 +536,18 @@ class Checker:
 
     # ------------------------------------------------------------ travel distance
 
-    def _check_travel(self, hall: str) -> Problem | None:
-        """Return hall ``hall``'s travel-distance problem, or None when within the limit."""
-        f = self.travel_check.field(
+    def _check_code(self, hall: str, code: CodeCheck) -> list[Problem]:
+        """Return hall ``hall``'s code problems: no exit, or travel distance and exit width."""
+        ex = code.exits(
+            hall,
+            self.venue,
+            self.halls.geoms[hall],
+            obstacle_ok=self.obstacle_ok,
+            openings_ok=self.openings_ok,
+        )
+        if len(ex.ids) == 0:
+            return [code.no_exit(hall)]
+        f = code.travel.field(
             hall,
             self.venue,
             self.halls.geoms[hall],
@@ -416,7 +555,11 @@ class Checker:
             openings_ok=self.openings_ok,
         )
         mine = np.flatnonzero((self.hall_of == hall) & self.usable)
-        return self.travel_check.check(hall, f, self.geoms[mine])
+        found = [
+            code.travel.check(hall, f, self.geoms[mine]),
+            code.exit_width(hall, ex, self.geoms[mine], self.ids[mine]),
+        ]
+        return [p for p in found if p is not None]
 
 
 @dataclass
@@ -428,6 +571,9 @@ class HallFloor:
     door_parts: np.ndarray
     booth_ids: np.ndarray
     booth_parts: np.ndarray = field(repr=False)
+    #: Each part's area and a point inside it (for the closed-in floor rule).
+    part_m2: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0))
+    part_xy: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 2)))
 
 
 # ------------------------------------------------------------------ helpers

@@ -102,18 +102,11 @@ class TravelCheck:
         """Return hall ``hall``'s travel-distance problem, or None when within the limit.
 
         ``f`` is the hall's field and ``booths`` the geometries of its (usable) booths.
+        A hall without an exit of its own is ``no_exit``'s, not this rule's.
         """
         limit_m, measure, name = self.rules.travel_limit
         if len(f.segs) == 0:
-            return Problem(
-                S.HALLS,
-                hall,
-                RuleCode.TRAVEL_DISTANCE,
-                f"hall {hall} has no entrance, exit or emergency exit of its own (connections "
-                f"to other halls do not count): no point of it is within the {name} travel "
-                f"limit of {limit_m:g} m",
-                ids=(hall,),
-            )
+            return None  # no_exit says it (floorplan.layout._code)
         floor = f.base
         if len(booths):
             floor = shapely.difference(floor, shapely.union_all(booths))

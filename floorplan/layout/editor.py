@@ -30,7 +30,7 @@ from floorplan.schema import Col, Zone, parse_option
 from floorplan.validate.floor import AREA_TOLERANCE_M2
 from floorplan.venue import Venue
 
-__all__ = ["Edit", "LayoutEditor"]
+__all__ = ["Edit", "LayoutEditor", "booth_size"]
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,12 @@ class LayoutEditor:
         return self._apply_geoms(f"rotate {_names(ids)} by {angle:g}°", changes)
 
     def resize(self, booth_id: str, *, width_m: float, depth_m: float) -> Edit:
-        """Give a booth a new width and depth, keeping its orientation and first corner.
+        """Give a booth a new width and depth along its own axes, keeping its first corner.
 
-        Width runs along the side of the booth's minimum rotated rectangle nearest to
-        the x axis, depth across it; the corner lowest along both stays where it is.
+        Width runs along the longest side of the booth's minimum rotated rectangle (of
+        two equal sides, the one nearest the x axis), depth across it, as
+        :func:`booth_size` measures them: the booth is scaled along its own axes, never
+        turned, and the corner lowest along both stays where it is.
         """
         w, d = finite(width_m, "width_m"), finite(depth_m, "depth_m")
         if w <= 0 or d <= 0:
@@ -268,6 +270,82 @@ class LayoutEditor:
         self._undo.append(edit)
         return edit
 
+    # ---------------------------------------------- history (autosaved drafts)
+
+    def history_edits(self) -> tuple[tuple[Edit, ...], tuple[Edit, ...]]:
+        """Return the applied edits (oldest first) and the undone ones (next redo last)."""
+        return tuple(self._undo), tuple(self._redo)
+
+    def replay(self, undo: Sequence[Edit], redo: Sequence[Edit] = ()) -> None:
+        """Apply ``undo`` in order and stack ``redo``, as the editor that made them had.
+
+        The editor must be fresh, on the layout the edits were made from: the result is
+        the same booths and the same undo and redo history (:mod:`floorplan.layout.drafts`).
+
+        Raises
+        ------
+        EditError
+            When the editor has a history already, or an edit does not fit the layout
+            (a booth it changes is missing, or one it adds exists); nothing is applied.
+        """
+        if self._undo or self._redo:
+            msg = "replay needs a fresh editor (this one has edits)"
+            raise EditError(msg)
+        try:
+            for edit in undo:
+                self._check_fits(edit)
+                self._set(edit.after, check=False)
+                self._undo.append(edit)
+        except EditError:
+            while self._undo:
+                self._set(self._undo.pop().before, check=False)
+            raise
+        finally:
+            # One full check of the result rather than one per edit: a 500-edit draft
+            # replays in about the time of opening the layout, not 500 re-checks.
+            if undo:
+                self._checker = Checker(self._venue, self.rules)
+                self.last_check_s = self._checker.last_s
+        self._redo = list(redo)
+
+    def net_edit(self, label: str) -> Edit | None:
+        """Return one edit from the layout before the first applied edit to the current one.
+
+        Each booth the applied edits changed, as it was before the first of them and as it
+        is now: replaying it gives every booth the same properties and geometry (the rows
+        may stand in another order). ``None``: nothing applied.
+        """
+        if not self._undo:
+            return None
+        first: dict[str, _Row | None] = {}
+        for edit in self._undo:
+            for bid, row in edit.before:
+                first.setdefault(bid, row)
+        now = {bid: (self._row(bid) if self._position(bid) is not None else None) for bid in first}
+        changed = [b for b in first if not _same_row(first[b], now[b])]
+        removed = [b for b in changed if now[b] is None]
+        kept = [b for b in changed if now[b] is not None and first[b] is not None]
+        added = sorted(
+            (b for b in changed if first[b] is None and now[b] is not None),
+            key=lambda b: _where(now[b]),
+        )
+        order = [*removed, *kept, *added]
+        # Undoing puts removed booths back where they stood, lowest position first.
+        back = sorted(order, key=lambda b: _where(first[b]))
+        return Edit(
+            label,
+            tuple((b, first[b]) for b in back),
+            tuple((b, now[b]) for b in order),
+        )
+
+    def _check_fits(self, edit: Edit) -> None:
+        for bid, row in edit.before:
+            here = self._position(bid) is not None
+            if here != (row is not None):
+                state = "has" if here else "has no"
+                msg = f"edit {edit.label!r} does not fit this layout: it {state} booth {bid!r}"
+                raise EditError(msg)
+
     # --------------------------------------------------------------- plumbing
 
     def _position(self, booth_id: str) -> int | None:
@@ -309,8 +387,8 @@ class LayoutEditor:
         self._redo.clear()
         return edit
 
-    def _set(self, rows: tuple[tuple[str, _Row | None], ...]) -> None:
-        """Make each booth's row what ``rows`` says, then re-check what changed."""
+    def _set(self, rows: tuple[tuple[str, _Row | None], ...], *, check: bool = True) -> None:
+        """Make each booth's row what ``rows`` says, then re-check what changed (``check``)."""
         frame = self._venue.booths
         halls: set[str] = set()
         added_or_removed = False
@@ -339,6 +417,8 @@ class LayoutEditor:
                         frame.iloc[pos, frame.columns.get_loc(col)] = value
                 halls.add(str(row.get(Col.HALL_ID)))
         self._venue.booths = frame
+        if not check:
+            return
         self._checker.update(
             self._venue, {bid for bid, _ in rows}, halls, events=added_or_removed, old=old
         )
@@ -353,6 +433,31 @@ def _same(a: object, b: object) -> bool:
         return a is b
     try:
         return bool(a == b) or (a != a and b != b)  # noqa: PLR0124 - NaN equals NaN here
+    except (TypeError, ValueError):
+        return False
+
+
+def _where(row: _Row | None) -> int:
+    return -1 if row is None else row.position
+
+
+def _same_row(a: _Row | None, b: _Row | None) -> bool:
+    """Whether two rows hold the same properties and the same geometry (wherever they stand)."""
+    if a is None or b is None:
+        return a is b
+    return (
+        len(a.props) == len(b.props)
+        and all(
+            ka == kb and _same_value(va, vb)
+            for (ka, va), (kb, vb) in zip(a.props, b.props, strict=True)
+        )
+        and bool(shapely.equals_exact(a.geometry, b.geometry, tolerance=0.0))
+    )
+
+
+def _same_value(a: object, b: object) -> bool:
+    try:
+        return type(a) is type(b) and (bool(a == b) or (a != a and b != b))  # noqa: PLR0124 - NaN
     except (TypeError, ValueError):
         return False
 
@@ -404,17 +509,29 @@ def _polygon(value: object, booth_id: str) -> BaseGeometry:
     return geom
 
 
+def booth_size(geom: BaseGeometry) -> tuple[float, float]:
+    """Return a booth's width (along its longest side) and depth, as ``resize`` takes them.
+
+    >>> booth_size(shapely.box(0, 0, 4, 10))
+    (10.0, 4.0)
+    """
+    _, _, (w, d) = _frame(geom)
+    return round(w, 9), round(d, 9)
+
+
 def _frame(geom: BaseGeometry) -> tuple[float, tuple[float, float], tuple[float, float]]:
-    """Return a booth's orientation (degrees), first corner and width, depth."""
+    """Return a booth's orientation (degrees), first corner, and width and depth."""
     centre = geom.centroid
     # GEOS loses digits on the envelope at UTM-sized coordinates; measure near the origin.
     rect = shapely.oriented_envelope(affinity.translate(geom, -centre.x, -centre.y))
     ring = np.asarray(rect.exterior.coords)[:4]
     edges = np.diff(np.vstack([ring, ring[:1]]), axis=0)
-    angles = np.degrees(np.arctan2(edges[:, 1], edges[:, 0]))
-    # The side nearest the x axis, pointing right, gives the booth's width direction.
-    folded = (angles + 45.0) % 90.0 - 45.0
-    angle = float(folded[int(np.argmin(np.abs(folded)))])
+    lengths = np.hypot(edges[:, 0], edges[:, 1])
+    # The longest side gives the width direction (folded to (-90°, 90°]); of sides equal
+    # up to a micrometre, the one nearest the x axis, so that a square keeps its frame.
+    folded = (np.degrees(np.arctan2(edges[:, 1], edges[:, 0])) + 90.0) % 180.0 - 90.0
+    longest = np.flatnonzero(lengths >= lengths.max() - 1e-6)
+    angle = float(folded[longest[int(np.argmin(np.abs(folded[longest])))]])
     local = affinity.rotate(geom, -angle, origin=centre)
     x0, y0, x1, y1 = local.bounds
     corner = affinity.rotate(shapely.Point(x0, y0), angle, origin=centre)

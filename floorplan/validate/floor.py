@@ -3,7 +3,9 @@
 These are the floor primitives that :func:`floorplan.validate.validate` and the layout
 editor's incremental checks both call: a lookup of hall geometries by id, the walkable
 parts of a hall's floor, the door graph that tells which parts are reached from outside,
-and the test of which small shapes touch which floor parts.
+the test of which small shapes touch which floor parts, and the keep-clear zone in front
+of a door with the width of the door that booths standing in it block (which capacity
+leaves out of an exit's clear width, and the floor rule ``exit_blocked`` reports).
 """
 
 from __future__ import annotations
@@ -26,10 +28,13 @@ if TYPE_CHECKING:
 __all__ = [
     "AREA_TOLERANCE_M2",
     "BOUNDARY_TOLERANCE_M",
+    "KEEP_CLEAR_M",
     "PASSABLE_WIDTH_M",
     "HallIndex",
+    "blocked_widths",
     "geoms_of",
     "is_missing",
+    "keep_clear_zones",
     "reached_parts",
     "touching",
     "unreachable_problem",
@@ -42,6 +47,9 @@ AREA_TOLERANCE_M2: Final = 1e-4
 BOUNDARY_TOLERANCE_M: Final = 0.05
 #: The narrowest gap a person fits through sideways; narrower gaps do not connect floor.
 PASSABLE_WIDTH_M: Final = 0.6
+#: How deep the zone in front of a door is that booths keep clear (the layout rules'
+#: default; capacity counts an exit's width blocked by booths in this zone as lost).
+KEEP_CLEAR_M: Final = 3.0
 
 
 def geoms_of(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -127,8 +135,14 @@ def touching(small: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return is_, ip
 
 
-def reached_parts(at_door: dict[int, list[int]], kinds: np.ndarray, n_parts: int) -> np.ndarray:
-    """Return which floor parts can be walked to from outside the venue.
+def reached_parts(
+    at_door: dict[int, list[int]],
+    kinds: np.ndarray,
+    n_parts: int,
+    *,
+    sources: frozenset[str] = frozenset({S.OpeningKind.ENTRANCE.value}),
+) -> np.ndarray:
+    """Return which floor parts can be walked to from outside the venue (or out of it).
 
     Parameters
     ----------
@@ -138,15 +152,18 @@ def reached_parts(at_door: dict[int, list[int]], kinds: np.ndarray, n_parts: int
         The ``kind`` of every opening, by row.
     n_parts
         How many floor parts there are.
+    sources
+        The door kinds that join their parts to "outside": entrances by default (who can
+        get in); the exit kinds for the parts whose occupants can get out.
 
-    Entrances join their parts to a virtual node for "outside"; connections join the
-    parts on both sides; exits let no one in.
+    Doors of the ``sources`` kinds join their parts to a virtual node for "outside";
+    connections join the parts on both sides; other doors join nothing.
     """
     source = n_parts
     rows: list[int] = []
     cols: list[int] = []
     for d, parts_at_door in at_door.items():
-        if kinds[d] == S.OpeningKind.ENTRANCE.value:
+        if kinds[d] in sources:
             linked = [*parts_at_door, source]
         elif kinds[d] == S.OpeningKind.CONNECTION.value:
             linked = parts_at_door
@@ -170,3 +187,74 @@ def unreachable_problem(booth_id: str) -> Problem:
         "booths, obstacles or walls, or its floor has no door; gaps under "
         f"{PASSABLE_WIDTH_M} m do not count)",
     )
+
+
+def keep_clear_zones(doors: np.ndarray, halls: np.ndarray, depth_m: float) -> np.ndarray:
+    """Return each door's keep-clear zone: the strip ``depth_m`` deep in front of it.
+
+    ``doors`` are door lines on the walls of ``halls`` (aligned arrays); the zone is the
+    door swept ``depth_m`` square into the hall (a flat-capped buffer cut to the hall),
+    so a booth beside the door, off the strip, does not stand in it.
+
+    >>> import shapely
+    >>> z = keep_clear_zones(np.array([shapely.LineString([(4, 0), (6, 0)])]),
+    ...                      np.array([shapely.box(0, 0, 10, 10)]), 3.0)
+    >>> [round(v, 6) for v in z[0].bounds]
+    [4.0, 0.0, 6.0, 3.0]
+    """
+    if len(doors) == 0:
+        return np.zeros(0, dtype=object)
+    swept = shapely.buffer(doors, depth_m, cap_style="flat")
+    return np.asarray(shapely.intersection(swept, halls), dtype=object)
+
+
+def blocked_widths(
+    doors: np.ndarray, zones: np.ndarray, blockers: np.ndarray
+) -> tuple[np.ndarray, list[list[int]]]:
+    """Return how much of each door's width the blockers standing in its zone cover.
+
+    A blocker's part inside a door's keep-clear zone casts a shadow on the door line (its
+    projection onto it); the blocked width is the length of the union of those shadows.
+    Returned: the blocked width of each door in metres, and the indices (into
+    ``blockers``) of what blocks each.
+
+    >>> import shapely
+    >>> door = np.array([shapely.LineString([(0, 0), (4, 0)])])
+    >>> zone = keep_clear_zones(door, np.array([shapely.box(-9, 0, 9, 9)]), 3.0)
+    >>> w, who = blocked_widths(door, zone, np.array([shapely.box(1, 0.5, 2, 1.5),
+    ...                                               shapely.box(1.5, 2, 3, 5)]))
+    >>> float(w[0]), who[0]
+    (2.0, [0, 1])
+    """
+    widths = np.zeros(len(doors))
+    who: list[list[int]] = [[] for _ in range(len(doors))]
+    if len(doors) == 0 or len(blockers) == 0:
+        return widths, who
+    usable = np.asarray(~shapely.is_missing(zones) & ~shapely.is_empty(zones), dtype=bool)
+    rows = np.flatnonzero(usable)
+    iz, ib = shapely.STRtree(blockers).query(zones[rows], predicate="intersects")
+    if len(iz) == 0:
+        return widths, who
+    iz = rows[iz]
+    pieces = shapely.intersection(zones[iz], blockers[ib])
+    hit = shapely.area(pieces) > AREA_TOLERANCE_M2
+    spans: dict[int, list[tuple[float, float]]] = {}
+    for d, b, piece in zip(iz[hit].tolist(), ib[hit].tolist(), pieces[hit], strict=True):
+        ends = shapely.get_coordinates(doors[d])[[0, -1]]
+        length = float(np.hypot(*(ends[1] - ends[0])))
+        if length <= 0:
+            continue
+        along = (shapely.get_coordinates(piece) - ends[0]) @ ((ends[1] - ends[0]) / length)
+        lo, hi = float(np.clip(along.min(), 0, length)), float(np.clip(along.max(), 0, length))
+        if hi - lo > BOUNDARY_TOLERANCE_M / 5:
+            spans.setdefault(d, []).append((lo, hi))
+            who[d].append(b)
+    for d, intervals in spans.items():
+        total, reach = 0.0, -np.inf
+        for lo, hi in sorted(intervals):
+            if hi > reach:
+                total += hi - max(lo, reach)
+                reach = hi
+        widths[d] = total
+        who[d] = sorted(set(who[d]))
+    return widths, who

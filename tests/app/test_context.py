@@ -12,8 +12,10 @@ import pytest
 
 from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot
 from floorplan.app.kiosk import KioskPage
+from floorplan.errors import PlaceError, PublishRefusedError
 from floorplan.io.store import LayoutStore
 from floorplan.layout import LayoutEditor
+from floorplan.versions import KioskStatus
 
 from _browser import kiosk_venue
 
@@ -172,3 +174,90 @@ def test_kiosk_page_follows_a_new_snapshot(store: LayoutStore) -> None:
     gone = VenueSnapshot.build(ed.venue, version=99)
     page.follow(gone)
     assert (page.state.mode, page.state.selected, page.state.route) == ("home", "", None)
+
+
+def test_a_local_publish_is_built_before_it_is_marked_and_served_at_once(
+    store: LayoutStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = VenueContext(store.load(1), store=store)
+    doc = FakeDocument()
+    ctx.subscribe(doc, lambda _snap: None)
+    built = _counting_builds(monkeypatch)
+    marked: list[int | None] = []
+    real_record = store._record_publication
+
+    def record(version: int, *args: Any) -> Any:
+        marked.append(version)
+        assert built == [version]  # the kiosks' snapshot exists before the store says so
+        return real_record(version, *args)
+
+    monkeypatch.setattr(store, "_record_publication", record)
+    ed = LayoutEditor(store.load(1))
+    ed.move("A-101", dx_m=8.0, dy_m=0.0)
+    v2 = store.save(ed.venue, message="move", base=1, author="pat")
+    pub = ctx.publish_version(v2, author="pat")
+    assert (pub.version, marked, ctx.served_version) == (v2, [v2], v2)
+    assert not PublishWatcher(ctx).check()  # nothing left to build for the watcher
+    assert built == [v2]
+    doc.run()
+    assert ctx.shown_versions() == {v2: 1}
+
+
+def test_a_version_that_fails_to_build_is_never_published(
+    store: LayoutStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The issue's reproduction: the server cannot load it, so nothing changes."""
+    store.publish(1)
+    ctx = VenueContext(store.load(1), store=store, served_version=1)
+    first = ctx.snapshot
+    v2 = store.save(store.load(1), message="again", base=1, author="pat")
+
+    def broken(cls: type[VenueSnapshot], venue: Any, **kw: Any) -> VenueSnapshot:
+        msg = "place K1 is inside booth A-101"
+        raise PlaceError(msg)
+
+    monkeypatch.setattr(VenueSnapshot, "build", classmethod(broken))
+    with pytest.raises(PublishRefusedError, match="could not build it for the kiosks"):
+        ctx.publish_version(v2, author="pat")
+    assert store.published_version() == 1
+    assert ctx.snapshot is first
+
+
+def test_sessions_report_the_version_they_show_in_a_heartbeat(store: LayoutStore) -> None:
+    store.publish(1)
+    ctx = VenueContext(store.load(1), store=store, served_version=1)
+    docs = [FakeDocument() for _ in range(3)]
+    shown: list[list[int | None]] = [[] for _ in docs]
+
+    def follow(i: int, snap: VenueSnapshot) -> None:
+        if i == 2:
+            msg = "this session's map cannot draw it"
+            raise RuntimeError(msg)
+        shown[i].append(snap.version)
+
+    for i, doc in enumerate(docs):
+        ctx.subscribe(doc, lambda snap, i=i: follow(i, snap))
+    planner = FakeDocument()
+    statuses: list[KioskStatus] = []
+    ctx.subscribe_status(planner, statuses.append)
+    watcher = PublishWatcher(ctx, heartbeat_s=3600.0)
+    assert watcher.heartbeat() is not None
+    planner.run()
+    assert statuses[-1].text() == "published v1; all 3 kiosk sessions on v1"
+    assert watcher.heartbeat() is None  # nothing changed, not due: no write
+    v2 = _publish_moved(store)
+    assert watcher.check()
+    # Pushed, not yet drawn: the sessions still show v1, and the store says so.
+    watcher.heartbeat()
+    planner.run()
+    assert statuses[-1].text() == "published v2; 0 of 3 kiosk sessions on v2, 3 on v1"
+    docs[0].run()
+    docs[1].run()
+    with pytest.raises(RuntimeError):
+        docs[2].run()  # this one fails to draw v2: it still shows v1
+    watcher.heartbeat()
+    planner.run()
+    assert statuses[-1].text() == f"published v{v2}; 2 of 3 kiosk sessions on v{v2}, 1 on v1"
+    assert store.kiosk_status() == statuses[-1]
+    watcher.stop()  # its heartbeat goes with it
+    assert store.kiosk_sessions() == {}

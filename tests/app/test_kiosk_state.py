@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html as htmllib
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,10 +19,8 @@ from floorplan.app.mapview import (
     MapFrame,
     MapView,
 )
-from floorplan.app.server import _is_public, authorize
 from floorplan.generate import generate_venue
 from floorplan.search import HitKind
-from floorplan.users import add_user
 
 from _browser import XSS_NAME, kiosk_venue
 
@@ -214,23 +211,13 @@ def test_every_catalogue_string_has_both_languages() -> None:
         assert zh.strip(), key
 
 
-def test_roles(tmp_path: Path) -> None:
-    users = tmp_path / "u.json"
-    add_user(users, "pat", role="planner", password="long-enough-pw")
-    add_user(users, "sam", role="staff", password="long-enough-pw")
-    add_user(users, "ada", role="admin", password="long-enough-pw")
-    assert authorize(users, {"user": "pat"}, "/planner")
-    assert not authorize(users, {"user": "pat"}, "/staff")
-    assert authorize(users, {"user": "sam"}, "/staff")
-    assert authorize(users, {"user": "ada"}, "/staff")
-    assert not authorize(users, {"user": "guest"}, "/planner")
-    assert not authorize(users, None, "/staff")
-    assert not authorize(users, {"user": "gone"}, "/planner")
-    assert authorize(users, {"user": "guest"}, "/kiosk")
-    assert _is_public("/kiosk?kiosk=K1&to=A-101")
-    assert _is_public("/kiosk/ws")
-    assert not _is_public("/planner")
-    assert not _is_public("/staff/ws")
+def test_search_text_is_capped(state: KioskState) -> None:
+    from floorplan.app.kiosk import MAX_QUERY_CHARS  # noqa: PLC0415
+
+    hits = state.set_query("Acme Motors " + "x" * 1_000_000)  # a megabyte from a client
+    assert len(state.query) == MAX_QUERY_CHARS
+    assert state.query.startswith("Acme Motors")
+    assert isinstance(hits, list)
 
 
 # --- large venues: booths sent for the view only -------------------------------------------

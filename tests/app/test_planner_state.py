@@ -7,17 +7,23 @@ from pathlib import Path
 import pytest
 import shapely
 
+import floorplan
+from floorplan.app.context import VenueContext, VenueSnapshot
 from floorplan.app.planner_state import INITIAL_MESSAGE, PlannerState
+from floorplan.errors import PlaceError
 from floorplan.io.store import LayoutStore
 from floorplan.layout import layout_stats
+from floorplan.rules import PublishGate
 from floorplan.schema import Col
 
 from _browser import ZH_NAME, kiosk_venue
+from conftest import ORIGIN, unsafe_hall, write_spec
 
 
 @pytest.fixture
 def store(tmp_path: Path) -> LayoutStore:
-    return LayoutStore(tmp_path / "layouts.gpkg")
+    # As the server makes it: publishes go through every rule of the engine.
+    return LayoutStore(tmp_path / "layouts.gpkg", gate=PublishGate())
 
 
 @pytest.fixture
@@ -193,8 +199,6 @@ def test_stale_save_keeps_edits_and_offers_both_ways(store: LayoutStore) -> None
 
 
 def test_history_diff_and_publish(store: LayoutStore, state: PlannerState) -> None:
-    published: list[int] = []
-    state.on_publish = published.append
     state.select(["A-101"])
     state.move_selected(0.0, -2.0)
     state.select(["B-202"])
@@ -221,13 +225,19 @@ def test_history_diff_and_publish(store: LayoutStore, state: PlannerState) -> No
     assert "9" in state.error
     assert state.published is None
     assert state.publish() == 2
-    assert (state.published, published, store.published_version()) == (2, [2], 2)
+    assert (state.published, store.published_version()) == (2, 2)
+    assert state.notice == "published version 2"
+    assert state.kiosks == "published v2; no kiosk session open"
     state.select(["A-102"])
     state.move_selected(1.0, 0.0)
-    assert state.publish(1) == 1
+    assert state.publish(1) == 1  # a named version: the open edits do not matter
     assert store.published_version() == 1
+    assert state.notice == "rolled back to version 1"
     assert state.publish(42) is None
-    assert published == [2, 1]
+    assert "no version 42" in state.error
+    assert store.published_version() == 1
+    assert [p.version for p in store.publications()] == [2, 1]
+    assert all(p.author == "pat" for p in store.publications())
 
 
 def test_open_old_version_then_save_as_copy(state: PlannerState) -> None:
@@ -277,13 +287,136 @@ def test_draw_rectangle_snaps_and_refuses_slivers(state: PlannerState) -> None:
     assert state.stats.booths == n + 1
 
 
-def test_planner_checks_travel_distance_per_hall(state: PlannerState) -> None:
+def test_planner_checks_the_code_per_hall(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(unsafe_hall(), tmp_path / "unsafe"))
+    state = PlannerState(LayoutStore(tmp_path / "u.gpkg"), venue, author="pat")
     travel = {p.id: p for p in state.problems if p.rule == "travel_distance"}
-    # Hall A's far corners are over 30 m from its one entrance; hall B has no exit of its
-    # own (only the connection to A): one problem each, naming the hall.
-    assert sorted(travel) == ["A", "B"]
-    assert "the gb50016 limit is 30 m" in travel["A"].message
-    assert "hall B has no entrance, exit or emergency exit" in travel["B"].message
-    index = state.problems.index(travel["A"])
+    # The unsafe hall's south-east floor is over 40 m from its exits: one problem, the hall's.
+    assert sorted(travel) == ["U"]
+    assert "the gb50016 limit is 37.5 m" in travel["U"].message  # the venue is sprinklered
+    index = state.problems.index(travel["U"])
     state.choose_problem(index)
-    assert state.focus == pytest.approx((0.0, 0.0, 60.0, 40.0))
+    assert state.focus == pytest.approx((ORIGIN[0], ORIGIN[1], ORIGIN[0] + 90, ORIGIN[1] + 40))
+    assert {str(p.rule) for p in state.problems} == {
+        "exit_blocked",
+        "exit_width",
+        "travel_distance",
+    }
+
+
+# ------------------------------------------------------------------ publishing
+
+
+def test_opens_the_published_version_or_the_one_asked_for(store: LayoutStore) -> None:
+    first = PlannerState(store, kiosk_venue(), author="pat")
+    first.select(["A-101"])
+    first.move_selected(0.0, 2.0)
+    assert first.save("v2") == 2
+    assert first.publish(1) == 1
+    assert PlannerState(store, kiosk_venue(), author="kim").base == 1  # what kiosks show
+    assert PlannerState(store, kiosk_venue(), author="kim", version=2).base == 2
+    lost = PlannerState(store, kiosk_venue(), author="kim", version=9)
+    assert lost.base == 1
+    assert "has no version 9" in lost.error
+    assert "opened version 1 instead" in lost.error
+
+
+def test_unsaved_counts_net_changes(state: PlannerState) -> None:
+    state.select(["A-101"])
+    state.move_selected(2.0, 0.0)
+    assert state.unsaved == 1
+    state.move_selected(2.0, 0.0)
+    assert state.unsaved == 1  # the same booth moved twice is one change
+    state.move_selected(-4.0, 0.0)
+    assert state.unsaved == 0  # moved back by hand: nothing to save
+    state.move_selected(0.0, 2.0)
+    state.select(["B-101"])
+    state.assign("Someone")
+    assert state.unsaved == 2
+    assert state.undo()
+    assert state.undo()
+    assert state.unsaved == 0  # undone back to the version opened
+    assert state.redo()
+    assert state.save("one move") == 2
+    assert state.unsaved == 0
+    assert state.undo()
+    assert state.unsaved == 1  # against the version saved now
+
+
+def test_publish_with_unsaved_edits_asks_to_save_first(
+    store: LayoutStore, state: PlannerState
+) -> None:
+    state.select(["A-101"])
+    state.move_selected(0.0, 2.0)
+    assert state.publish() is None
+    assert state.confirm is not None
+    assert state.confirm.kind == "save"
+    assert "1 booth changed since version 1 and not saved" in state.confirm.text
+    assert store.published_version() is None
+    assert state.answer(False) is None
+    assert (state.confirm, state.notice, store.published_version()) == (None, "not published", None)
+    assert state.publish() is None
+    assert state.answer(True, message="A-101 north") == 2
+    assert [v.message for v in state.versions][-1] == "A-101 north"
+    assert (state.base, state.unsaved, store.published_version()) == (2, 0, 2)
+    assert state.confirm is None
+
+
+def test_warnings_need_a_yes_and_errors_refuse(store: LayoutStore, state: PlannerState) -> None:
+    # A booth 1.4 m beside the entrance A-E1 (28..32 at y=0), off the strip in front of it.
+    assert state.add_rectangle(33.0, 1.0, 3.0, 3.0) is not None
+    assert [str(p.rule) for p in state.problems] == ["door_keep_clear"]
+    assert state.save("beside the door") == 2
+    assert state.publish() is None
+    question = state.confirm
+    assert question is not None
+    assert (question.kind, question.version) == ("acknowledge", 2)
+    assert [str(p.rule) for p in question.problems] == ["door_keep_clear"]
+    assert store.published_version() is None
+    assert state.answer(True) == 2
+    assert store.published_version() == 2
+    assert state.notice == "published version 2 (1 warning acknowledged)"
+    (pub,) = store.publications()
+    assert (pub.author, [a["rule"] for a in pub.acknowledged]) == ("pat", ["door_keep_clear"])
+    # A booth over kiosk K1 (30, 4): an error, refused, whatever anyone says.
+    state.select([])
+    assert state.add_rectangle(28.0, 3.0, 4.0, 3.0) is not None
+    assert state.save("over the kiosk") == 3
+    assert state.publish() is None
+    assert state.confirm is None
+    assert "version 3 cannot be published: it breaks 1 rule that block" in state.error
+    assert "kiosk_blocked" in state.error
+    assert store.published_version() == 2
+    assert state.publish(3, acknowledge=True) is None
+    assert store.published_version() == 2
+
+
+def test_roll_back_to_the_version_published_before(store: LayoutStore, state: PlannerState) -> None:
+    assert state.rollback() is None
+    assert "no version to roll back to" in state.error
+    assert state.publish() == 1
+    state.select(["A-101"])
+    state.move_selected(0.0, 2.0)
+    assert state.save("v2") == 2
+    assert state.publish() == 2
+    assert state.previous == 1
+    assert state.rollback() == 1
+    assert (store.published_version(), state.published, state.previous) == (1, 1, 2)
+    assert state.notice == "rolled back to version 1"
+
+
+def test_a_version_the_server_cannot_build_shows_why(
+    store: LayoutStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ctx = VenueContext(store.load(store.save(kiosk_venue(), message="v1")), store=store)
+    state = PlannerState(store, kiosk_venue(), author="pat", publisher=ctx.publish_version)
+
+    def broken(cls: type[VenueSnapshot], venue: object, **kw: object) -> VenueSnapshot:
+        msg = "place K1 is inside booth A-101"
+        raise PlaceError(msg)
+
+    monkeypatch.setattr(VenueSnapshot, "build", classmethod(broken))
+    assert state.publish() is None
+    assert "could not build it for the kiosks (PlaceError: place K1 is inside booth" in state.error
+    assert store.published_version() is None
+    assert state.kiosks == "nothing published; no kiosk session open"

@@ -5,21 +5,26 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 import threading
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+import floorplan
 from floorplan import capacity as C
 from floorplan.app import staff_state
 from floorplan.app.context import VenueContext
 from floorplan.app.staff import StaffPage, report_csv, report_html
 from floorplan.app.staff_state import StaffState
 from floorplan.capacity.sim import SimResult
+from floorplan.cli import main
 
 from _browser import in_own_thread, kiosk_venue
+from conftest import unsafe_hall, write_spec
 
 
 def run_loop(main: Callable[[], Coroutine[Any, Any, Any]]) -> None:
@@ -34,9 +39,10 @@ def test_staff_page_tables_and_bad_counts() -> None:
     venue = kiosk_venue()
     page = StaffPage(VenueContext(venue))
     page.view()
-    # Hall A's one 4 m entrance binds (floor(4 / 0.65 × 100) = 615 < 1,800); B has no exit.
-    assert "class='binding'>615<" in page.table.object
-    assert "capacity 0" in page.findings.object
+    # Both halls' 1,800 occupants (2,400 m² × 0.75) bind: A's 16 m and B's 12 m of exits
+    # let out 2,461 and 1,846.
+    assert page.table.object.count("class='binding'>1,800<") == 2
+    assert "Problems (0)" in page.problems.object
     page.count_inputs["A"].value = "-3"
     page._update_crowding()
     assert "must be &gt;= 0" in page.crowd_out.object
@@ -48,14 +54,39 @@ def test_staff_page_tables_and_bad_counts() -> None:
     assert "crowding-table" in page.crowd_out.object
     page.f_open.value = "0"
     assert "open_h must be &gt; 0" in page.forecast_out.object
-    rows = list(csv.DictReader(io.StringIO(report_csv(page.caps))))
+    rows = list(csv.DictReader(io.StringIO(report_csv(page.state.report))))
     assert [r["hall_id"] for r in rows] == ["A", "B"]
-    assert rows[1]["capacity"] == "0"
-    doc = report_html(venue, page.caps, C.load_profile("gb50016"))
+    assert rows[1]["capacity"] == "1800"
+    assert rows[1]["problems"] == "0"
+    doc = report_html(venue, page.state.report)
     assert "<svg" in doc
     assert "GB 50016" in doc
     # A name with markup is shown as text.
     assert "<img" not in page.table.object
+
+
+def test_staff_page_shows_the_problems_capacity_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = write_spec(unsafe_hall(), tmp_path / "unsafe")
+    venue = floorplan.load_venue(folder)
+    page = StaffPage(VenueContext(venue))
+    # The venue's own code: gb50016 with sprinklers, as floorplan capacity takes it.
+    assert (page.state.profile, page.state.sprinklered) == ("gb50016", True)
+    assert main(["capacity", "--venue", str(folder), "--json", "--walk-samples", "200"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert [p.to_dict() for p in page.state.problems] == doc["findings"]
+    assert [c.to_dict() for c in page.state.caps] == [
+        {k: v for k, v in h.items() if k != "findings"} for h in doc["halls"]
+    ]
+    assert "Problems (3)" in page.problems.object
+    assert "exit_blocked" in page.problems.object
+    # U-X stands 0.5 m in front of the 3 m exit U-EX: its width is not counted.
+    (u,) = page.state.caps
+    ex = next(e for e in u.exits if e.opening_id == "U-EX")
+    assert (ex.blocked_m, ex.blocked_by, ex.clear_m) == (3.0, ("U-X",), 0.0)
+    assert u.clear_width_m == pytest.approx(6.0)
+    assert "data-problems='3'" in page.table.object
 
 
 def test_page_shows_at_once_and_fills_in_when_computed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,7 +94,7 @@ def test_page_shows_at_once_and_fills_in_when_computed(monkeypatch: pytest.Monke
     calls: list[str] = []
     real = staff_state._compute
 
-    def slow(*args: object) -> tuple[C.HallCapacity, ...]:
+    def slow(*args: object) -> C.CapacityReport:
         calls.append("compute")
         assert gate.wait(60)
         return real(*args)  # type: ignore[arg-type]
@@ -89,14 +120,14 @@ def test_page_shows_at_once_and_fills_in_when_computed(monkeypatch: pytest.Monke
     assert other.state._future is page.state._future
     gate.set()
     run_loop(lambda: asyncio.wait_for(page.state.wait_capacity(), timeout=120))
-    assert "class='binding'>615<" in page.table.object
+    assert "class='binding'>1,800<" in page.table.object
     assert not page.sim_button.disabled
     assert not page.csv_download.disabled
     assert "crowding-table" in page.crowd_out.object
     assert ">100<" in page.crowd_out.object
     # A session opened now is filled at once, from the one computation.
     third = StaffPage(VenueContext(venue), schedule=scheduled.append)
-    assert "class='binding'>615<" in third.table.object
+    assert "class='binding'>1,800<" in third.table.object
     assert len(scheduled) == 2
     assert calls == ["compute"]
 
@@ -105,7 +136,7 @@ def test_a_replaced_computation_is_not_shown(monkeypatch: pytest.MonkeyPatch) ->
     gate = threading.Event()
     real = staff_state._compute
 
-    def slow(*args: object) -> tuple[C.HallCapacity, ...]:
+    def slow(*args: object) -> C.CapacityReport:
         assert gate.wait(60)
         return real(*args)  # type: ignore[arg-type]
 
@@ -169,7 +200,7 @@ def test_simulation_is_awaited_with_progress(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_failed_computation_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_: object) -> tuple[C.HallCapacity, ...]:
+    def broken(*_: object) -> C.CapacityReport:
         msg = "hall A: no floor"
         raise C.CountError(msg)
 

@@ -13,7 +13,11 @@ _PIPE_BYTES = 65_536
 
 
 def test_capacity_json_into_head_exits_quietly(tmp_path: Path) -> None:
-    argv = [EXE, "capacity", "--json", "--walk-samples", "0"]
+    # A generated ground of 17 halls: its report is longer than two pipe buffers (the
+    # bundled venue's, its halls within every limit, no longer is).
+    venue = tmp_path / "big"
+    subprocess.run([EXE, "generate", str(venue), "--booths", "1200"], check=True, timeout=300)
+    argv = [EXE, "capacity", "--venue", str(venue), "--json", "--walk-samples", "0"]
     whole = subprocess.run(argv, cwd=tmp_path, capture_output=True, check=True, timeout=300)
     assert len(whole.stdout) > 2 * _PIPE_BYTES  # so the pipe below really breaks
     head = subprocess.Popen(  # a real pipe into a real head, as a shell would make it

@@ -40,7 +40,12 @@ def test_help_lists_every_command(tmp_path: Path) -> None:
 def test_bundled_venue_validates_from_anywhere(tmp_path: Path) -> None:
     done = run("validate", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"valid": True, "problems": []}
+    assert json.loads(done.stdout) == {
+        "valid": True,
+        "rules": "format",
+        "code": None,
+        "problems": [],
+    }
 
 
 @pytest.mark.parametrize(

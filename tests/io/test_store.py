@@ -23,9 +23,11 @@ from _disk import run_with_file_limit
 import floorplan
 from floorplan.cli import main
 from floorplan.cli.layouts import run as run_layouts
-from floorplan.errors import StaleBaseError, StoreError
+from floorplan.errors import PublishRefusedError, StaleBaseError, StoreError
 from floorplan.io.store import LayoutStore
 from floorplan.layout import LayoutEditor
+from floorplan.problems import RuleCode
+from floorplan.rules import PublishGate
 
 from conftest import ORIGIN, tiny_hall, write_spec
 
@@ -386,7 +388,7 @@ def test_cli(tmp_path: Path, venue: floorplan.Venue, capsys: pytest.CaptureFixtu
     assert _run("layouts", "show", "9", "--store", store) == 2
     assert "has no version 9" in capsys.readouterr().err
     assert _run("layouts", "list", "--store", store) == 0
-    assert "* published: v2" in capsys.readouterr().out
+    assert "* published v2; no kiosk session open" in capsys.readouterr().out
 
 
 def test_cli_help_runs() -> None:
@@ -545,3 +547,259 @@ def test_nan_coordinates_round_trip_the_store_without_warnings(tmp_path: Path) -
         back = store.load(1)
     assert [str(w.message) for w in caught] == []
     assert [(p.id, p.rule) for p in back.problems] == [("H1-A02", "nonfinite_coordinates")]
+
+
+# --- which store: one per venue ------------------------------------------------------------
+def _named(venue: floorplan.Venue, name: str) -> floorplan.Venue:
+    venue.name = name  # the store keeps the name of the venue saved
+    return venue
+
+
+def test_each_venue_gets_its_own_store(
+    tmp_path: Path, venue: floorplan.Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floorplan.io.store import store_for_venue  # noqa: PLC0415
+
+    monkeypatch.delenv("FLOORPLAN_STORE", raising=False)
+    users = tmp_path / "cfg" / "users.json"
+    first = store_for_venue("Chain Expo 2023", users)
+    assert first.parent == tmp_path / "cfg" / "layouts"
+    assert first.name.startswith("chain-expo-2023-")
+    assert store_for_venue("Chain Expo 2023", users) == first  # stable
+    assert store_for_venue("Chain-Expo 2023", users) != first  # names differ: stores differ
+    assert store_for_venue("链博会", users).name.startswith("venue-")
+    # The shared layouts.gpkg of older versions stays with the venue it holds.
+    shared = LayoutStore(tmp_path / "cfg" / "layouts.gpkg")
+    shared.save(_named(venue, "Chain Expo 2023"), message="first fair")
+    assert store_for_venue("Chain Expo 2023", users) == shared.path
+    assert store_for_venue("Another fair", users).parent.name == "layouts"
+    monkeypatch.setenv("FLOORPLAN_STORE", str(tmp_path / "given.gpkg"))
+    assert store_for_venue("Another fair", users) == tmp_path / "given.gpkg"
+
+
+def test_layouts_finds_the_one_store_or_asks(
+    tmp_path: Path, venue: floorplan.Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floorplan.io.store import default_store_path, store_for_venue  # noqa: PLC0415
+
+    monkeypatch.delenv("FLOORPLAN_STORE", raising=False)
+    users = tmp_path / "users.json"
+    assert default_store_path(users) == tmp_path / "layouts.gpkg"  # none yet
+    one = LayoutStore(store_for_venue("Fair one", users))
+    one.save(_named(venue, "Fair one"), message="one")
+    assert default_store_path(users) == one.path
+    two = LayoutStore(store_for_venue("Fair two", users))
+    two.save(_named(venue, "Fair two"), message="two")
+    with pytest.raises(StoreError, match="several venues") as err:
+        default_store_path(users)
+    assert "Fair one" in str(err.value)
+    assert "Fair two" in str(err.value)
+    assert "--store" in str(err.value)
+
+
+# ------------------------------------------------------------------ the publish gate
+
+
+def _kiosk_in_booth(venue: floorplan.Venue) -> floorplan.Venue:
+    """The venue with booth H1-A01 dragged over kiosk K1 (3, 14): it cannot be served."""
+    ed = LayoutEditor(venue)
+    ed.move("H1-A01", dx_m=-6.0, dy_m=3.0)  # 8..14 x 8..14 -> 2..8 x 11..17
+    return ed.venue
+
+
+def _beside_the_door(venue: floorplan.Venue) -> floorplan.Venue:
+    """The venue with a booth 1.4 m beside entrance H1-D1, off its strip: a warning."""
+    ed = LayoutEditor(venue)
+    ed.add("H1-W", shapely.box(OX + 1, OY + 17, OX + 5, OY + 21), hall_id="H1", zone="energy")
+    return ed.venue
+
+
+@pytest.mark.parametrize("gate", ["format", "all"])
+def test_a_version_with_an_error_is_never_published(
+    tmp_path: Path, venue: floorplan.Venue, gate: str
+) -> None:
+    """The issue's reproduction: the kiosk-in-booth layout; the published version stays."""
+    store = LayoutStore(tmp_path / "s.gpkg", gate=PublishGate() if gate == "all" else None)
+    v1 = store.save(venue, message="clean")
+    store.publish(v1)
+    v2 = store.save(_kiosk_in_booth(venue), message="over the kiosk", base=v1)
+    with pytest.raises(PublishRefusedError, match="version 2 is not published: it breaks") as e:
+        store.publish(v2, acknowledge=True)  # no acknowledgement lets an error through
+    found = {(str(p.rule), p.id) for p in e.value.problems}
+    # The booth over the kiosk stands in front of the entrance too: the floor and the code
+    # see that; the format alone sees the kiosk.
+    assert found == (
+        {("kiosk_blocked", "K1")}
+        if gate == "format"
+        else {("kiosk_blocked", "K1"), ("exit_blocked", "H1-A01"), ("exit_width", "H1")}
+    )
+    assert "error: [kiosks/K1] kiosk_blocked" in str(e.value)
+    assert store.published_version() == v1
+    assert [p.version for p in store.publications()] == [v1]
+    assert store.info(v2).published_at is None
+
+
+def test_warnings_need_an_acknowledgement_stored_with_the_publish(
+    tmp_path: Path, venue: floorplan.Venue
+) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg", gate=PublishGate())
+    v1 = store.save(venue, message="clean")
+    v2 = store.save(_beside_the_door(venue), message="near the door", base=v1)
+    with pytest.raises(PublishRefusedError, match="1 warning to acknowledge") as e:
+        store.publish(v2, author="ann")
+    assert e.value.needs_acknowledgement
+    assert [(p.rule, p.ids) for p in e.value.problems] == [
+        (RuleCode.DOOR_KEEP_CLEAR, ("H1-W", "H1-D1"))
+    ]
+    assert store.published_version() is None
+    # Acknowledging other warnings (a stale list) is no acknowledgement of these.
+    with pytest.raises(PublishRefusedError, match="to acknowledge"):
+        store.publish(v2, acknowledge=[])
+    pub = store.publish(v2, author="ann", acknowledge=e.value.problems)
+    assert (pub.version, pub.author, pub.gate) == (
+        v2,
+        "ann",
+        "all rules (gb50016, not sprinklered)",
+    )
+    assert [a["rule"] for a in pub.acknowledged] == ["door_keep_clear"]
+    assert store.publications() == [pub]
+    assert store.published_version() == v2
+    assert pub.published_at == store.info(v2).published_at
+
+
+def test_a_version_the_server_cannot_build_is_never_published(
+    tmp_path: Path, venue: floorplan.Venue
+) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg", gate=PublishGate())
+    v1 = store.save(venue, message="a")
+    store.publish(v1)
+    v2 = store.save(venue, message="b", base=v1)
+    seen: list[tuple[str, int]] = []
+
+    def prepare(v: floorplan.Venue, version: int) -> None:
+        seen.append((v.name, version))
+        msg = "router ran out of memory"
+        raise MemoryError(msg)
+
+    with pytest.raises(PublishRefusedError, match=r"could not build it for the kiosks \(Memory"):
+        store.publish(v2, prepare=prepare)
+    assert seen == [("Tiny hall", v2)]
+    assert store.published_version() == v1
+    assert len(store.publications()) == 1
+    built: list[int] = []
+    store.publish(v2, prepare=lambda _v, version: built.append(version))
+    assert (built, store.published_version()) == ([v2], v2)
+
+
+def test_rollback_is_publishing_the_version_before(tmp_path: Path, venue: floorplan.Venue) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    assert store.previous_published() is None
+    v1 = store.save(venue, message="a")
+    v2 = store.save(venue, message="b", base=v1)
+    store.publish(v1)
+    assert store.previous_published() is None
+    store.publish(v2)
+    store.publish(v2)  # published again: still v1 before it
+    assert store.previous_published() == v1
+    store.publish(v1)
+    assert (store.published_version(), store.previous_published()) == (v1, v2)
+
+
+def test_kiosk_heartbeats_say_which_version_each_session_shows(
+    tmp_path: Path, venue: floorplan.Venue
+) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    store.heartbeat("early", {None: 3})  # before the first save: no store is made for it
+    assert not store.path.exists()
+    assert store.kiosk_sessions() == {}
+    v1 = store.save(venue, message="a")
+    store.publish(store.save(venue, message="b", base=v1))
+    assert store.kiosk_status().text() == "published v2; no kiosk session open"
+    store.heartbeat("host:1:a", {2: 10, 1: 2})
+    store.heartbeat("host:2:b", {2: 4, None: 0})
+    assert store.kiosk_sessions() == {2: 14, 1: 2}
+    assert store.kiosk_status().text() == "published v2; 14 of 16 kiosk sessions on v2, 2 on v1"
+    store.heartbeat("host:1:a", {2: 12})  # the next beat replaces the last
+    assert store.kiosk_status().text() == "published v2; all 16 kiosk sessions on v2"
+    # A server that stopped beating counts for nothing once its beat is old.
+    with sqlite3.connect(store.path) as db:
+        db.execute(
+            "UPDATE kiosk_heartbeats SET seen_at = '2000-01-01T00:00:00.000+00:00' "
+            "WHERE process = 'host:2:b'"
+        )
+    assert store.kiosk_sessions() == {2: 12}
+    store.end_heartbeat("host:1:a")
+    assert store.kiosk_sessions() == {}
+
+
+def test_an_older_store_gains_the_new_tables_on_its_next_write(
+    tmp_path: Path, venue: floorplan.Venue
+) -> None:
+    store = LayoutStore(tmp_path / "s.gpkg")
+    store.publish(store.save(venue, message="a"))
+    with sqlite3.connect(store.path) as db:  # as a store written before the gate was
+        db.execute("ALTER TABLE publications DROP COLUMN gate")
+        db.execute("ALTER TABLE publications DROP COLUMN acknowledged_json")
+        db.execute("DROP TABLE kiosk_heartbeats")
+        db.execute("DELETE FROM gpkg_contents WHERE table_name = 'kiosk_heartbeats'")
+    assert [(p.version, p.gate, p.acknowledged) for p in store.publications()] == [(1, "", ())]
+    assert store.kiosk_sessions() == {}
+    store.heartbeat("p", {1: 3})
+    assert store.publish(1).gate == "format rules"
+    assert store.kiosk_sessions() == {1: 3}
+    # Still a GeoPackage GDAL reads: the new table is registered.
+    import pyogrio  # noqa: PLC0415
+
+    assert "kiosk_heartbeats" in {name for name, _ in pyogrio.list_layers(store.path)}
+
+
+def test_cli_publish_gate_acknowledge_and_rollback(
+    tmp_path: Path, venue: floorplan.Venue, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = str(tmp_path / "s.gpkg")
+    floorplan.write_venue(venue, tmp_path / "v1")
+    floorplan.write_venue(_kiosk_in_booth(venue), tmp_path / "v2")
+    floorplan.write_venue(_beside_the_door(venue), tmp_path / "v3")
+    for i, base in ((1, None), (2, 1), (3, 2)):
+        extra = [] if base is None else ["--base", str(base)]
+        assert (
+            main(
+                [
+                    "layouts",
+                    "save",
+                    str(tmp_path / f"v{i}"),
+                    "-m",
+                    f"v{i}",
+                    "--store",
+                    store,
+                    *extra,
+                ]
+            )
+            == 0
+        )
+    assert main(["layouts", "publish", "1", "--store", store]) == 0
+    assert (
+        "published v1 (checked against all rules (gb50016, not sprinklered))"
+        in capsys.readouterr().out
+    )
+    assert main(["layouts", "publish", "2", "--store", store]) == 1
+    err = capsys.readouterr().err
+    assert "version 2 is not published: it breaks 3 rules that block publishing" in err
+    assert "kiosk_blocked" in err
+    assert "Traceback" not in err
+    assert main(["layouts", "publish", "3", "--store", store]) == 1
+    assert "floorplan layouts publish 3 --acknowledge" in capsys.readouterr().err
+    assert (
+        main(["layouts", "publish", "3", "--acknowledge", "--author", "kim", "--store", store]) == 0
+    )
+    assert "acknowledged 1 warning(s)" in capsys.readouterr().out
+    assert main(["layouts", "list", "--store", store, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["published"] == 3
+    last = doc["publications"][-1]
+    assert (last["version"], last["author"]) == (3, "kim")
+    assert [a["rule"] for a in last["acknowledged"]] == ["door_keep_clear"]
+    assert main(["layouts", "publish", "1", "--store", store]) == 0  # roll back
+    assert "rolled back to v1" in capsys.readouterr().out
+    assert main(["layouts", "list", "--store", store]) == 0
+    assert "* published v1; no kiosk session open" in capsys.readouterr().out

@@ -12,10 +12,17 @@ from shapely.geometry import Point, box
 
 import floorplan
 from floorplan.errors import EditError, OptionError
-from floorplan.layout import LayoutEditor, LayoutRules, layout_stats, snap_move
+from floorplan.layout import (
+    LayoutEditor,
+    LayoutRules,
+    booth_size,
+    check_layout,
+    layout_stats,
+    snap_move,
+)
 from floorplan.problems import RuleCode, RuleSet
 
-from conftest import CATALOGUE, ORIGIN, Spec, booth, door, tiny_hall, write_spec
+from conftest import CATALOGUE, ORIGIN, Spec, booth, door, tiny_hall, unsafe_hall, write_spec
 
 OX, OY = ORIGIN
 
@@ -159,11 +166,23 @@ def test_gap_filled_by_a_third_booth_is_no_aisle(tmp_path: Path) -> None:
 
 def test_keep_clear_of_doors(market: floorplan.Venue) -> None:
     ed = LayoutEditor(market)
-    ed.move("N-3", dx_m=3.0, dy_m=10.5)  # top edge at y=38.5 under M-EM (y=40): 1.5 m
+    # N-3 (22..28 x 24..28) to 25..31 x 34.5..38.5: 1.5 m in front of M-EM (30..32 at y=40),
+    # covering 1 m of its 2 m: the exit is blocked, an error.
+    ed.move("N-3", dx_m=3.0, dy_m=10.5)
+    probs = [p for p in ed.problems() if p.rule == RuleCode.EXIT_BLOCKED]
+    assert [p.ids for p in probs] == [("N-3", "M-EM")]
+    assert "blocking 1.00 m of its 2 m width" in probs[0].message
+    assert "emergency exit" in probs[0].message
+    assert probs[0].severity == "error"
+    assert not [p for p in ed.problems() if p.rule == RuleCode.DOOR_KEEP_CLEAR]
+    # Beside the door (left of x=30), 1.5 m from its end: kept too little clear, a warning.
+    ed.move("N-3", dx_m=-2.0, dy_m=0.0)
     probs = [p for p in ed.problems() if p.rule == RuleCode.DOOR_KEEP_CLEAR]
     assert [p.ids for p in probs] == [("N-3", "M-EM")]
-    assert "1.50 m" in probs[0].message
-    assert "emergency exit" in probs[0].message
+    assert "stands 1.80 m from emergency exit M-EM" in probs[0].message
+    assert probs[0].severity == "warning"
+    assert not [p for p in ed.problems() if p.rule == RuleCode.EXIT_BLOCKED]
+    ed.undo()
     ed.undo()
     assert ed.problems() == []
 
@@ -475,7 +494,7 @@ def _travel(problems: list[floorplan.Problem]) -> list[floorplan.Problem]:
     return [p for p in problems if p.rule == RuleCode.TRAVEL_DISTANCE]
 
 
-TRAVEL = LayoutRules(check_travel=True)
+TRAVEL = LayoutRules(check_code=True)
 
 
 def test_exits_near_everything_break_no_travel_limit(tmp_path: Path) -> None:
@@ -507,20 +526,20 @@ def test_long_hall_with_one_exit_names_hall_distance_and_limit(tmp_path: Path) -
 def test_sprinklers_lengthen_the_limit(tmp_path: Path) -> None:
     venue = floorplan.read_venue(write_spec(_long_hall(34.0), tmp_path / "v"))
     assert len(_travel(LayoutEditor(venue, rules=TRAVEL).problems())) == 1
-    sprinklered = LayoutRules(check_travel=True, sprinklered=True)
+    sprinklered = LayoutRules(check_code=True, sprinklered=True)
     assert _travel(LayoutEditor(venue, rules=sprinklered).problems()) == []
 
 
 def test_walking_profile_reports_sure_breaches_only(tmp_path: Path) -> None:
     venue = floorplan.read_venue(write_spec(_long_hall(80.0), tmp_path / "v"))
-    uk = LayoutRules(check_travel=True, profile="uk")
+    uk = LayoutRules(check_code=True, profile="uk")
     (p,) = _travel(LayoutEditor(venue, rules=uk).problems())
     assert "uk limit is 45 m" in p.message
     assert "at least as far walking" in p.message
     with pytest.raises(OptionError, match="gb50016"):
-        LayoutRules(check_travel=True, profile="nowhere")
-    with pytest.raises(EditError, match="check_travel must be True or False"):
-        LayoutRules(check_travel="yes")  # type: ignore[arg-type]
+        LayoutRules(check_code=True, profile="nowhere")
+    with pytest.raises(EditError, match="check_code must be True or False"):
+        LayoutRules(check_code="yes")  # type: ignore[arg-type]
 
 
 def test_booths_covering_the_far_end_clear_it_and_edits_recheck_the_hall(tmp_path: Path) -> None:
@@ -544,8 +563,10 @@ def test_hall_without_its_own_exit_is_one_problem(tmp_path: Path) -> None:
     spec = _long_hall(20.0)
     spec.layers["openings"] = []
     venue = floorplan.read_venue(write_spec(spec, tmp_path / "v"))
-    (p,) = _travel(LayoutEditor(venue, rules=TRAVEL).problems())
-    assert "hall T has no entrance, exit or emergency exit of its own" in p.message
+    code = [p for p in LayoutEditor(venue, rules=TRAVEL).problems() if p.rule.rule_set == "code"]
+    # One problem: no exit. Travel and exit width would only say the same again.
+    assert [(p.rule, p.id) for p in code] == [(RuleCode.NO_EXIT, "T")]
+    assert "hall T has no entrance, exit or emergency exit of its own" in code[0].message
 
 
 def test_bundled_venue_shows_one_travel_problem_per_hall_as_capacity_measures() -> None:
@@ -563,3 +584,104 @@ def test_bundled_venue_shows_one_travel_problem_per_hall_as_capacity_measures() 
         assert f"hall {hall}:" in p.message
         shown = float(p.message.split(" m from the nearest exit")[0].rsplit(" ", 1)[1])
         assert shown == pytest.approx(caps[hall].travel.straight_m, abs=0.1)
+
+
+# ------------------------------------------------------------------ the code and the floor
+
+
+CODE = LayoutRules(check_code=True, sprinklered=True)
+
+
+@pytest.mark.parametrize("seed", [1, 7])
+def test_incremental_code_checks_equal_a_fresh_check(tmp_path: Path, seed: int) -> None:
+    """Exits blocked, exit width, travel, closed-in floor: edit by edit as from scratch."""
+    venue = floorplan.read_venue(write_spec(unsafe_hall(), tmp_path / "u"))
+    ed = LayoutEditor(venue, rules=CODE)
+    rng = np.random.default_rng(seed)
+    ids = list(venue.booths["booth_id"])
+    seen: set[str] = set()
+    for step in range(24):
+        bid = ids[int(rng.integers(len(ids)))]
+        if step % 3 == 0:
+            ed.move(bid, dx_m=float(rng.uniform(-20, 20)), dy_m=float(rng.uniform(-10, 10)))
+        elif step % 3 == 1:
+            ed.resize(bid, width_m=float(rng.uniform(3, 30)), depth_m=float(rng.uniform(2, 12)))
+        elif ed.can_undo:
+            ed.undo()
+        fresh = check_layout(ed.venue, CODE)
+        assert [p.to_dict() for p in ed.problems()] == [p.to_dict() for p in fresh]
+        seen.update(str(p.rule) for p in fresh)
+    assert {"exit_width", "travel_distance"} <= seen
+
+
+def test_a_booth_in_front_of_an_exit_costs_its_width_live(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(unsafe_hall(), tmp_path / "u"))
+    ed = LayoutEditor(venue, rules=CODE)
+    width = next(p for p in ed.problems() if p.rule == RuleCode.EXIT_WIDTH)
+    assert "its exits give 6.00 m clear (3.00 m more is blocked by booths U-X)" in width.message
+    assert "occupant load of 2,700" in width.message
+    ed.remove("U-X")
+    width = next(p for p in ed.problems() if p.rule == RuleCode.EXIT_WIDTH)
+    assert "its exits give 9.00 m clear, enough for 1,384" in width.message
+    assert not [p for p in ed.problems() if p.rule == RuleCode.EXIT_BLOCKED]
+
+
+def test_floor_closed_in_by_booths_reaches_no_exit(tmp_path: Path) -> None:
+    spec = tiny_hall()
+    spec.layers["booths"] = [
+        booth("W", box(10, 10, 12, 20)),
+        booth("E", box(18, 10, 20, 20)),
+        booth("S", box(12, 10, 18, 12)),
+        booth("N", box(12, 18, 18, 20)),
+    ]
+    spec.events = []
+    venue = floorplan.read_venue(write_spec(spec, tmp_path / "ring"))
+    ed = LayoutEditor(venue, rules=CODE)
+    (p,) = [p for p in ed.problems() if p.rule == RuleCode.UNREACHABLE_FLOOR]
+    assert (p.id, p.severity) == ("H1", "error")
+    # The 6 × 6 m court, less the 0.3 m a passer keeps from the booths around it.
+    assert "hall H1: 29 m² of open floor in 1 place(s)" in p.message
+    ed.move("N", dx_m=6.0, dy_m=0.0)  # the north side opens
+    assert not [p for p in ed.problems() if p.rule == RuleCode.UNREACHABLE_FLOOR]
+    ed.undo()
+    assert [p for p in ed.problems() if p.rule == RuleCode.UNREACHABLE_FLOOR]
+
+
+def test_kiosks_and_amenities_keep_their_floor(market: floorplan.Venue) -> None:
+    ed = LayoutEditor(market)
+    # Kiosk KM stands at (5, 20): a booth 1 m from it crowds its screen (for information).
+    ed.add("K-NEAR", box(OX + 6, OY + 17, OX + 9, OY + 23), hall_id="M", zone="energy")
+    (near,) = [p for p in ed.problems() if p.rule == RuleCode.KIOSK_KEEP_CLEAR]
+    assert (near.ids, near.severity) == (("KM", "K-NEAR"), "info")
+    assert "booth K-NEAR stands 1.00 m from kiosk KM" in near.message
+    ed.move("K-NEAR", dx_m=-2.0, dy_m=0.0)  # now over the kiosk: an error
+    rules = {str(p.rule) for p in ed.problems()}
+    assert "kiosk_blocked" in rules
+    assert "kiosk_keep_clear" not in rules
+
+
+def test_an_amenity_inside_a_booth_is_an_error(tmp_path: Path) -> None:
+    venue = floorplan.read_venue(write_spec(CATALOGUE["tiny_hall"](), tmp_path / "t"))
+    ed = LayoutEditor(venue)
+    ed.add("OVER", box(OX + 35, OY + 25, OX + 39, OY + 29), hall_id="H1", zone="services")
+    (p,) = [p for p in ed.problems() if p.rule == RuleCode.AMENITY_BLOCKED]
+    assert (p.ids, p.severity) == (("WC1", "OVER"), "error")
+    assert "amenity WC1 (restroom) stands inside booth OVER" in p.message
+
+
+def test_resize_runs_along_the_booths_own_axes(market: floorplan.Venue) -> None:
+    ed = LayoutEditor(market)
+    # M-1 is 6 m along x, 4 m along y; turned 100°, its long side runs near the y axis.
+    ed.rotate("M-1", 100.0)
+    g = ed.booth("M-1")["geometry"]
+    assert booth_size(g) == pytest.approx((6.0, 4.0))
+    ed.resize("M-1", width_m=6.0, depth_m=4.0)  # the sizes it shows: nothing changes
+    assert ed.booth("M-1")["geometry"].equals_exact(g, 1e-6)
+    ed.resize("M-1", width_m=8.0, depth_m=4.0)  # longer along its own long side
+    h = ed.booth("M-1")["geometry"]
+    assert booth_size(h) == pytest.approx((8.0, 4.0))
+    local = shapely.affinity.rotate(h, -100.0, origin=h.centroid)
+    x0, y0, x1, y1 = local.bounds
+    assert (x1 - x0, y1 - y0) == pytest.approx((8.0, 4.0))  # never turned
+    # A square keeps its frame too.
+    assert booth_size(shapely.box(0, 0, 5, 5)) == (5.0, 5.0)

@@ -33,7 +33,7 @@ def test_catalogue_venues_are_valid(
 ) -> None:
     folder = write_spec(valid_spec, tmp_path / "v")
     code, report, _ = run_cli(capsys, "--venue", str(folder))
-    assert (code, report) == (0, {"valid": True, "problems": []})
+    assert (code, report["valid"], report["problems"], report["rules"]) == (0, True, [], "format")
 
 
 def test_lonlat_venue_loads_clean_in_utm(tiny_lonlat: Path, tiny: Path) -> None:

@@ -21,12 +21,10 @@ from floorplan.app.api.errors import ApiError
 from floorplan.app.api.http import ApiOptions
 from floorplan.app.context import VenueContext
 
-__all__ = ["API_PREFIX", "PUBLIC_PREFIXES", "ApiError", "ApiOptions", "web_patterns"]
+__all__ = ["API_PREFIX", "ApiError", "ApiOptions", "web_patterns"]
 
 #: Where the API is served.
 API_PREFIX: Final = "/api/v1"
-#: URL prefixes of the API and the phone page: public, no log-in.
-PUBLIC_PREFIXES: Final = ("/api/", "/m/", "/m?")
 
 
 def web_patterns(ctx: VenueContext, options: ApiOptions | None = None) -> list[tuple[Any, ...]]:

@@ -1,6 +1,7 @@
 // The kiosk's browser-side guard, run once when the document is ready: no accidental
 // zoom or scroll on a touch screen, and back to the home view after idle_ms without
-// input (only once someone used the page, or it was opened on a route).
+// input (only once someone used the page, or it was opened on a route), and only when
+// the server answers.
 export default ({idle_ms, home}) => {
   const meta = document.querySelector('meta[name=viewport]') || document.createElement('meta');
   meta.name = 'viewport';
@@ -25,6 +26,11 @@ export default ({idle_ms, home}) => {
   }
   window.__idle_home = home;
   setInterval(() => {
-    if (touched && Date.now() - last >= idle_ms) { touched = false; location.replace(home); }
+    if (touched && Date.now() - last >= idle_ms) {
+      touched = false;
+      // Through the connection watchdog: it goes only when the server answers (else it
+      // shows its banner and comes home once the server is back), never to an error page.
+      if (window.__fp_conn) { window.__fp_conn.go(home); } else { location.replace(home); }
+    }
   }, 500);
 };

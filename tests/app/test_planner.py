@@ -1,0 +1,91 @@
+"""The planner page's view without a browser: what it draws and says from its state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import shapely
+
+from floorplan.app.context import VenueContext
+from floorplan.app.planner import PlannerPage
+from floorplan.io.store import LayoutStore
+from floorplan.layout import booth_size
+from floorplan.rules import PublishGate
+
+from _browser import kiosk_venue
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> PlannerPage:
+    store = LayoutStore(tmp_path / "layouts.gpkg", gate=PublishGate())
+    return PlannerPage(VenueContext(kiosk_venue(), store=store), author="pat")
+
+
+def test_doors_kiosks_and_amenities_are_drawn_with_what_they_keep_clear(
+    page: PlannerPage,
+) -> None:
+    venue = kiosk_venue()
+    doors = page.door_source.data
+    assert sorted(doors["door"]) == sorted(venue.openings["opening_id"])
+    clear = page.clear_source.data
+    # One strip per exit kind (the connection is no exit), one circle per kiosk.
+    exits = venue.openings[venue.openings["kind"] != "connection"]["opening_id"]
+    assert sorted(clear["what"]) == sorted([*exits, "K1", "K2"])
+    strip = clear["what"].index("A-E1")  # the entrance 28..32 at y=0: its 3 m strip
+    xs, ys = clear["xs"][strip], clear["ys"][strip]
+    assert (min(xs), max(xs), min(ys), max(ys)) == pytest.approx((28, 32, 0, 3))
+    points = page.point_source.data
+    assert sorted(points["label"]) == sorted(["K1", "K2", *venue.amenities["amenity_id"]])
+
+
+def test_problems_tab_title_counts_the_list_it_shows(page: PlannerPage) -> None:
+    s = page.state
+    assert page.tabs._names[1] == "Problems (0)"
+    s.select(["A-101"])
+    s.move_selected(0.0, 15.0)  # onto A-102
+    s.select(["B-101"])
+    s.move_selected(0.0, 15.0)  # onto B-102
+    n = len(s.problems)
+    assert n >= 2
+    assert page.tabs._names[1] == f"Problems ({n})"
+    assert len(page.problem_list.objects) == n
+    assert page.tabs[1] is page.problem_list  # a new object: Panel sends the new title
+    assert all("error · booth_overlap" in b.name for b in page.problem_list.objects[:2])
+    s.undo()
+    assert page.tabs._names[1] == f"Problems ({len(s.problems)})"
+    assert len(page.problem_list.objects) == len(s.problems)
+
+
+def test_resize_fields_follow_the_booths_own_axes(page: PlannerPage) -> None:
+    s = page.state
+    s.select(["A-101"])  # 12 m along x, 8 m along y
+    assert (page.width.value, page.depth.value) == (12.0, 8.0)
+    s.rotate(90.0)  # now its long side runs north
+    assert booth_size(s.booth_geometry("A-101")) == pytest.approx((12.0, 8.0))
+    s.select([])
+    s.select(["A-101"])
+    assert (page.width.value, page.depth.value) == (12.0, 8.0)
+    before = s.booth_geometry("A-101")
+    assert s.resize(page.width.value, page.depth.value)  # as shown: no turn, no change
+    assert shapely.equals_exact(s.booth_geometry("A-101"), before, 1e-6)
+
+
+def test_publish_questions_and_rollback_are_shown(page: PlannerPage) -> None:
+    s = page.state
+    assert not page.confirm_row.visible
+    assert not page.rollback_btn.visible
+    s.select(["A-101"])
+    s.move_selected(0.0, 2.0)
+    page.publish_btn.clicks += 1
+    assert page.confirm_row.visible
+    assert page.confirm_yes.name == "Save and publish"
+    assert "not saved" in page.confirm_text.object
+    assert "1 booth changed, not saved" in page.version_info.object
+    s.answer(True, message="north")
+    assert not page.confirm_row.visible
+    assert "data-published='2'" in page.version_info.object
+    assert "published v2; no kiosk session open" in page.version_info.object
+    s.publish(1)
+    assert page.rollback_btn.visible
+    assert page.rollback_btn.name == "Roll back to version 2"
