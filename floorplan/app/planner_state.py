@@ -674,15 +674,6 @@ class PlannerState(param.Parameterized):
             return None
         return self.publish(v)
 
-
-def _refusal(version: int, errors: Sequence[Problem]) -> str:
-    n = len(errors)
-    shown = "; ".join(str(p) for p in errors[:3]) + (" …" if n > 3 else "")
-    return (
-        f"version {version} cannot be published: it breaks {n} rule{'s' if n != 1 else ''} "
-        f"that block publishing (see Problems): {shown}"
-    )
-
     # ----------------------------------------------------------------- drafts
 
     def adopt(self, editor: LayoutEditor, *, base: int, unsaved: int, notice: str = "") -> None:
@@ -698,6 +689,15 @@ def _refusal(version: int, errors: Sequence[Problem]) -> str:
         )
         self._changed()
         self.refresh_versions()
+
+
+def _refusal(version: int, errors: Sequence[Problem]) -> str:
+    n = len(errors)
+    shown = "; ".join(str(p) for p in errors[:3]) + (" …" if n > 3 else "")
+    return (
+        f"version {version} cannot be published: it breaks {n} rule{'s' if n != 1 else ''} "
+        f"that block publishing (see Problems): {shown}"
+    )
 
 
 def _polygon_or_none(coords: Sequence[Sequence[float]]) -> BaseGeometry | None:
