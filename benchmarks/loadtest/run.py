@@ -64,6 +64,9 @@ def start_server(venue: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
         str(tmp / "users.json"),
         "--store",
         str(tmp / "layouts.gpkg"),
+        # Every simulated kiosk comes from 127.0.0.1: lift the per-client session limit.
+        "--kiosk-sessions-per-minute",
+        "0",
     ]
     if venue:
         cmd += ["--venue", venue]
