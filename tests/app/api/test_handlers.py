@@ -6,6 +6,7 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +17,12 @@ from floorplan.app.api import ApiOptions, web_patterns
 from floorplan.app.api import payloads as P
 from floorplan.app.api.http import MAX_BODY_BYTES
 from floorplan.app.api.openapi import openapi_document
-from floorplan.app.context import VenueContext, VenueSnapshot
+from floorplan.app.context import VenueContext, VenueSnapshot, search_cache_dir
+from floorplan.errors import PublishRefusedError
+from floorplan.io.store import LayoutStore
+from floorplan.layout import LayoutEditor
 from floorplan.routing import MAX_TOUR_STOPS
+from floorplan.rules import PublishGate
 from floorplan.schema import LAYERS, Col
 from floorplan.venue import Venue
 
@@ -437,10 +442,48 @@ def test_a_publish_changes_the_etags(venue: Venue) -> None:
         server.stop()
 
 
-def test_api_and_phone_page_are_public() -> None:
-    from floorplan.app.server import _is_public  # noqa: PLC0415 - the log-in's own rule
+def test_a_publish_through_the_gate_changes_the_etags(
+    tmp_path: Path, venue: Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A planner's publish (the store's gate, then the kiosks' snapshot) is what phones see."""
+    store = LayoutStore(tmp_path / "layouts.gpkg", gate=PublishGate())
+    v1 = store.save(venue, message="initial", author="pat")
+    store.publish(v1, acknowledge=True)
+    ctx = VenueContext(store.load(v1), store=store, served_version=v1)
+    server = Api(ctx)
+    try:
+        before = server.get("/api/v1/layers/booths?crs=venue")
+        assert before.headers["x-layout-version"] == f"v{v1}"
+        ed = LayoutEditor(store.load(v1))
+        ed.move("A-101", dx_m=8.0, dy_m=0.0)
+        v2 = store.save(ed.venue, message="move A-101", base=v1, author="pat")
+        # A version whose snapshot cannot be built is refused: phones keep the old tags.
+        real_build = VenueSnapshot.build
 
-    for path in ("/m", "/m?from=K1&to=A-101", "/m/m.js?v=1", "/api/v1/venue", "/api/v1/route"):
-        assert _is_public(path), path
-    assert not _is_public("/planner")
-    assert not _is_public("/mine")
+        def broken(cls: type[VenueSnapshot], *_: Any, **__: Any) -> VenueSnapshot:
+            msg = "the router cannot be built"
+            raise RuntimeError(msg)
+
+        monkeypatch.setattr(VenueSnapshot, "build", classmethod(broken))
+        with pytest.raises(PublishRefusedError):
+            ctx.publish_version(v2, author="pat", acknowledge=True)
+        same = server.get("/api/v1/layers/booths?crs=venue")
+        assert same.headers["etag"] == before.headers["etag"]
+        monkeypatch.setattr(VenueSnapshot, "build", real_build)
+        ctx.publish_version(v2, author="pat", acknowledge=True)
+        after = server.get("/api/v1/layers/booths?crs=venue")
+        assert after.headers["x-layout-version"] == f"v{v2}"
+        assert after.headers["etag"] != before.headers["etag"]
+
+        def x_of(reply: Reply) -> float:
+            booth = next(f for f in reply.json()["features"] if f["id"] == "A-101")
+            return float(shapely.geometry.shape(booth["geometry"]).centroid.x)
+
+        assert x_of(after) == pytest.approx(x_of(before) + 8.0)
+        stale = server.get("/api/v1/layers/booths", **{"If-None-Match": before.headers["etag"]})
+        assert stale.status == 200
+        assert server.get("/api/v1/search?q=acme").json()["layout_version"] == v2
+        # The published version's search index was kept beside the store for a restart.
+        assert any(search_cache_dir(store.path).iterdir())
+    finally:
+        server.stop()
