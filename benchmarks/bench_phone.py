@@ -100,7 +100,10 @@ def main() -> None:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server("--users", str(Path(tmp) / "users.json"))
+        # Every kiosk load comes from 127.0.0.1: lift the per-client session limit.
+        server = Server(
+            "--users", str(Path(tmp) / "users.json"), "--kiosk-sessions-per-minute", "0"
+        )
         try:
             with sync_playwright() as p:
                 browser = launch_chromium(p)

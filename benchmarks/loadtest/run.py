@@ -100,16 +100,19 @@ class Sampler:
 
     def __post_init__(self) -> None:
         self._stop = threading.Event()
+        self._last_cpu: dict[str, float] = {}
         self._procs = {k: psutil.Process(p) for k, p in self.pids.items()}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _cpu(self, name: str) -> float:
+        """Return the CPU seconds of ``name`` so far (the last seen once it has exited)."""
         proc = self._procs[name]
         try:
             t = proc.cpu_times()
         except psutil.Error:
-            return 0.0
-        return float(t.user + t.system)
+            return self._last_cpu.get(name, 0.0)
+        self._last_cpu[name] = float(t.user + t.system)
+        return self._last_cpu[name]
 
     def start(self) -> Sampler:
         self._t0 = time.perf_counter()
@@ -120,6 +123,7 @@ class Sampler:
     def _run(self) -> None:
         while not self._stop.wait(1.0):
             for name, proc in self._procs.items():
+                self._cpu(name)  # Locust exits before the level is read: keep its last
                 try:
                     rss = proc.memory_info().rss / 2**20
                 except psutil.Error:
