@@ -27,6 +27,7 @@ def users_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# long: one add_argument per option of the command (its --help), nothing else.
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``floorplan serve`` to ``subparsers`` and return its parser."""
     p: argparse.ArgumentParser = subparsers.add_parser(
