@@ -215,14 +215,14 @@ def _venue(cache: SnapshotCache) -> dict[str, Any]:
     hall_rows = [
         {
             "id": _text(r[Col.HALL_ID]),
-            "name": {
-                "en": _localised(r, Col.NAME, Lang.EN),
-                "zh": _localised(r, Col.NAME, Lang.ZH),
-            },
-            "level": int(_plain(r.get(Col.LEVEL)) or 0),
+            # The name as the kiosk and the steps say it (its id when it has none).
+            "name": {lang.value: i18n.hall_name(r, lang) for lang in Lang},
+            "level": level,
+            "level_name": {lang.value: i18n.level_name(level, lang) for lang in Lang},
             "kind": _text(r.get(Col.KIND)),
         }
         for r in _records(halls)
+        for level in (int(_plain(r.get(Col.LEVEL)) or 0),)
     ]
     zones = [
         {
@@ -426,6 +426,8 @@ def place_payload(snap: VenueSnapshot, place_id: str, *, lang: Lang, crs: Crs) -
         out["exhibitor"] = exhibitor_name(snap, place_id, lang)
         out["zone_name"] = i18n.zone_name(zone, lang) if zone in set(Zone) else zone
         out["products"] = [p.strip() for p in _text(row.get(Col.PRODUCTS)).split(";") if p.strip()]
+        country = _text(row.get(Col.COUNTRY))
+        out["country"] = i18n.country_name(country, lang) if country else ""
     return _dumps(out)
 
 

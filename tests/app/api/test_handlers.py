@@ -19,6 +19,7 @@ from floorplan.app.api.http import MAX_BODY_BYTES
 from floorplan.app.api.openapi import openapi_document
 from floorplan.app.context import VenueContext, VenueSnapshot, search_cache_dir
 from floorplan.errors import PublishRefusedError
+from floorplan.i18n import hall_name, level_name
 from floorplan.io.store import LayoutStore
 from floorplan.layout import LayoutEditor
 from floorplan.routing import MAX_TOUR_STOPS
@@ -68,6 +69,11 @@ def test_venue(api: Api, venue: Venue) -> None:
     assert body["bbox"] == pytest.approx(expected, abs=1e-7)
     assert body["counts"]["booths"] == len(venue.booths)
     assert r.headers["x-layout-version"] == "file"
+    # Hall and floor names in both languages, as the kiosk and the steps word them.
+    for hall, row in zip(body["halls"], venue.halls.to_dict("records"), strict=True):
+        assert hall["name"] == {"en": hall_name(row, "en"), "zh": hall_name(row, "zh")}
+        assert hall["level_name"]["zh"] == level_name(hall["level"], "zh")
+        assert hall["level_name"]["zh"] != hall["level_name"]["en"]
 
 
 def test_etag_and_not_modified(api: Api) -> None:
@@ -227,6 +233,8 @@ def test_place_of_a_booth_in_chinese(api: Api) -> None:
     assert body["geometry"]["type"] == "Polygon"
     assert body["products"] == ["solar panel", "inverter"]
     assert body["zone_name"] == "清洁能源链"
+    assert body["country"] == "中国"
+    assert api.get("/api/v1/places/A-201?lang=en").json()["country"] == "China"
 
 
 def test_place_of_an_amenity_and_a_kiosk(api: Api) -> None:
