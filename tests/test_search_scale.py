@@ -90,14 +90,22 @@ def test_typos_lose_little_to_the_exhaustive_scan(monkeypatch: pytest.MonkeyPatc
         name = " ".join(str(row["exhibitor"]).split()[:2])
         i = rng.randrange(1, len(name) - 2)
         typos.append(name[:i] + name[i + 1] + name[i] + name[i + 2 :])  # two letters swapped
-    with_index = [{h.key for h in index.search(t, limit=20)} for t in typos]
+    with_index = [index.search(t, limit=20) for t in typos]
     # The reference: the typo tier scores every string, as before the index existed.
     everything = np.arange(len(index.choices))
     monkeypatch.setattr(TextIndex, "candidates", lambda self, text, most=0: everything)
     fresh = SearchIndex(venue)  # no answers kept from the searches above
-    exhaustive = [{h.key for h in fresh.search(t, limit=20)} for t in typos]
-    found = sum(len(a & b) for a, b in zip(with_index, exhaustive, strict=True))
-    total = sum(len(b) for b in exhaustive)
+    exhaustive = [fresh.search(t, limit=20) for t in typos]
+    found = total = 0
+    for shown, best in zip(with_index, exhaustive, strict=True):
+        keys = {h.key for h in shown}
+        lowest = min((h.score for h in shown), default=0.0)
+        total += len(best)
+        found += sum(h.key in keys for h in best)
+        # A hit the full scan finds is missing only where the list was full of hits that
+        # score as well (which of many equal hits fill the last places is arbitrary).
+        lost = [h for h in best if h.key not in keys]
+        assert all(len(shown) == 20 and h.score <= lowest for h in lost), (lost, lowest)
     assert total > 200  # the typos do find things
-    # The candidate filter keeps nearly all of what scoring every string finds.
-    assert found >= 0.9 * total, (found, total)
+    # The candidate filter keeps most of the same hits, not merely as good ones.
+    assert found >= 0.85 * total, (found, total)
