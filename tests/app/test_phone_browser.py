@@ -281,6 +281,32 @@ def test_offline_keeps_the_map_and_route_and_retries(
     assert accessible is True
 
 
+def test_a_server_restart_is_waited_out_and_retried(
+    tmp_path_factory: pytest.TempPathFactory, page: Page
+) -> None:
+    """The server stops (SIGTERM) and comes back on its port: the phone never reloads."""
+    root = tmp_path_factory.mktemp("restart")
+    venue = write_geojson_folder(kiosk_venue(), root / "venue")
+    server = Server("--venue", str(venue), "--users", str(root / "users.json"))
+    try:
+        _open(page, f"{server.url}/m?from=K1&to=A-101")
+        _wait_route(page, "A-101")
+        steps = _steps(page)
+        server.stop()
+        page.locator("#q").press_sequentially("green", delay=20)
+        page.locator("body[data-offline='1']").wait_for(state="attached", timeout=30_000)
+        page.evaluate("() => fp.map.panBy([-30, 20], {duration: 0})")
+        _idle(page)
+        assert _rendered(page, "route") >= 1  # the last route stays drawn...
+        assert _steps(page) == steps  # ...with its steps
+        server = server.restarted()
+        page.locator("#hits[data-q='green']").wait_for(state="attached", timeout=60_000)
+        assert page.locator("#hits button[data-target='A-102']").count() >= 1
+        page.locator("body[data-offline='0']").wait_for(state="attached", timeout=10_000)
+    finally:
+        server.stop()
+
+
 @pytest.mark.parametrize(("width", "height"), [(320, 568), (430, 932), (844, 390)])
 def test_fits_small_phones_and_landscape(
     server: Server, browser: Browser, width: int, height: int
