@@ -181,7 +181,9 @@ def run_level(
         f"{users / ramp_s:.2f}",
         "-t",
         f"{seconds + ramp_s}s",
-        "--reset-stats",
+        # Phones: reset once all run. Kiosks: never (their first renders are the figure,
+        # all made during the ramp-up; a reset would throw them away).
+        *(["--reset-stats"] if phones else []),
         "--csv",
         str(prefix),
         "--only-summary",
