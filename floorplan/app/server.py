@@ -8,7 +8,8 @@ session's document. Who may open what is decided at the Tornado level by
 number of new sessions a minute per client; the planner and staff pages need a log-in
 with a role from the user file (:mod:`floorplan.users`), checked again while the page
 is open. The cookie secret and the log-in sessions are kept in the config folder beside
-the user file.
+the user file. The phone page ``/m`` and the JSON API ``/api/v1`` (:mod:`floorplan.app.api`)
+are plain Tornado routes beside them: public, with no session, so no guard to pass.
 
 With a layout store the kiosks show its published layout (the venue file until something
 is published) and follow each new publish without a restart (:mod:`floorplan.app.published`).
