@@ -1,6 +1,7 @@
 """Benchmark the router side by side with extremitypathfinder (exact anchor) and a grid A*.
 
     python benchmarks/bench_routing.py [--pairs N] [--no-big] [--no-anchor] [--tours N]
+                                       [--no-round] [--round-limit-gb G]
                                        [--compare REV] [--write]
 
 Same venue, same origin-destination pairs, one run. The anchor runs in its own Python
@@ -14,6 +15,14 @@ Tours (bundled venue, from kiosks): the time of tours of 8 and 20 random booths,
 tours of 3-7 booths against brute force over every order, each walked leg by leg as
 ``route(..., via=...)`` walks it: how often the tour is longer than the best order walked,
 and by how much.
+
+Halls of round booths (issue 10: the router's work was per hall, in the square of its
+corners): fifty booths of 64 corners, two hundred of 64, a hundred of 128 (the venues of
+tests/_round_booths.py, every feature within the format's rules), each built and queried
+in a fresh process, for its peak resident memory, under an address-space limit of
+``--round-limit-gb`` (default 4) so that an older revision's blow-up fails there instead
+of taking the machine's memory. A smaller round hall (24 booths of 32 corners) is also
+compared with the anchor, for exactness on many-sided booths.
 
 ``--compare REV`` runs the same measurements (without the anchor) on an older git
 revision, from a temporary ``git worktree`` put first on ``PYTHONPATH``, and puts both
@@ -492,6 +501,124 @@ def _side_by_side(named: dict[str, dict[str, Any]], keys: list[tuple[str, str, s
     return "\n".join(out)
 
 
+ROUND = [(50, 64, False), (200, 64, False), (100, 128, True)]
+
+_ROUND_CHILD = """
+import json, resource, sys, time
+import numpy as np
+limit = int(float(sys.argv[4]) * 2**30)
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+def peak_mb():
+    # VmHWM: this process image's peak resident size. (ru_maxrss would keep the parent's
+    # peak across fork and exec, so a big parent would count against the child.)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _round_booths import round_booths
+from floorplan.routing import Router
+n, corners, doors, pairs = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] == "1", int(sys.argv[5])
+venue = round_booths(n, corners, doors=doors)
+out = {"before_mb": peak_mb()}
+print(json.dumps(out), flush=True)
+t, c = time.perf_counter(), time.process_time()
+router = Router(venue)
+out.update(build_s=time.perf_counter() - t, build_cpu_s=time.process_time() - c)
+out["build_mb"] = peak_mb()
+g = router._graph
+out.update(nodes=int(g.n), edges=int(g.csr[False].nnz // 2))
+rng = np.random.default_rng(3)
+bids = [str(b) for b in venue.booths.booth_id]
+walls, cpus, lengths = [], [], []
+for k in range(pairs):
+    a = "K1" if k % 2 else str(rng.choice(bids))
+    b = str(rng.choice([x for x in bids if x != a]))
+    t, c = time.perf_counter(), time.process_time()
+    lengths.append(router.route(a, b).length_m)
+    walls.append(time.perf_counter() - t)
+    cpus.append(time.process_time() - c)
+out.update(
+    p50_ms=float(np.percentile(walls, 50)) * 1e3,
+    p95_ms=float(np.percentile(walls, 95)) * 1e3,
+    cpu_p50_ms=float(np.percentile(cpus, 50)) * 1e3,
+    lengths=lengths,
+    peak_mb=peak_mb(),
+)
+print(json.dumps(out), flush=True)
+"""
+
+
+def round_hall(n: int, corners: int, doors: bool, limit_gb: float, pairs: int) -> dict[str, Any]:
+    """Build and query one hall of round booths in a fresh, memory-limited process.
+
+    Returns its figures, or ``failed`` (how, after how long) when the process dies: an
+    older router forming every pair of corners runs out of the address space.
+    """
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env["PYTHONPATH"] = os.pathsep.join(
+        x for x in [env.get("PYTHONPATH", ""), str(ROOT / "tests")] if x
+    )
+    args = [str(n), str(corners), "1" if doors else "0", str(limit_gb), str(pairs)]
+    t = time.perf_counter()
+    out = subprocess.run(
+        [sys.executable, "-c", _ROUND_CHILD, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    res: dict[str, Any] = json.loads(lines[-1]) if lines else {}
+    if out.returncode != 0:
+        last = (out.stderr.strip().splitlines() or [f"signal {-out.returncode}"])[-1]
+        what = last.split(":")[0].rsplit(".", 1)[-1]  # the exception's class
+        res["failed"] = f"{what} after {time.perf_counter() - t:.0f} s"
+    return res
+
+
+def round_table(named: dict[str, dict[str, dict[str, Any]]], limit_gb: float) -> str:
+    """Return the round halls' figures, one column per revision."""
+    keys = [
+        ("build_s", "build s", "{:.2f}"),
+        ("build_cpu_s", "build CPU s", "{:.2f}"),
+        ("build_mb", "peak RSS after build MB (process)", "{:.0f}"),
+        ("p50_ms", "query p50 ms", "{:.1f}"),
+        ("p95_ms", "query p95 ms", "{:.1f}"),
+        ("cpu_p50_ms", "query CPU p50 ms", "{:.1f}"),
+        ("peak_mb", "peak RSS MB (process)", "{:.0f}"),
+        ("nodes", "graph nodes", "{}"),
+        ("edges", "graph edges", "{}"),
+    ]
+    cols = list(named)
+    out = ["| hall | | " + " | ".join(cols) + " |", "|---|---|" + "---:|" * len(cols)]
+    for hall in named[cols[-1]]:
+        for key, label, fmt in keys:
+            cells = []
+            for c in cols:
+                r = named[c].get(hall, {})
+                if "failed" in r and r.get(key) is None:
+                    cells.append(
+                        f"failed under {limit_gb:g} GB: {r['failed']}" if key == "build_s" else ""
+                    )
+                else:
+                    cells.append(fmt.format(r[key]) if r.get(key) is not None else "")
+            out.append(f"| {hall} | {label} | " + " | ".join(cells) + " |")
+    if len(cols) == 2:
+        a, b = (named[c] for c in cols)
+        for hall in b:
+            la, lb = a.get(hall, {}).get("lengths"), b[hall].get("lengths")
+            if la and lb:
+                diff = max(abs(x - y) for x, y in zip(la, lb, strict=True))
+                out.append(
+                    f"| {hall} | largest length difference, both columns, m | | {diff:.1e} |"
+                )
+    return "\n".join(out)
+
+
+def round_label(n: int, corners: int, doors: bool) -> str:
+    return f"{n} booths of {corners} corners" + (" (+ a hall through 2 doors)" if doors else "")
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     """Run every measurement of this checkout (or the one on PYTHONPATH)."""
     load = os.getloadavg()
@@ -500,6 +627,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     dense = dense_hall()
     notes.append(f"dense hall: 120 x 100 m, {len(dense.booths)} separate booths")
     rows += compare("dense hall", dense, "D", args.pairs, not args.no_anchor)
+    if not args.no_round:
+        sys.path.insert(0, str(ROOT / "tests"))
+        from _round_booths import round_booths  # noqa: PLC0415
+
+        small = round_booths(24, 32, pitch_m=6.0)
+        notes.append("round hall: 24 booths of 32 corners, 6 m apart (tests/_round_booths.py)")
+        rows += compare("round hall", small, "R", args.pairs, not args.no_anchor)
     venue, how = bundled()
     named: dict[str, dict] = {}
     tour: dict[str, Any] = {}
@@ -525,8 +659,14 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             named["74,000 booths"] = targets(huge, 0.5, max(20, args.pairs // 2))
         except Exception as exc:
             notes.append(f"74k venue not measured: {type(exc).__name__}: {exc}")
+    halls = {}
+    if not args.no_round:
+        for n, corners, doors in ROUND:
+            res = round_hall(n, corners, doors, args.round_limit_gb, args.pairs // 2)
+            halls[round_label(n, corners, doors)] = res
     return {
         "rows": rows,
+        "round": halls,
         "targets": named,
         "tours": tour,
         "notes": notes,
@@ -545,6 +685,8 @@ def run_older(rev: str, args: argparse.Namespace) -> dict[str, Any]:
             cmd = [sys.executable, __file__, "--pairs", str(args.pairs), "--no-anchor"]
             cmd += ["--tours", str(args.tours), "--json-out", str(out)]
             cmd += ["--no-big"] if args.no_big else []
+            cmd += ["--no-round"] if args.no_round else []
+            cmd += ["--round-limit-gb", str(args.round_limit_gb)]
             env = {**os.environ, "PYTHONPATH": str(old)}
             subprocess.run(cmd, check=True, env=env, cwd=tmp)
             return json.loads(out.read_text())
@@ -588,6 +730,8 @@ def main() -> None:
     ap.add_argument("--no-big", action="store_true", help="skip the 74,000-booth venue")
     ap.add_argument("--no-anchor", action="store_true")
     ap.add_argument("--tours", type=int, default=30, help="tours checked by brute force")
+    ap.add_argument("--no-round", action="store_true", help="skip the halls of round booths")
+    ap.add_argument("--round-limit-gb", type=float, default=4.0, help="their memory limit")
     ap.add_argument("--compare", default=None, help="an older git revision to run beside")
     ap.add_argument("--json-out", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--write", action="store_true")
@@ -605,7 +749,11 @@ def main() -> None:
         tours_named = {args.compare: before["tours"], **tours_named}
     tours_md = tour_table(tours_named) if res["tours"] else ""
     ba = before_after(before, res, args.compare) if before is not None else ""
-    print(md, tt, ba, tours_md, "\n".join(notes), sep="\n\n")
+    rounds = {"this branch": res["round"]}
+    if before is not None:
+        rounds = {args.compare: before.get("round", {}), **rounds}
+    round_md = round_table(rounds, args.round_limit_gb) if res["round"] else ""
+    print(md, tt, ba, round_md, tours_md, "\n".join(notes), sep="\n\n")
     if args.write:
         cmd = "python benchmarks/bench_routing.py " + " ".join(sys.argv[1:])
         (HERE / "results").mkdir(exist_ok=True)
@@ -636,6 +784,17 @@ def main() -> None:
                 f"\nOur router at {args.compare} and on this branch, the same measurements "
                 "run one after the other (same pairs; the older revision from a temporary "
                 "git worktree, without the anchor):\n\n" + ba + "\n"
+            )
+        if round_md:
+            body += (
+                "\nHalls of round booths at clearance 0.5 m (tests/_round_booths.py: regular "
+                "polygons 4 m across, 7 m apart, every feature within the format's rules), "
+                "each built and queried in a fresh process under a "
+                f"{args.round_limit_gb:g} GB address-space limit; queries alternate kiosk "
+                "and random booth to random booth, and include the first query's work on a "
+                "booth (its last legs are computed on first use in such halls):\n\n"
+                + round_md
+                + "\n"
             )
         if tours_md:
             body += (

@@ -180,8 +180,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "未保存的修改已作为草稿保存在服务器上；页面将自动重新加载并提供恢复。",
     ),
     "draft.offer": (
-        "Restore {edits} unsaved edits from {when}?",
-        "恢复 {when} 的 {edits} 项未保存修改？",
+        "Restore your unsaved changes from {when}? Booths changed: {edits}.",
+        "恢复 {when} 的未保存修改？改动的展位：{edits} 个。",
     ),
     "draft.detail": (
         "Autosaved on version {base}. Restore puts them back exactly; Discard deletes them.",
@@ -190,8 +190,8 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
     "draft.restore": ("Restore", "恢复"),
     "draft.discard": ("Discard", "放弃"),
     "draft.restored": (
-        "Restored {edits} unsaved edits from {when} on version {base}.",
-        "已恢复 {when} 的 {edits} 项未保存修改（版本 {base}）。",
+        "Restored the unsaved changes from {when} on version {base} (booths changed: {edits}).",
+        "已恢复 {when} 的未保存修改（版本 {base}，改动的展位：{edits} 个）。",
     ),
     "draft.squashed": (
         "(a long history: restored as one undo step)",

@@ -169,6 +169,7 @@ class Checker:
         if was:
             near = self.tree.query(was, predicate="dwithin", distance=self.rules.reach_m)[1]
             booth_ids = booth_ids | set(self.ids[near].tolist())
+        booth_ids = booth_ids | self._filled_aisles(booth_ids)
         self.local = [p for p in self.local if not booth_ids.intersection(_ids_of(p))]
         dirty = np.flatnonzero(np.isin(self.ids, list(booth_ids)))
         if len(dirty):
@@ -187,6 +188,30 @@ class Checker:
             check_events(venue, self.events)
             self.events = [p for p in self.events if p.rule == RuleCode.UNKNOWN_PLACE]
         self.last_s = time.perf_counter() - t0
+
+    def _filled_aisles(self, booth_ids: set[str]) -> set[str]:
+        """Return the booths of narrow-aisle problems whose gap an edited booth now fills.
+
+        A booth that arrives (or comes back by an undo) between two others makes their gap
+        no aisle, though neither of them was edited: their problem must be re-tested, or
+        the live check would keep one that a full check no longer finds.
+        """
+        index = {b: i for i, b in enumerate(self.ids.tolist())}
+        now = [self.geoms[index[b]] for b in booth_ids if b in index]
+        shapes = [g for g in now if g is not None and not g.is_empty]
+        if not shapes:
+            return set()
+        filled = shapely.union_all(shapes)
+        out: set[str] = set()
+        for p in self.local:
+            ends = [index.get(i) for i in p.ids]
+            if p.rule != RuleCode.NARROW_AISLE or len(ends) != 2 or None in ends:
+                continue
+            a, b = ends
+            line = shapely.shortest_line(self.geoms[a], self.geoms[b])
+            if shapely.intersects(line, filled):
+                out.update(p.ids)
+        return out
 
     # ------------------------------------------------------------ local rules
 

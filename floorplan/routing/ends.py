@@ -10,11 +10,12 @@ their shortest-path trees are computed once, so a kiosk query is only the end st
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import shapely
 from numpy.typing import NDArray
 
 from floorplan.errors import NoRouteError, PlaceError
@@ -22,13 +23,20 @@ from floorplan.routing import visibility as V
 from floorplan.routing.graph import Array, WalkGraph
 from floorplan.routing.places import Places, Target
 from floorplan.routing.route import Place
+from floorplan.schema import Col
 
-__all__ = ["WARM_BOOTHS", "Ends", "EndsCache", "Tree", "feet"]
+__all__ = ["WARM_BOOTHS", "WARM_PAIRS", "Ends", "EndsCache", "Tree", "feet"]
 
 #: Candidate ends tested per vectorised visibility batch.
 _END_BATCH = 64
 #: Booths' ends are computed when the router is built up to this many booths.
 WARM_BOOTHS = 5_000
+#: ... and only in halls where graph nodes times booth corners stay under this, for the
+#: work of a hall's ends grows with it. Measured (CPU, 2-core machine): the dense
+#: benchmark hall of 506 boxes, 5.1 million, 3 s as before; fifty round booths of 64
+#: corners, 10 million, 1.2 s; two hundred of them, 164 million, would take about 20 s.
+#: Beyond it a booth's ends cost 20-60 ms on its first query, in those halls.
+WARM_PAIRS = 6_000_000
 #: Booths whose ends are computed in one vectorised pass (bounds the arrays' size).
 _WARM_BATCH = 64
 
@@ -92,17 +100,19 @@ class EndsCache:
         Kiosks do not move: their shortest-path trees are computed here, once, so that a
         kiosk query is only the last step. Booths' ends (:meth:`ends_of`) cost about a
         millisecond each: computed here up to :data:`WARM_BOOTHS` booths (the bundled
-        venue: 0.3 s), lazily on first use beyond (74,000 booths would take minutes).
+        venue: 0.3 s), lazily on first use beyond (74,000 booths would take minutes), and
+        lazily too in a hall of more than :data:`WARM_PAIRS` nodes times booth corners.
         """
         self.trees = {}
         for kid in self.places.kiosk_xy:
             self.trees[(kid, False)] = self.tree(self.places.resolve(kid), accessible=False)
         if len(self.places.booth_ids) > WARM_BOOTHS:
             return
-        wanted = set(halls)
+        booth_hall, costly = self._costly_halls()
+        wanted = set(halls) - costly
         by_hall: dict[int, list[tuple[str, Target]]] = {}
         for bid in self.places.booth_ids:
-            if bid in self.ends:
+            if bid in self.ends or booth_hall.get(bid, -1) in costly:
                 continue
             try:
                 target = self.places.resolve(bid)
@@ -114,6 +124,23 @@ class EndsCache:
             for lo in range(0, len(todo), _WARM_BATCH):
                 part = todo[lo : lo + _WARM_BATCH]
                 self.ends_many([b for b, _ in part], [x for _, x in part])
+
+    def _costly_halls(self) -> tuple[dict[str, int], set[int]]:
+        """Return each booth's hall (by the venue) and the halls over :data:`WARM_PAIRS`."""
+        g = self.graph
+        booths = g.venue.booths
+        if len(booths) == 0:
+            return {}, set()
+        hall = np.array([g.hall_index.get(str(h), -1) for h in booths[Col.HALL_ID]])
+        corners = shapely.get_num_coordinates(np.asarray(booths.geometry.values))
+        nodes = np.diff(g.offset)
+        costly = {
+            k
+            for k in range(len(nodes))
+            if int(nodes[k]) * int(corners[hall == k].sum()) > WARM_PAIRS
+        }
+        ids = [str(b) for b in booths[Col.BOOTH_ID]]
+        return dict(zip(ids, hall.tolist(), strict=True)), costly
 
     # ------------------------------------------------------------------ trees
 
@@ -217,42 +244,52 @@ class EndsCache:
         return hit
 
     def ends_many(self, keys: list[str], targets: list[Target]) -> None:
-        """Compute the ends of several targets of one hall in one vectorised pass."""
+        """Compute the ends of several targets of one hall in one vectorised pass.
+
+        Only pairs of a node and a target that a line tangent at the node can reach
+        (:func:`~floorplan.routing.visibility.tangent_reaches`, a necessary condition) get
+        their segments' feet tested, in bounded chunks: the same ends as testing every
+        node against every segment, in the same order, without arrays of nodes times
+        segments (3,200 corners and 3,200 segments of fifty round booths made gigabytes).
+        """
         g = self.graph
         t = targets[0].hall
         segs = np.concatenate([x.segs for x in targets]) if targets else np.zeros((0, 2, 2))
-        owner = np.repeat(np.arange(len(targets)), [len(x.segs) for x in targets])
+        counts = np.array([len(x.segs) for x in targets], dtype=np.int64)
+        owner = np.repeat(np.arange(len(targets)), counts)
+        # Runs of a few consecutive segments, each in its own disc: a corner's tangent
+        # lines miss most runs of a round booth, its own booth's included.
+        local = np.arange(len(segs)) - np.repeat(np.cumsum(counts) - counts, counts)
+        _, run = np.unique(owner * (len(segs) + 1) + local // _RUN, return_inverse=True)
+        run_counts = np.bincount(run, minlength=int(run.max()) + 1 if len(run) else 0)
+        discs = _discs(segs, run, len(run_counts))
         doors = g.doors_of(t, accessible=False)
         halls = list(dict.fromkeys([t] + [o for _, o in doors]))
         cols: list[list[Any]] = [[] for _ in range(6)]  # owner, hall, local, src, end, door
-
-        def keep(vis: NDArray[np.bool_], h: int, d: int, *arrs: Any) -> None:
-            ow, ii, a, end = (x[vis] for x in arrs)
-            vals = (ow, np.full(len(ii), h), ii, a, end, np.full(len(ii), d))
-            for col, val in zip(cols, vals, strict=True):
-                col.append(val)
-
         for h in halls:
             lo, hi = int(g.offset[h]), int(g.offset[h + 1])
             if hi == lo or len(segs) == 0:
                 continue
-            src = g.xy[lo:hi]
-            foot = feet(src, segs)
-            ii, jj = np.divmod(np.arange(foot.shape[0] * foot.shape[1]), foot.shape[1])
-            end = foot[ii, jj]
-            ok = g.tangent(lo + ii, end)
-            ii, jj, end = ii[ok], jj[ok], end[ok]
-            a = src[ii]
-            ow = owner[jj]
-            if h == t:
-                vis = V.segments_inside(a, end, g.graphs[t].area)
-                keep(vis, h, -1, ow, ii, a, end)
-            for d, other in doors:
-                if other != h:
-                    continue
-                vis = V.door_crossing_ok(a, end, g.doors[d].seg)
-                vis[vis] = V.segments_inside(a[vis], end[vis], g.pair_areas[d])
-                keep(vis, h, d, ow, ii, a, end)
+            # Blocks in the order of the exhaustive pass: the hall's own, then each door.
+            blocks = ([-1] if h == t else []) + [d for d, other in doors if other == h]
+            found: dict[int, list[tuple[Any, ...]]] = {d: [] for d in blocks}
+            for cand_i, cand_j in _node_segment_pairs(g, lo, hi, discs, run_counts):
+                end = _foot_pairs(g.xy[lo + cand_i], segs[cand_j])
+                ok = g.tangent(lo + cand_i, end)
+                ii, jj, end = cand_i[ok], cand_j[ok], end[ok]
+                a = g.xy[lo + ii]
+                for d in blocks:
+                    if d < 0:
+                        vis = V.segments_inside(a, end, g.graphs[t].area)
+                    else:
+                        vis = V.door_crossing_ok(a, end, g.doors[d].seg)
+                        vis[vis] = V.segments_inside(a[vis], end[vis], g.pair_areas[d])
+                    found[d].append((owner[jj][vis], ii[vis], a[vis], end[vis]))
+            for d in blocks:
+                for ow, ii, a, end in found[d]:
+                    vals = (ow, np.full(len(ii), h), ii, a, end, np.full(len(ii), d))
+                    for col, val in zip(cols, vals, strict=True):
+                        col.append(val)
         if cols[0]:
             ow_a, hall_a, local, door_a = (
                 np.concatenate(cols[k]).astype(np.int64) for k in (0, 1, 2, 5)
@@ -306,4 +343,64 @@ def feet(src: Array, segs: Array) -> Array:
     dd = (d**2).sum(-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         s = np.where(dd > 0, ((src[:, None, :] - a) * d).sum(-1) / dd, 0.0)
+    return np.asarray(a + np.clip(s, 0, 1)[..., None] * d)
+
+
+#: Node-segment pairs tested per chunk in :meth:`EndsCache.ends_many`.
+_PAIR_BATCH = 200_000
+#: Consecutive segments of a target tested against a node's tangent lines as one disc.
+_RUN = 8
+
+
+def _discs(segs: Array, owner: NDArray[np.int64], k: int) -> tuple[Array, Array]:
+    """Return a disc (centre, radius) holding the segments of each ``owner``."""
+    centre = np.zeros((k, 2))
+    radius = np.zeros(k)
+    if len(segs) == 0:
+        return centre, radius
+    pts = segs.reshape(-1, 2)
+    who = np.repeat(owner, 2)
+    lo = np.full((k, 2), np.inf)
+    hi = np.full((k, 2), -np.inf)
+    np.minimum.at(lo, who, pts)
+    np.maximum.at(hi, who, pts)
+    has = np.isfinite(lo).all(axis=1)
+    centre[has] = (lo[has] + hi[has]) / 2
+    np.maximum.at(radius, who, np.hypot(*(pts - centre[who]).T))
+    return centre, radius
+
+
+def _node_segment_pairs(
+    g: WalkGraph, lo: int, hi: int, discs: tuple[Array, Array], counts: NDArray[np.int64]
+) -> Iterator[tuple[NDArray[np.int64], NDArray[np.int64]]]:
+    """Yield ``(local node, segment)`` pairs whose node may see its segment tangentially.
+
+    ``counts``: segments per run (runs in the segments' order), ``discs``: each run's.
+    Node-major (then segment), as the exhaustive pass orders them, in chunks of about
+    :data:`_PAIR_BATCH` pairs.
+    """
+    centre, radius = discs
+    k = len(counts)
+    first = np.cumsum(counts) - counts
+    n = hi - lo
+    step = max(1, _PAIR_BATCH // max(k, int(counts.sum()) // 8, 1))
+    for a in range(0, n, step):
+        nodes = np.arange(a, min(n, a + step))
+        ni, ti = np.divmod(np.arange(len(nodes) * k), k)
+        gl = lo + nodes[ni]
+        ok = V.tangent_reaches(g.xy[gl], g.prev[gl], g.next[gl], centre[ti], radius[ti])
+        ni, ti = ni[ok], ti[ok]
+        c = counts[ti]
+        rep = np.repeat(np.arange(len(ti)), c)
+        jj = first[ti][rep] + np.arange(len(rep)) - np.repeat(np.cumsum(c) - c, c)
+        yield nodes[ni][rep], jj
+
+
+def _foot_pairs(src: Array, segs: Array) -> Array:
+    """Return the point of each segment ``segs[k]`` nearest to ``src[k]`` (as :func:`feet`)."""
+    a = segs[:, 0, :]
+    d = segs[:, 1, :] - a
+    dd = (d**2).sum(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(dd > 0, ((src - a) * d).sum(-1) / dd, 0.0)
     return np.asarray(a + np.clip(s, 0, 1)[..., None] * d)

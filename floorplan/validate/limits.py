@@ -29,16 +29,19 @@ __all__ = [
 
 #: Most coordinates (counting each ring's closing point) one feature may have, by layer.
 #:
-#: The router's visibility graph grows with the square of the corners it walks around,
-#: and every corner of a round booth is one. Measured on this project's 2-core machine
-#: (one round booth in a 200 m hall, building the router, peak memory of the process):
-#: 256 corners 0.2 s and 170 MB; 1,000 corners 1.3 s and 360 MB; 3,000 corners 7.9 s and
-#: 1.9 GB; issue 10 measured 86 s and 20 GB for 12,000. Booths and obstacles are boxes,
+#: The router walks around every corner of a round booth, and the last legs onto a booth
+#: cost its corners times its sides. Measured on this project's 2-core machine (one round
+#: booth in a 200 m hall, building the router, peak memory of the process), before the
+#: router paired corners by their normal cones: 256 corners 0.2 s and 170 MB; 1,000
+#: corners 1.3 s and 360 MB; 3,000 corners 7.9 s and 1.9 GB; issue 10 measured 86 s and
+#: 20 GB for 12,000. Now 3,000 corners build in 0.2 s, but the first route to that booth
+#: takes over a second. Booths and obstacles are boxes,
 #: L-shapes and polygons of a few dozen corners; a circle drawn with 255 segments departs
 #: from the true circle by under 0.01 % of its radius (under 1 mm at 12 m). A hall
 #: outline with curved façades rarely needs 200; a door is a segment, or a few along a
 #: curved wall. Points have one coordinate by type. This bounds one feature, not a hall:
-#: many round booths in one hall still add up (see docs/venue-format.md).
+#: many round booths in one hall add up, in the hall's corners times its booths (see
+#: docs/venue-format.md).
 MAX_VERTICES: Final[dict[str, int]] = {
     S.HALLS: 1024,
     S.BOOTHS: 256,

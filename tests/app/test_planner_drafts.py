@@ -37,7 +37,11 @@ def _booths(state: PlannerState) -> list[tuple[object, ...]]:
 
 
 def _edit(state: PlannerState) -> None:
-    """Four edits: rotate, move, assign (Chinese text), add; and an undo and a redo."""
+    """Four edits: rotate, move, assign (Chinese text), add; and an undo and a redo.
+
+    Two booths differ from the version then (A-101 and the new one): the planner counts
+    booths changed, not edits.
+    """
     state.select(["A-101"])
     state.rotate(15.0)
     state.move_selected(2.0, 0.0)
@@ -51,22 +55,23 @@ def test_edits_are_autosaved_and_restored_exactly(store: LayoutStore) -> None:
     state, keeper = _session(store)
     assert keeper.offer() is None
     _edit(state)
-    assert state.unsaved == 6
+    assert state.unsaved == 2
     (draft,) = store.drafts(USER)
-    assert (draft.base, draft.origin, draft.edits) == (1, 1, 6)
+    assert (draft.base, draft.origin, draft.edits) == (1, 1, 2)
     # A new session (a restart, another tab): the draft is offered; nothing is written
     # until it is answered, not even by the new session's own changes.
     again, keeper2 = _session(store)
     assert keeper2.offer() == draft
-    assert keeper2.question()[0] == f"Restore 6 unsaved edits from {draft_time(draft.saved_at)}?"
+    when = draft_time(draft.saved_at)
+    assert keeper2.question()[0] == f"Restore your unsaved changes from {when}? Booths changed: 2."
     assert keeper2.restore()
     assert keeper2.pending is None
     assert _booths(again) == _booths(state)
-    assert (again.base, again.unsaved) == (1, 6)
+    assert (again.base, again.unsaved) == (1, 2)
     assert again.editor.history == state.editor.history
     # One full check after the replay finds what the checks after each edit found.
     assert [p.to_dict() for p in again.problems] == [p.to_dict() for p in state.problems]
-    assert "Restored 6 unsaved edits" in again.notice
+    assert "Restored the unsaved changes from" in again.notice
     # The same undo history: undo every step on both, they stay the same.
     while state.editor.can_undo:
         state.undo()
@@ -159,7 +164,7 @@ def test_the_offer_speaks_the_planner_language(store: LayoutStore) -> None:
     keeper.offer()
     question, detail = keeper.question()
     assert question.startswith("恢复 ")
-    assert "1 项未保存修改" in question
+    assert "改动的展位：1 个" in question
     assert "版本 1" in detail
 
 
@@ -171,7 +176,7 @@ def test_the_page_offers_the_draft_in_a_dialog(store: LayoutStore) -> None:
     ctx = VenueContext(kiosk_venue(), store=store)
     page = PlannerPage(ctx, author=USER)
     assert page.draft_offer.visible
-    assert "Restore 2 unsaved edits" in page.draft_text.object
+    assert "Booths changed: 1." in page.draft_text.object
     page._restore_draft()
     assert not page.draft_offer.visible
     i = list(page.source.data["booth_id"]).index("A-101")

@@ -63,6 +63,8 @@ def test_readme_names_every_option(command: str, sub: str, parser: argparse.Argu
     own = [body for _, first, body in entries if sub and first == sub]
     # A line like "users add NAME ... | remove NAME | list" covers every subcommand.
     text = "\n".join(own or [body for _, _, body in entries])
+    # "--[no-]sprinklered" names both "--sprinklered" and "--no-sprinklered".
+    text = re.sub(r"--\[no-\]([\w-]+)", r"--\1 --no-\1", text)
     if sub:
         assert re.search(rf"(?<![\w-]){re.escape(sub)}(?![\w-])", text), (command, sub)
     for strings in _options(parser):

@@ -367,6 +367,44 @@ def test_random_boxes_match_brute_force(boxes, seed):
     assert got == pytest.approx(brute_length(venue, pts[0], pts[1]), abs=1e-6)
 
 
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(5, 45), st.floats(5, 35), st.floats(1, 4), st.integers(5, 16), st.floats(0, 1)
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    st.integers(0, 1000),
+)
+def test_random_round_booths_match_brute_force(gons, seed):
+    # Many-sided booths, overlapping ones merged: the corners the cone search pairs up.
+    hall = box(0, 0, 50, 40)
+    shapes = []
+    for x, y, r, n, turn in gons:
+        t = np.linspace(0, 2 * np.pi, n, endpoint=False) + turn
+        shapes.append(Polygon(np.c_[x + r * np.cos(t), y + r * np.sin(t)]))
+    geoms = shapely.union_all(shapes)
+    parts = [g for g in shapely.get_parts(geoms) if hall.contains(g)]
+    booths = [(f"B{k}", "H", "", "", g) for k, g in enumerate(parts)]
+    venue = make_venue([("H", "Hall", 0, "hall", hall)], booths)
+    rng = np.random.default_rng(seed)
+    free = hall.difference(geoms)
+    pts = []
+    while len(pts) < 2:
+        p = rng.uniform([0.5, 0.5], [49.5, 39.5])
+        if free.contains(Point(p)):
+            pts.append(tuple(p))
+    try:
+        got = Router(venue, clearance_m=0).route(pts[0], pts[1]).length_m
+    except NoRouteError:  # a point shut in by a ring of merged booths
+        with pytest.raises(nx.NetworkXNoPath):
+            brute_length(venue, pts[0], pts[1])
+        return
+    assert got == pytest.approx(brute_length(venue, pts[0], pts[1]), abs=1e-6)
+
+
 # ------------------------------------------------------- fast paths against slow ones
 
 
