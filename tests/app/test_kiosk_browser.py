@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from floorplan.app.mapview import WINDOW_ABOVE_BOOTHS
 from floorplan.generate import generate_venue
@@ -22,7 +22,6 @@ from _browser import (
     Server,
     booths_in_page,
     kiosk_venue,
-    launch_chromium,
     map_screen_point,
     route_length,
     search,
@@ -40,14 +39,6 @@ WALK = re.compile(r"\d+ m walk")
 
 
 NO_KIOSK_LIMIT = ("--kiosk-sessions-per-minute", "0")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="session")

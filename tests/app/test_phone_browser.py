@@ -15,23 +15,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import segno
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize
 
 from floorplan.schema import Col
 
-from _browser import Server, kiosk_venue, launch_chromium, write_geojson_folder
+from _browser import Server, kiosk_venue, write_geojson_folder
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
