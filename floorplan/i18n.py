@@ -155,6 +155,18 @@ CATALOGUE: Final[dict[str, tuple[str, str]]] = {
         "{metres} m, about {minutes} min, through {halls}",
         "全程{metres}米，约{minutes}分钟，途经{halls}",
     ),
+    # The phone page (/m)
+    "phone.no_origin": (
+        "Scan a kiosk's QR code to get directions from there.",
+        "扫描导览机上的二维码即可获得从那里出发的路线。",
+    ),
+    "phone.offline": (
+        "Offline: the map and the last route still work; waiting for the network…",
+        "离线：地图和上一条路线仍可使用；正在等待网络…",
+    ),
+    "phone.back_online": ("Back online", "网络已恢复"),
+    "phone.loading": ("Loading the map…", "正在加载地图…"),
+    "phone.failed": ("The map could not be loaded.", "地图无法加载。"),
     # floorplan serve's own pages: log-in, access denied, errors (floorplan.app.auth)
     "auth.title": ("Staff log-in", "工作人员登录"),
     "auth.lead": (

@@ -9,20 +9,28 @@ exact, prefix and substring matches first and rapidfuzz's typo-tolerant matches 
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import math
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
-from typing import Final
+from pathlib import Path
+from typing import Any, Final
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from floorplan.atomic import atomic_file
 from floorplan.i18n import CATALOGUE, Lang, Record, hall_name, pick
 from floorplan.schema import AmenityKind, Col, OpeningKind, Zone
+from floorplan.textindex import TextIndex
 from floorplan.venue import Venue
 
 __all__ = [
@@ -34,7 +42,10 @@ __all__ = [
     "SearchHit",
     "SearchIndex",
     "normalize",
+    "venue_digest",
 ]
+
+_log = logging.getLogger(__name__)
 
 
 class HitKind(StrEnum):
@@ -200,6 +211,8 @@ _STRONG: Final = 94.0
 _NOISE_FLOOR: Final = 70.0
 #: The lowest exact tier (a substring); every exact score is at least this.
 _EXACT_MIN: Final = 88.0
+#: Answers kept per index: visitors type the same first letters (and keystrokes repeat).
+_ANSWERS_KEPT: Final = 4096
 
 
 def normalize(text: str) -> str:
@@ -217,12 +230,72 @@ def _pinyin_forms(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _pinyin_of(text: str) -> tuple[str, ...]:
     # Cached: product words repeat across thousands of booths.
-    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 - only needed for CJK text
+    try:
+        from pypinyin.core import seg  # type: ignore[attr-defined]  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - a pypinyin without its segmenter in core
 
-    syllables = [s for s in lazy_pinyin(text, errors="ignore") if s.strip()]
-    initials = [s[:1] for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore")]
+        def seg(text: str) -> list[str]:
+            return [text]
+
+    # pypinyin segments the text into words (so 银行 reads yinhang) and converts each;
+    # names share few words (有限公司, 科技...), so each word is converted once: a fifth
+    # of the time of converting every name whole (74,000 names: 3 s rather than 16 s).
+    syllables = [s for word in seg(text) for s in _word_pinyin(word) if s.strip()]
+    # The first letter of each syllable: what pypinyin's FIRST_LETTER style gives.
+    initials = [s[:1] for s in syllables]
     forms = ["".join(syllables), " ".join(syllables), "".join(initials)]
     return tuple(normalize(f) for f in forms if f)
+
+
+@lru_cache(maxsize=65536)
+def _word_pinyin(word: str) -> tuple[str, ...]:
+    from pypinyin import lazy_pinyin  # noqa: PLC0415 - only needed for CJK text
+
+    return tuple(lazy_pinyin(word, errors="ignore"))
+
+
+def _blob(texts: list[str]) -> np.ndarray:
+    """Return strings as one UTF-8 byte array (separated by a unit separator)."""
+    return np.frombuffer("\x1f".join(texts).encode("utf-8"), dtype=np.uint8)
+
+
+def _unblob(blob: np.ndarray, n: int) -> list[str]:
+    texts = bytes(blob).decode("utf-8").split("\x1f") if n else []
+    if len(texts) != n:
+        msg = f"saved search index is inconsistent: {len(texts)} texts for {n} entries"
+        raise ValueError(msg)
+    return texts
+
+
+def _code_digest() -> bytes:
+    """Return a digest of the code that makes an index (a new release builds anew)."""
+    import pypinyin  # noqa: PLC0415
+
+    h = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in ("search.py", "textindex.py", "i18n.py", "schema.py"):
+        h.update((here / name).read_bytes())
+    h.update(str(pypinyin.__version__).encode())
+    return h.digest()
+
+
+def venue_digest(venue: Venue) -> str:
+    """Return a digest of a venue's content: its layers' attributes and geometry, and events.
+
+    Two venues with the same digest give the same search index.
+    """
+    import pandas as pd  # noqa: PLC0415
+    import shapely  # noqa: PLC0415
+
+    h = hashlib.blake2b(_code_digest(), digest_size=20)
+    frames = {**venue.layers(), "events": venue.events}
+    for name, frame in frames.items():
+        attrs = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+        h.update(f"{name}:{len(frame)}:{','.join(map(str, attrs.columns))}".encode())
+        h.update(pd.util.hash_pandas_object(attrs.astype(str), index=False).to_numpy().tobytes())
+        if "geometry" in frame.columns:
+            h.update(b"".join(shapely.to_wkb(np.asarray(frame.geometry.values, dtype=object))))
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -275,6 +348,18 @@ class _Entry:
     label_zh: str = ""
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The entries of an index, column by column (cheap to save and load)."""
+
+    kinds: list[HitKind]
+    keys: list[str]
+    labels: list[str]
+    details: list[str]
+    targets: list[str]
+    labels_zh: list[str]
+
+
 class SearchIndex:
     """A prebuilt, read-only search index over one venue.
 
@@ -285,48 +370,148 @@ class SearchIndex:
     """
 
     def __init__(self, venue: Venue) -> None:
-        self._entries: list[_Entry] = []
-        texts: list[tuple[str, int]] = []
-        for entry, words in self._collect(venue):
-            idx = len(self._entries)
-            self._entries.append(entry)
-            texts.extend((w, idx) for w in {normalize(w) for w in words} if w)
-        # One choice per distinct string: products and synonyms repeat across entries.
+        entries: list[_Entry] = []
         by_text: dict[str, list[int]] = {}
-        for t, idx in texts:
-            by_text.setdefault(t, []).append(idx)
-        self._choices: list[str] = list(by_text)
-        self._owners: list[np.ndarray] = [np.asarray(v, dtype=np.int64) for v in by_text.values()]
-        # The owners flattened (choice j owns _owner_flat[_owner_ptr[j]:_owner_ptr[j + 1]])
-        # and the choices joined by newlines: a query is found with a few C-level scans
-        # of one string, not a Python loop over every choice (500,000 at 74,000 booths;
-        # measured in benchmarks/RESULTS.md, "Kiosk").
-        sizes = np.array([len(v) for v in self._owners], dtype=np.int64)
-        self._owner_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self._owner_flat = (
-            np.concatenate(self._owners) if self._owners else np.empty(0, dtype=np.int64)
+        for entry, words in self._collect(venue):
+            idx = len(entries)
+            entries.append(entry)
+            for w in {normalize(w) for w in words}:
+                if w:
+                    by_text.setdefault(w, []).append(idx)
+        # One choice per distinct string: products and synonyms repeat across entries.
+        # Choice j is owned by entries _owner_flat[_owner_ptr[j]:_owner_ptr[j + 1]].
+        sizes = np.fromiter((len(v) for v in by_text.values()), dtype=np.int64, count=len(by_text))
+        owner_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        owner_flat = np.fromiter(
+            (i for v in by_text.values() for i in v), dtype=np.int64, count=int(sizes.sum())
         )
-        self._joined = "\n" + "\n".join(self._choices) + "\n"
-        lengths = np.array([len(c) for c in self._choices], dtype=np.int64)
-        self._lengths = lengths
-        self._starts = (
-            np.cumsum(np.concatenate([[1], lengths[:-1] + 1])) if len(lengths) else lengths
-        )
-        places = {e.target: (e.x, e.y) for e in self._entries if e.kind is not HitKind.EVENT}
-        self._entries = [
+        places = {e.target: (e.x, e.y) for e in entries if e.kind is not HitKind.EVENT}
+        entries = [
             replace(e, x=places[e.target][0], y=places[e.target][1])
             if e.kind is HitKind.EVENT and e.target in places
             else e
-            for e in self._entries
+            for e in entries
         ]
-        self._xy = np.array([(e.x, e.y) for e in self._entries], dtype=float).reshape(-1, 2)
-        labels = [e.label for e in self._entries]
+        labels = [e.label for e in entries]
         order = sorted(range(len(labels)), key=labels.__getitem__)
-        self._label_rank = np.empty(len(labels), dtype=np.int64)
-        self._label_rank[order] = np.arange(len(labels))
+        label_rank = np.empty(len(labels), dtype=np.int64)
+        label_rank[order] = np.arange(len(labels))
+        self._setup(
+            columns=_Columns(
+                kinds=[e.kind for e in entries],
+                keys=[e.key for e in entries],
+                labels=labels,
+                details=[e.detail for e in entries],
+                targets=[e.target for e in entries],
+                labels_zh=[e.label_zh for e in entries],
+            ),
+            xy=np.array([(e.x, e.y) for e in entries], dtype=float).reshape(-1, 2),
+            label_rank=label_rank,
+            owner_ptr=owner_ptr,
+            owner_flat=owner_flat,
+            text=TextIndex(list(by_text)),
+        )
+
+    def _setup(
+        self,
+        *,
+        columns: _Columns,
+        xy: np.ndarray,
+        label_rank: np.ndarray,
+        owner_ptr: np.ndarray,
+        owner_flat: np.ndarray,
+        text: TextIndex,
+    ) -> None:
+        self._cols = columns
+        self._xy = xy
+        self._label_rank = label_rank
+        self._owner_ptr = owner_ptr
+        self._owner_flat = owner_flat
+        self._text = text
+        self._lengths = np.fromiter((len(c) for c in text.choices), dtype=np.int64)
+        self._answers: OrderedDict[tuple[Any, ...], list[SearchHit]] = OrderedDict()
+        self._answers_lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._cols.kinds)
+
+    # --- kept on disk ----------------------------------------------------------------------
+    def save(self, path: Path) -> None:
+        """Write the index to ``path`` (``.npz``, plain arrays, atomically)."""
+        c = self._cols
+        arrays = {f"text_{k}": v for k, v in self._text.arrays().items()}
+        for name in ("keys", "labels", "details", "targets", "labels_zh"):
+            arrays[f"col_{name}"] = _blob(getattr(c, name))
+        arrays["col_kinds"] = np.array([_KIND_ORDER[k] for k in c.kinds], dtype=np.int8)
+        arrays |= {
+            "xy": self._xy,
+            "label_rank": self._label_rank,
+            "owner_ptr": self._owner_ptr,
+            "owner_flat": self._owner_flat,
+        }
+        savez: Any = np.savez  # numpy's stubs take the first keyword for allow_pickle
+        with atomic_file(path) as tmp, tmp.open("wb") as f:
+            savez(f, **arrays)
+
+    @classmethod
+    def load(cls, path: Path) -> SearchIndex:
+        """Read an index :meth:`save` wrote (no pickles: arrays only)."""
+        with np.load(path, allow_pickle=False) as z:
+            a = {k: z[k] for k in z.files}
+        kinds = list(HitKind)
+        n = len(a["col_kinds"])
+        self = cls.__new__(cls)
+        self._setup(
+            columns=_Columns(
+                kinds=[kinds[int(k)] for k in a["col_kinds"]],
+                keys=_unblob(a["col_keys"], n),
+                labels=_unblob(a["col_labels"], n),
+                details=_unblob(a["col_details"], n),
+                targets=_unblob(a["col_targets"], n),
+                labels_zh=_unblob(a["col_labels_zh"], n),
+            ),
+            xy=a["xy"],
+            label_rank=a["label_rank"],
+            owner_ptr=a["owner_ptr"],
+            owner_flat=a["owner_flat"],
+            text=TextIndex.from_arrays({k[5:]: v for k, v in a.items() if k.startswith("text_")}),
+        )
+        return self
+
+    @classmethod
+    def cached(cls, venue: Venue, folder: Path, *, keep: int = 6) -> SearchIndex:
+        """Return the index of ``venue``, built once and kept in ``folder``.
+
+        The file is named by a digest of everything the index is made of (every layer's
+        attributes and geometry, and this module's code), so a venue, a published layout
+        version or a new floorplan release gets its own; the newest ``keep`` are kept.
+        A file that cannot be read is built again.
+        """
+        path = Path(folder) / f"search-{venue_digest(venue)}.npz"
+        if path.is_file():
+            try:
+                index = cls.load(path)
+            except (OSError, ValueError, KeyError, IndexError):
+                _log.warning("search index %s is unreadable; building it again", path)
+            else:
+                with contextlib.suppress(OSError):  # its age keeps it among the newest
+                    path.touch()
+                return index
+        index = cls(venue)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            index.save(path)
+            old = sorted(path.parent.glob("search-*.npz"), key=lambda p: p.stat().st_mtime)
+            for stale in old[:-keep]:
+                stale.unlink(missing_ok=True)
+        except OSError:  # a read-only folder: serve without keeping it
+            _log.warning("cannot keep the search index in %s", folder, exc_info=True)
+        return index
+
+    @property
+    def choices(self) -> list[str]:
+        """Return every searchable string (normalised), once each."""
+        return self._text.choices
 
     @staticmethod
     def _collect(venue: Venue) -> Iterable[tuple[_Entry, list[str]]]:
@@ -376,29 +561,27 @@ class SearchIndex:
         q = normalize(text)
         if not q or limit <= 0:
             return []
-        scores = np.full(len(self._choices), -1.0)
-        substring_ok = len(q) >= 2 or bool(_CJK.search(q))
-        # Exact tiers, weakest first so that a choice keeps its best: anywhere in it, at
-        # the start of one of its words, at its start.
-        if substring_ok:
-            scores[self._find(q, 0)] = 88.0
-        scores[self._find(" " + q, 1)] = 94.0
-        pre = self._find("\n" + q, 1)
-        extra = self._lengths[pre] - len(q)
-        scores[pre] = np.where(extra == 0, 100.0, 98.0 - np.minimum(extra, 30) / 10)
-        best = self._entry_scores(scores)
+        key = (q, limit, near)
+        with self._answers_lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return list(self._answers[key])
+        hits = self._search(q, limit, near)
+        with self._answers_lock:
+            self._answers[key] = hits
+            while len(self._answers) > _ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return list(hits)
+
+    def _search(self, q: str, limit: int, near: tuple[float, float] | None) -> list[SearchHit]:
+        scores, best = self._exact_scores(q, limit)
         # Typo matches score at most 100 * _FUZZY_WEIGHT, below every exact tier: with
         # ``limit`` exact hits already they cannot reach the list (and they are the slow
         # part at 74,000 booths), so they are only looked for when they could.
         exact = int(np.count_nonzero(best >= _EXACT_MIN))
         if len(q) >= _FUZZY_MIN_CHARS and exact < limit:
-            for _, score, i in process.extract(
-                q,
-                self._choices,
-                scorer=fuzz.WRatio,
-                processor=None,
-                score_cutoff=_FUZZY_CUTOFF,
-                limit=200,
+            for i, score in self._text.fuzzy(
+                q, scorer=fuzz.WRatio, cutoff=_FUZZY_CUTOFF, limit=200
             ):
                 scores[i] = max(scores[i], score * _FUZZY_WEIGHT)
             best = self._entry_scores(scores)
@@ -415,23 +598,40 @@ class SearchIndex:
         # Best score, then nearer, then by label, then index order (lexsort: last key first).
         order = np.lexsort((found, self._label_rank[found], dist, -best[found]))
         picked = [int(e) for e in found[order[:limit]]]
+        kinds = self._cols.kinds
         group_best: dict[HitKind, float] = {}
         for e in picked:
-            kind = self._entries[e].kind
-            group_best.setdefault(kind, float(best[e]))
+            group_best.setdefault(kinds[e], float(best[e]))
         rank = {e: n for n, e in enumerate(picked)}
-        picked.sort(
-            key=lambda e: (
-                -group_best[self._entries[e].kind],
-                _KIND_ORDER[self._entries[e].kind],
-                rank[e],
-            )
-        )
+        picked.sort(key=lambda e: (-group_best[kinds[e]], _KIND_ORDER[kinds[e]], rank[e]))
         return [self._hit(e, float(best[e])) for e in picked]
+
+    def _exact_scores(self, q: str, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the exact tiers' scores per choice and per entry (-1: not matched).
+
+        Tiers, strongest first: the whole choice or its start (95-100), the start of one
+        of its words (94), anywhere in it (88). Once ``limit`` entries matched a stronger
+        tier, a weaker one cannot bring a hit into the best ``limit`` and is not looked at.
+        """
+        scores = np.full(len(self._lengths), -1.0)
+        pre = self._text.prefix(q)
+        extra = self._lengths[pre] - len(q)
+        scores[pre] = np.where(extra == 0, 100.0, 98.0 - np.minimum(extra, 30) / 10)
+        best = self._entry_scores(scores)
+        tiers = [(" " + q, 94.0)]
+        if len(q) >= 2 or _CJK.search(q):
+            tiers.append((q, 88.0))
+        for needle, score in tiers:
+            if np.count_nonzero(best >= 0) >= limit:
+                break
+            ids = self._text.contains(needle)
+            scores[ids] = np.maximum(scores[ids], score)
+            best = self._entry_scores(scores)
+        return scores, best
 
     def _entry_scores(self, scores: np.ndarray) -> np.ndarray:
         """Return each entry's best score over the choices it owns (-1: none matched)."""
-        best = np.full(len(self._entries), -1.0)
+        best = np.full(len(self), -1.0)
         hit = np.flatnonzero(scores >= 0)
         lo, hi = self._owner_ptr[hit], self._owner_ptr[hit + 1]
         sizes = hi - lo
@@ -440,20 +640,16 @@ class SearchIndex:
             np.maximum.at(best, self._owner_flat[at], np.repeat(scores[hit], sizes))
         return best
 
-    def _find(self, needle: str, skip: int) -> np.ndarray:
-        """Return the choices in which ``needle`` occurs (its first ``skip`` chars before)."""
-        if "\n" in needle[skip:]:
-            return np.empty(0, dtype=np.int64)
-        pos = np.fromiter(
-            (m.start() + skip for m in re.finditer(re.escape(needle), self._joined)),
-            dtype=np.int64,
-        )
-        return np.unique(np.searchsorted(self._starts, pos, side="right") - 1)
-
     def _hit(self, e: int, score: float) -> SearchHit:
-        en = self._entries[e]
+        c = self._cols
         return SearchHit(
-            en.kind, en.key, en.label, en.detail, en.target, round(score, 1), en.label_zh
+            c.kinds[e],
+            c.keys[e],
+            c.labels[e],
+            c.details[e],
+            c.targets[e],
+            round(score, 1),
+            c.labels_zh[e],
         )
 
 
@@ -464,7 +660,7 @@ def _booth_entries(venue: Venue) -> Iterable[tuple[_Entry, list[str]]]:
     """Yield each booth, its exhibitor and its products (in English and Chinese)."""
     booths = venue.booths
     cent = booths.geometry.centroid if len(booths) else booths.geometry
-    for (_, row), pt in zip(booths.iterrows(), cent, strict=True):
+    for row, pt in zip(booths.to_dict("records"), cent, strict=True):
         bid = str(row[Col.BOOTH_ID])
         name = str(row.get(Col.EXHIBITOR, "") or "")
         name_zh = str(row.get(Col.EXHIBITOR_ZH, "") or "")

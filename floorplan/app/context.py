@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from floorplan.problems import Problem
 
-__all__ = ["PublishWatcher", "VenueContext", "VenueSnapshot", "assets_path"]
+__all__ = ["PublishWatcher", "VenueContext", "VenueSnapshot", "assets_path", "search_cache_dir"]
 
 _log = logging.getLogger(__name__)
 
@@ -61,6 +61,11 @@ def assets_path() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "assets"
+
+
+def search_cache_dir(store_path: Path) -> Path:
+    """Return the folder beside a layout store where its layouts' search indexes are kept."""
+    return Path(store_path).with_name(Path(store_path).name + ".search")
 
 
 def _places(venue: Venue) -> dict[str, tuple[str, float, float]]:
@@ -113,12 +118,21 @@ class VenueSnapshot:
 
     @classmethod
     def build(
-        cls, venue: Venue, *, version: int | None = None, timings: dict[str, float] | None = None
+        cls,
+        venue: Venue,
+        *,
+        version: int | None = None,
+        timings: dict[str, float] | None = None,
+        cache_dir: Path | None = None,
     ) -> VenueSnapshot:
-        """Build every lookup of ``venue`` (seconds taken per lookup into ``timings``)."""
+        """Build every lookup of ``venue`` (seconds taken per lookup into ``timings``).
+
+        With ``cache_dir`` the search index is built once per venue content and kept
+        there (:meth:`~floorplan.search.SearchIndex.cached`): a restart loads it.
+        """
         times = timings if timings is not None else {}
         t0 = time.perf_counter()
-        search = SearchIndex(venue)
+        search = SearchIndex.cached(venue, cache_dir) if cache_dir else SearchIndex(venue)
         times["search_index_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         router = None
@@ -343,7 +357,9 @@ class VenueContext:
         built: list[VenueSnapshot] = []
 
         def prepare(venue: Venue, v: int) -> None:
-            built.append(VenueSnapshot.build(venue, version=v))
+            built.append(
+                VenueSnapshot.build(venue, version=v, cache_dir=search_cache_dir(self.store.path))
+            )
 
         pub: Publication = self.store.publish(
             version, author=author, acknowledge=acknowledge, prepare=prepare
@@ -489,7 +505,9 @@ class PublishWatcher:
         if version is None or version in {self.ctx.served_version, self._failed}:
             return False
         try:
-            snapshot = VenueSnapshot.build(store.load(version), version=version)
+            snapshot = VenueSnapshot.build(
+                store.load(version), version=version, cache_dir=search_cache_dir(store.path)
+            )
         except Exception:  # a broken version must not stop the kiosks
             _log.exception("published layout version %s could not be loaded", version)
             self._failed = version  # do not retry it on every poll

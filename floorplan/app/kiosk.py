@@ -25,6 +25,7 @@ import shapely
 from bokeh.events import DocumentReady, Event, Tap
 from bokeh.models import CustomJS
 from panel.io.document import unlocked
+from pyproj import Transformer
 
 from floorplan import i18n
 from floorplan.app.connection import watch_connection
@@ -582,16 +583,20 @@ class KioskState(param.Parameterized):
         return _hall_names(self.snap, Lang(self.lang)).get(hall_id, hall_id)
 
     def deep_link(self, base_url: str) -> str:
-        """Return the URL that opens this route on a phone (no idle reset there)."""
-        args = {"kiosk": self.kiosk_id, "to": self.selected, "lang": self.lang}
-        if self.origin:
-            args["from"] = self.origin
-        elif self.origin_point is not None:
-            args["from"] = format_point(self.origin_point)
+        """Return the phone page (``/m``) showing this route from this start, for the QR code.
+
+        ``from`` is where the route starts: ``from=`` if the kiosk was given one, a tapped
+        point as ``lon,lat`` (what the API reads; the kiosk's own ``from=x,y`` is in the
+        venue's metres), else the kiosk itself ("you are here" on the phone); ``to`` the
+        chosen place.
+        """
+        start = self.route_start
+        if isinstance(start, tuple):
+            start = lon_lat(self.snap.venue.crs, start)
+        args = {"from": start, "to": self.selected, "lang": self.lang}
         if self.accessible:
             args["accessible"] = "1"
-        args["idle"] = "0"
-        return f"{base_url.rstrip('/')}/kiosk?{urlencode({k: v for k, v in args.items() if v})}"
+        return f"{base_url.rstrip('/')}/m?{urlencode({k: v for k, v in args.items() if v})}"
 
 
 # Names of places, by snapshot and language: built once and shared by every session (a
@@ -654,6 +659,17 @@ def parse_point(text: str) -> tuple[float, float] | None:
     except ValueError:
         return None
     return (x, y) if math.isfinite(x) and math.isfinite(y) else None
+
+
+def lon_lat(crs: Any, point: Any) -> str:
+    """Return venue point ``point`` as ``"lon,lat"`` (WGS84, 7 decimals: about 1 cm)."""
+    lon, lat = _to_wgs84(str(crs.to_string())).transform(float(point[0]), float(point[1]))
+    return f"{lon:.7f},{lat:.7f}"
+
+
+@lru_cache(maxsize=8)
+def _to_wgs84(crs: str) -> Transformer:
+    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def format_point(point: Any) -> str:

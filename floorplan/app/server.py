@@ -9,7 +9,8 @@ assets) is open to guests, a limited
 number of new sessions a minute per client; the planner and staff pages need a log-in
 with a role from the user file (:mod:`floorplan.users`), checked again while the page
 is open. The cookie secret and the log-in sessions are kept in the config folder beside
-the user file.
+the user file. The phone page ``/m`` and the JSON API ``/api/v1`` (:mod:`floorplan.app.api`)
+are plain Tornado routes beside them: public, with no session, so no guard to pass.
 
 With a layout store the kiosks show its published layout (the venue file until something
 is published) and follow each new publish without a restart (:mod:`floorplan.app.published`).
@@ -44,6 +45,8 @@ from floorplan.app.access import (
     load_cookie_secret,
     parse_networks,
 )
+from floorplan.app.api import ApiOptions, web_patterns
+from floorplan.app.api.lan import public_url as find_public_url
 from floorplan.app.auth import (
     PAGE_ROLES,
     STAFF_MESSAGE_BYTES,
@@ -55,7 +58,13 @@ from floorplan.app.auth import (
     guard_routes,
     security_headers,
 )
-from floorplan.app.context import PublishWatcher, VenueContext, VenueSnapshot, assets_path
+from floorplan.app.context import (
+    PublishWatcher,
+    VenueContext,
+    VenueSnapshot,
+    assets_path,
+    search_cache_dir,
+)
 from floorplan.app.home import HomeHandler
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
 from floorplan.errors import StoreError
@@ -160,7 +169,9 @@ def make_context(
             raise StoreError(msg)
         venue = published
     timings: dict[str, float] = {}
-    snapshot = VenueSnapshot.build(venue, version=served, timings=timings)
+    snapshot = VenueSnapshot.build(
+        venue, version=served, timings=timings, cache_dir=search_cache_dir(store.path)
+    )
     ctx = VenueContext(snapshot=snapshot, idle_s=idle_s, public_url=public_url, store=store)
     return ctx, timings
 
@@ -184,8 +195,14 @@ def panel_server(
     address: str | None,
     show: bool,
     origins: list[str],
+    api: ApiOptions | None = None,
 ) -> Any:
-    """Return Panel's server (not started) for the pages of ``ctx``, guarded by ``access``."""
+    """Return Panel's server (not started) for the pages of ``ctx``, guarded by ``access``.
+
+    The JSON API and the phone page (:func:`floorplan.app.api.web_patterns`, with
+    ``api``'s CORS origins) are plain Tornado routes beside the pages: public, no
+    session, under the same security headers (``/m`` sets its own, narrower CSP).
+    """
     pn.extension(notifications=False)
     apps = make_apps(ctx)
     server = pn.serve(
@@ -201,7 +218,7 @@ def panel_server(
         # Session ids and tokens signed: nobody makes up a session the server did not hand out.
         sign_sessions=True,
         secret_key=_session_key(cookie_secret),
-        extra_patterns=[(r"/", HomeHandler, {"ctx": ctx})],
+        extra_patterns=[(r"/", HomeHandler, {"ctx": ctx}), *web_patterns(ctx, api)],
         transforms=[security_headers(access)],
         default_handler_class=bind(NotFoundHandler, access),
         http_server_kwargs={"max_body_size": MAX_BODY_BYTES},
@@ -235,6 +252,7 @@ def serve(
     public_url: str = "",
     allow_origins: tuple[str, ...] = (),
     store_path: Path | None = None,
+    cors_origins: tuple[str, ...] = (),
     trusted_proxies: tuple[str, ...] = (),
     secure_cookies: bool = False,
     kiosk_sessions_per_minute: float = KIOSK_SESSIONS_PER_MINUTE,
@@ -256,14 +274,16 @@ def serve(
     idle_s
         Kiosk idle reset after this many seconds without input (0: never).
     public_url
-        Scheme and host phones reach the server at, for QR codes (default: the host the
-        kiosk's browser used).
+        Scheme and host phones reach the server at, for QR codes (default: the address
+        listened on, else the host's LAN address; see :mod:`floorplan.app.api.lan`).
     allow_origins
         Extra ``host[:port]`` the pages may be opened from (websocket origins).
     store_path
         The layout store planners save to (default: this venue's own store in the config
         folder, :func:`floorplan.io.store.store_for_venue`). When it has a published
         version, kiosks show that instead of ``venue``.
+    cors_origins
+        Origins other sites may call the JSON API from (``*``: any); none by default.
     trusted_proxies
         Addresses or networks of reverse proxies whose ``X-Forwarded-For`` and
         ``X-Forwarded-Proto`` are believed.
@@ -293,7 +313,8 @@ def serve(
     )
     # Publishes go through every rule of the engine (the venue's own code), not the format's.
     store = LayoutStore(store_path or store_for_venue(venue.name, users), gate=PublishGate())
-    ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=public_url)
+    phones = find_public_url(public_url, port=port, address=address)
+    ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=phones.url)
     served = ctx.served_version
     shown = f"published version {served}" if served is not None else "the venue file"
     print(
@@ -302,6 +323,7 @@ def serve(
         f"users from {users}; layouts in {store.path}",
         flush=True,
     )
+    phones.announce()
     # One thread for the whole server follows the store and pushes publishes to sessions.
     watcher = PublishWatcher(ctx).start()
     server = panel_server(
@@ -311,7 +333,8 @@ def serve(
         port=port,
         address=address,
         show=show,
-        origins=_origins(port, address, public_url, allow_origins),
+        origins=_origins(port, address, phones.url, allow_origins),
+        api=ApiOptions(cors_origins),
     )
     if start:
         run_until_stopped(server, watcher)

@@ -24,6 +24,7 @@ __all__ = [
     "DIFF_COLOURS",
     "LOS_COLOURS",
     "OPENING_COLOURS",
+    "PHONE_VARIABLES",
     "ZONE_COLOURS",
     "variables_css",
 ]
@@ -184,6 +185,25 @@ CSS_VARIABLES: Final[dict[str, str]] = {
     "ground": MAP_GROUND,
     "route": ROUTE,
     "link": SELECTION,
+    **{f"zone-{zone}": colour for zone, colour in ZONE_COLOURS.items()},
+}
+
+
+#: The phone page's map and text colours, as ``var(--fp-NAME)`` in ``/m/theme.css`` (with
+#: :data:`CSS_VARIABLES` and the zones as ``zone-NAME``).
+PHONE_VARIABLES: Final[dict[str, str]] = {
+    "map-ground": MAP_GROUND,
+    "hall-fill": HALL_FILL,
+    "hall-line": HALL_LINE,
+    "hall-label": HALL_LABEL,
+    "booth-line": BOOTH_LINE,
+    "obstacle-fill": OBSTACLE_FILL,
+    "obstacle-line": OBSTACLE_LINE,
+    "unzoned": UNZONED,
+    "route": ROUTE,
+    "text": BLACK,
+    "halo": WHITE,
+    "bg": WHITE,
     **{f"zone-{zone}": colour for zone, colour in ZONE_COLOURS.items()},
 }
 

@@ -27,13 +27,15 @@ def users_arg(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# long: one add_argument per option of the command (its --help), nothing else.
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``floorplan serve`` to ``subparsers`` and return its parser."""
     p: argparse.ArgumentParser = subparsers.add_parser(
         "serve",
         help="serve the visitor kiosk (public) and the planner and staff pages (log-in)",
         description="Serve /kiosk (public, read-only), /planner and /staff (log-in with a "
-        "role from the user file; see 'floorplan users add') with Panel's server. "
+        "role from the user file; see 'floorplan users add') with Panel's server, the "
+        "phone page /m and the JSON API /api/v1 (public; see docs/api.md). "
         "The root URL leads to /kiosk. The cookie secret (or $FLOORPLAN_COOKIE_SECRET, "
         "32 bytes or more) and the log-in sessions are kept beside the user file. "
         "docs/security.md says who may do what and how to serve over HTTPS. Kiosks show "
@@ -57,7 +59,16 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--public-url",
         default="",
         metavar="URL",
-        help="scheme://host[:port] phones reach this server at, for QR codes",
+        help="scheme://host[:port] phones reach this server at, for the kiosks' QR codes "
+        "(default: the host's LAN address, printed at start)",
+    )
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="let scripts on this origin (scheme://host[:port], or '*' for any) call the "
+        "JSON API /api/v1 (repeatable; default: same origin only)",
     )
     p.add_argument(
         "--allow-origin",
@@ -122,6 +133,7 @@ def run(args: argparse.Namespace) -> int:
         public_url=args.public_url,
         allow_origins=tuple(args.allow_origin),
         store_path=args.store,
+        cors_origins=tuple(args.cors_origin),
         trusted_proxies=tuple(args.trusted_proxy),
         secure_cookies=args.secure_cookies,
         kiosk_sessions_per_minute=args.kiosk_sessions_per_minute,

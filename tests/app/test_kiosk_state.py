@@ -6,12 +6,13 @@ import html as htmllib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pyproj import Transformer
 from shapely.affinity import rotate
 from shapely.geometry import box as shapely_box
 
 from floorplan import i18n
 from floorplan.app.context import VenueContext
-from floorplan.app.kiosk import KioskPage, KioskState
+from floorplan.app.kiosk import KioskPage, KioskState, format_point
 from floorplan.app.mapview import (
     MAX_BOOTHS_SENT,
     VIEW_MARGIN,
@@ -141,11 +142,23 @@ def test_deep_link_round_trip(state: KioskState) -> None:
     state.choose("A-201")
     state.lang = "zh"
     url = state.deep_link("http://phone.example:5006")
-    q = {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-    assert q == {"kiosk": "K1", "to": "A-201", "lang": "zh", "idle": "0"}
+    parts = urlsplit(url)
+    assert (parts.netloc, parts.path) == ("phone.example:5006", "/m")
+    q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    # The phone page starts where the kiosk stands: "you are here".
+    assert q == {"from": "K1", "to": "A-201", "lang": "zh"}
+    # The same arguments open the same card on a kiosk page (they name the same places).
     other = KioskState(state.ctx)
     other.apply_args(q)
     assert other.card() == state.card()
+
+
+def test_deep_link_keeps_the_start_and_step_free(state: KioskState) -> None:
+    state.origin = "WC-B"
+    state.accessible = True
+    state.choose("A-101")
+    q = {k: v[0] for k, v in parse_qs(urlsplit(state.deep_link("http://h")).query).items()}
+    assert q == {"from": "WC-B", "to": "A-101", "lang": "en", "accessible": "1"}
 
 
 def test_reset(state: KioskState) -> None:
@@ -333,10 +346,14 @@ def test_no_kiosk_opens_the_start_picker_and_a_tap_on_the_floor_starts_routes(
     assert s.route is not None
     assert s.route.coords[0] == pytest.approx((5.0, 20.0), abs=0.6)
     # The QR code's link starts where the kiosk does.
+    # The QR code's phone page asks the API, which reads a point as lon,lat (WGS84).
     q = {k: v[0] for k, v in parse_qs(urlsplit(s.deep_link("http://x")).query).items()}
-    assert q["from"] == "5.0,20.0"
+    lon, lat = map(float, q["from"].split(","))
+    back = Transformer.from_crs("EPSG:4326", ctx.venue.crs, always_xy=True)
+    assert back.transform(lon, lat) == pytest.approx((5.0, 20.0), abs=0.05)
+    # The kiosk's own link form (venue metres) starts the same route.
     phone = KioskState(ctx)
-    phone.apply_args(q)
+    phone.apply_args({**q, "from": format_point(s.start_point)})
     assert phone.route is not None
     assert phone.route.length_m == pytest.approx(s.route.length_m)
 

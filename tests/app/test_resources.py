@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from floorplan.app.api.phone import MAPLIBRE_VERSION, PHONE_DIR
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE, TEMPLATE_DIR, css, macro, render
 
 from _browser import XSS_NAME, Server, kiosk_venue, write_geojson_folder
@@ -66,7 +67,14 @@ def test_wheel_ships_the_pages_files(installed: tuple[Path, Path]) -> None:
         for folder in (STATIC_DIR, TEMPLATE_DIR)
         for p in folder.iterdir()
     }
+    # The phone page's script, style and vendored MapLibre GL JS with its licence.
+    expected |= {
+        f"floorplan/app/{p.relative_to(PHONE_DIR.parent).as_posix()}"
+        for p in PHONE_DIR.rglob("*")
+        if p.is_file()
+    }
     assert len(expected) > 20
+    assert f"floorplan/app/phone/vendor/maplibre-gl-{MAPLIBRE_VERSION}/LICENSE.txt" in expected
     assert expected <= names, sorted(expected - names)
 
 
@@ -93,6 +101,10 @@ def test_installed_wheel_serves_its_style_sheets(installed: tuple[Path, Path]) -
         status, text = _get(f"{server.url}/{STATIC_ROUTE}/fit-view.mjs")
         assert (status, "export default" in text) == (200, True)
         assert _get(f"{server.url}/kiosk?kiosk=K1&to=A-101")[0] == 200
+        status, text = _get(f"{server.url}/m?from=K1")
+        assert (status, "m.js?v=" in text) == (200, True)
+        vendor = f"/m/vendor/maplibre-gl-{MAPLIBRE_VERSION}/maplibre-gl.js"
+        assert _get(f"{server.url}{vendor}")[0] == 200
     finally:
         server.stop()
     # The pages render from the wheel's own templates (run outside the source tree).

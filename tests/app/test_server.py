@@ -300,6 +300,32 @@ def test_cookies_headers_paths(site: Site) -> None:
     assert r.status_code == 302
 
 
+def test_api_and_phone_page_are_public_under_the_guard(site: Site) -> None:
+    """No log-in for /m and /api/v1; /m runs under its own, narrower policy."""
+    venue = requests.get(f"{site.url}/api/v1/venue", allow_redirects=False, timeout=60)
+    assert venue.status_code == 200, venue.text[:300]
+    assert venue.json()["kiosks"]
+    assert venue.headers["X-Frame-Options"] == "DENY"  # the server's headers on the API too
+    route = requests.get(f"{site.url}/api/v1/route?from=K1&to=A-101", timeout=60)
+    assert route.status_code == 200
+    missing = requests.get(f"{site.url}/api/v1/nope", timeout=60)
+    assert (missing.status_code, missing.json()["error"]["status"]) == (404, 404)
+    page = requests.get(f"{site.url}/m?from=K1", allow_redirects=False, timeout=60)
+    assert page.status_code == 200
+    csp = dict(
+        part.strip().split(" ", 1) for part in page.headers["Content-Security-Policy"].split(";")
+    )
+    assert csp["script-src"] == "'self'"  # no inline script, no eval (the pages need both)
+    assert "blob:" in csp["worker-src"]  # MapLibre's worker
+    assert csp["connect-src"] == "'self'"
+    pages = requests.get(f"{site.url}/kiosk?kiosk=K1", timeout=60)
+    assert "'unsafe-eval'" in pages.headers["Content-Security-Policy"]  # the pages keep theirs
+    for path in ("/planner", "/staff"):
+        r = requests.get(f"{site.url}{path}", allow_redirects=False, timeout=60)
+        assert r.status_code == 302, path
+    assert requests.get(f"{site.url}/mine", timeout=60).status_code == 404
+
+
 # --- the store, per venue ------------------------------------------------------------------
 def test_serving_another_venue_uses_its_own_store(tmp_path: Path) -> None:
     folder = tmp_path / "cfg"

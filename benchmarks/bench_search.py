@@ -1,0 +1,287 @@
+"""Time search per keystroke, the index build and the server's start, here and at a revision.
+
+Usage::
+
+    python benchmarks/bench_search.py [--venue big.gpkg] [--compare REV] [--names 60] [--write]
+
+For each revision (this checkout; ``--compare REV`` from a temporary ``git worktree``,
+run in this interpreter with the same packages) a fresh process loads the venue, builds the
+search index (timed; with a warm index cache beside a layout store too, for this checkout)
+and types queries letter by letter, timing ``SearchIndex.search`` per keystroke with no
+cached answers: exhibitors' English and Chinese names, pinyin, products, booth ids and
+service words, each once as written and once with one typo (two letters swapped, one
+replaced, dropped or doubled). The hits of both revisions are compared keystroke by
+keystroke. ``--serve`` also times ``floorplan serve`` from start to listening.
+
+``floorplan generate big.gpkg --booths 74000`` makes the 74,000-booth venue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from _results import write_section
+from pypinyin import lazy_pinyin
+
+from floorplan.io import load_venue
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs inside the revision's process: prints one JSON object.
+_CHILD = r"""
+import json, sys, time, tempfile
+from pathlib import Path
+t0 = time.perf_counter()
+from floorplan.io import load_venue
+venue = load_venue(sys.argv[1] or None)
+load_s = time.perf_counter() - t0
+from floorplan.search import SearchIndex
+t0 = time.perf_counter()
+index = SearchIndex(venue)
+build_s = time.perf_counter() - t0
+cached_s = None
+if hasattr(SearchIndex, "cached"):
+    with tempfile.TemporaryDirectory() as tmp:
+        SearchIndex.cached(venue, Path(tmp))  # builds and saves
+        t0 = time.perf_counter()
+        SearchIndex.cached(venue, Path(tmp))  # loads
+        cached_s = time.perf_counter() - t0
+queries = json.loads(Path(sys.argv[2]).read_text())
+k = venue.kiosks
+near = (float(k.geometry.iloc[0].x), float(k.geometry.iloc[0].y)) if len(k) else None
+out = []
+for q in queries:
+    answers = getattr(index, "_answers", None)
+    if answers is not None:
+        answers.clear()  # no cached answer: each keystroke searched for real
+    t0 = time.perf_counter()
+    hits = index.search(q, limit=20, near=near)
+    ms = (time.perf_counter() - t0) * 1000
+    out.append([ms, [f"{h.kind.value}:{h.key}" for h in hits]])
+print(json.dumps({"load_s": load_s, "build_s": build_s, "cached_s": cached_s,
+                  "entries": len(index), "keystrokes": out}))
+"""
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.choice(["swap", "replace", "drop", "double"])
+    if op == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    if op == "replace":
+        return word[:i] + rng.choice("aeioustnr") + word[i + 1 :]
+    if op == "drop":
+        return word[:i] + word[i + 1 :]
+    return word[:i] + word[i] + word[i:]
+
+
+def queries(venue_path: str, names: int, seed: int = 7) -> list[str]:
+    """Return the keystrokes typed: every prefix of each query, as written and with a typo."""
+    venue = load_venue(venue_path or None)
+    rng = random.Random(seed)
+    booths = venue.booths
+    let = booths[booths["exhibitor"].fillna("") != ""]
+    rows = let.sample(min(names, len(let)), random_state=seed)
+    words: list[str] = []
+    for i, (_, row) in enumerate(rows.iterrows()):
+        en = str(row["exhibitor"])
+        zh = str(row.get("exhibitor_zh") or "")
+        if i % 4 == 1 and zh:
+            words.append(zh[: rng.randint(2, 6)])
+        elif i % 4 == 2 and zh:
+            words.append("".join(lazy_pinyin(zh))[:14])
+        elif i % 4 == 3:
+            products = [p for p in str(row["products"] or "").split(";") if p]
+            words.append(products[0] if products else str(row["booth_id"]))
+        else:
+            words.append(" ".join(en.split()[:2]))
+    words += ["toilet", "coffee", "first aid", "information", str(booths["booth_id"].iloc[0])]
+    typed: list[str] = []
+    for w in words:
+        for variant in (w, _typo(w, rng)):
+            typed += [variant[:n] for n in range(1, min(len(variant), 20) + 1)]
+    return typed
+
+
+def _run(source: Path, venue: str, qfile: Path) -> dict[str, Any]:
+    env = {**os.environ, "PYTHONPATH": str(source)}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, venue, str(qfile)],
+        env=env,
+        cwd="/",
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _serve_s(source: Path, venue: str, tmp: Path) -> tuple[float, float, float]:
+    """Return the seconds from ``floorplan serve`` starting to listening, and its index's
+    and router's build times as the server prints them."""
+    env = {**os.environ, "PYTHONPATH": str(source), "PYTHONUNBUFFERED": "1"}
+    users = tmp / f"users-{source.name}.json"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    cmd = [sys.executable, "-m", "floorplan", "serve", "--port", port, "--address", "127.0.0.1"]
+    cmd += ["--store", str(tmp / f"layouts-{source.name}.gpkg")]
+    cmd += ["--users", str(users)] + (["--venue", venue] if venue else [])
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd="/", stdout=subprocess.PIPE, text=True, stderr=subprocess.STDOUT
+    )
+    assert proc.stdout is not None
+    parts = (math.nan, math.nan)
+    try:
+        for line in proc.stdout:
+            said = _TIMINGS.search(line)
+            if said:
+                parts = (float(said.group(1)), float(said.group(2)))
+            if line.startswith("Launching server"):
+                return (time.perf_counter() - t0, *parts)
+        msg = f"floorplan serve exited {proc.wait()}"
+        raise RuntimeError(msg)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+_TIMINGS = re.compile(r"search index ([\d.]+) s, router ([\d.]+) s")
+
+
+def _pct(xs: list[float], p: float) -> float:
+    ordered = sorted(xs)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--venue", default="", help="venue path (default: the bundled venue)")
+    ap.add_argument("--compare", default=None, help="an older git revision to run beside")
+    ap.add_argument("--names", type=int, default=60)
+    ap.add_argument("--serve", type=int, default=0, help="time 'floorplan serve' N times each")
+    ap.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
+    args = ap.parse_args()
+    sources = {"this checkout": ROOT}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        if args.compare:
+            old = tmp / "old"
+            subprocess.run(
+                [
+                    "git",
+                    "-C",
+                    str(ROOT),
+                    "worktree",
+                    "add",
+                    "-q",
+                    "--detach",
+                    str(old),
+                    args.compare,
+                ],
+                check=True,
+            )
+            sources = {args.compare: old, **sources}
+        try:
+            qfile = tmp / "queries.json"
+            typed = queries(args.venue, args.names)
+            qfile.write_text(json.dumps(typed), encoding="utf-8")
+            runs = {name: _run(src, args.venue, qfile) for name, src in sources.items()}
+            serve = {
+                name: [_serve_s(src, args.venue, tmp) for _ in range(args.serve)]
+                for name, src in sources.items()
+            }
+        finally:
+            if args.compare:
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
+                    check=True,
+                )
+    body = _report(args, runs, serve, typed)
+    print(body)
+    if args.write:
+        write_section("Search at scale", body)
+
+
+def _report(
+    args: argparse.Namespace,
+    runs: dict[str, dict[str, Any]],
+    serve: dict[str, list[tuple[float, float, float]]],
+    typed: list[str],
+) -> str:
+    names = list(runs)
+    head = "| | " + " | ".join(names) + (" | ratio |" if len(names) > 1 else " |")
+    lines = [head, "|---|" + "---:|" * (len(names) + (len(names) > 1))]
+
+    def row(label: str, values: list[float | None], fmt: str = "{:.2f}") -> None:
+        cells = " | ".join("–" if v is None else fmt.format(v) for v in values)
+        ratio = ""
+        if len(values) > 1:
+            a, b = values[0], values[-1]
+            ratio = f" | {a / b:.1f}x |" if a and b else " | – |"
+        lines.append(f"| {label} | {cells}{ratio if ratio else ' |'}")
+
+    ms = {n: [k[0] for k in r["keystrokes"]] for n, r in runs.items()}
+    row("venue load s", [runs[n]["load_s"] for n in names])
+    row("index build s", [runs[n]["build_s"] for n in names])
+    row("index from its cache s", [runs[n]["cached_s"] for n in names])
+    for p in (50, 95, 99):
+        row(f"ms per keystroke p{p}", [_pct(ms[n], p) for n in names])
+    row("ms per keystroke max", [max(ms[n]) for n in names])
+    row("keystrokes over 50 ms", [float(sum(x > 50 for x in ms[n])) for n in names], "{:.0f}")
+    if serve and all(serve.values()):
+        # The same layout store each time: the first start builds the index, later ones
+        # (this checkout) load it from beside the store.
+        for at, what in ((0, "total"), (1, "of it the search index"), (2, "of it the router")):
+            row(f"serve, first start: {what} s", [serve[n][0][at] for n in names])
+            if all(len(v) > 1 for v in serve.values()):
+                row(
+                    f"serve, later starts (median): {what} s",
+                    [statistics.median(x[at] for x in serve[n][1:]) for n in names],
+                )
+    agree = ""
+    if len(names) > 1:
+        a, b = (runs[n]["keystrokes"] for n in (names[0], names[-1]))
+        same = sum(x[1] == y[1] for x, y in zip(a, b, strict=True))
+        same_set = sum(set(x[1]) == set(y[1]) for x, y in zip(a, b, strict=True))
+        lost = [len(set(x[1]) - set(y[1])) for x, y in zip(a, b, strict=True)]
+        agree = (
+            f"\n\nHits compared keystroke by keystroke ({len(a)}): the same list in the same "
+            f"order {same} times, the same set {same_set} times; of the hits {names[0]} "
+            f"found, {sum(lost)} were missing here over {sum(1 for x in lost if x)} keystrokes."
+        )
+    cmd = "python benchmarks/bench_search.py " + " ".join(sys.argv[1:])
+    when = datetime.now(UTC).date().isoformat()
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    entries = runs[names[-1]]["entries"]
+    return (
+        f"Command: `{cmd.strip()}` ({when}, Python {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores shared with other developers, load "
+        f"average {load} at the end). Venue: {args.venue or 'the bundled venue'}, "
+        f"{entries:,} index entries; {len(typed)} keystrokes ({args.names} names and a few "
+        "service words, each typed as written and with one typo), `limit=20`, near a kiosk, "
+        "no cached answers.\n\n" + "\n".join(lines) + agree
+    )
+
+
+if __name__ == "__main__":
+    main()
