@@ -45,10 +45,13 @@ from floorplan.app.connection import watch_connection
 from floorplan.app.context import VenueContext
 from floorplan.app.mapview import add_scale_bar, fit_view_js, floor_figure, north_arrow
 from floorplan.app.planner_drafts import DraftKeeper
+from floorplan.app.planner_io import ImportKind, ImportPreview
+from floorplan.app.planner_io_view import ImportTab
 from floorplan.app.planner_state import ROTATE_STEP_DEG, PlannerState
 from floorplan.app.resources import css, macro
 from floorplan.app.theme import DIFF_COLOURS, OPENING_COLOURS, ZONE_COLOURS
 from floorplan.i18n import Lang
+from floorplan.io.store import changed_booths
 from floorplan.layout import booth_size
 from floorplan.schema import Col, Zone
 from floorplan.validate.floor import keep_clear_zones
@@ -133,6 +136,7 @@ class PlannerPage:
             self._on_versions, ["versions", "base", "unsaved", "published", "previous", "kiosks"]
         )
         state.param.watch(self._draw_fixtures, "base")
+        state.param.watch(self._fill_floor, "base")
         state.param.watch(self._on_hits, "hits")
         self._draw_booths()
         self._draw_fixtures()
@@ -186,6 +190,7 @@ class PlannerPage:
             line_dash=[6, 3],
             name="problems",
         )
+        self._add_preview_layers()
         self._add_tools()
         self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
         # Only a renderer puts the source into the document; without one its changes never
@@ -200,38 +205,124 @@ class PlannerPage:
         self.map_pane = pn.pane.Bokeh(fig, sizing_mode="stretch_both")
 
     def _draw_floor(self) -> None:
-        """Draw the halls, their obstacles and their names."""
-        venue, fig = self.ctx.venue, self.figure
+        """Add the halls, their obstacles and their names (filled by :meth:`_fill_floor`)."""
+        fig = self.figure
+        self.hall_source = ColumnDataSource(dict(_EMPTY))
         self.halls = fig.patches(
             "xs",
             "ys",
-            source=ColumnDataSource(_rings(list(venue.halls.geometry))),
+            source=self.hall_source,
             fill_color=theme.HALL_FILL,
             line_color=theme.HALL_LINE,
             line_width=2,
             name="halls",
         )
-        if len(venue.obstacles):
-            fig.patches(
-                "xs",
-                "ys",
-                source=ColumnDataSource(_rings(list(venue.obstacles.geometry))),
-                fill_color=theme.OBSTACLE_FILL,
-                line_color=theme.OBSTACLE_LINE,
-            )
-        pts = venue.halls.geometry.representative_point()
+        self.obstacle_source = ColumnDataSource(dict(_EMPTY))
+        fig.patches(
+            "xs",
+            "ys",
+            source=self.obstacle_source,
+            fill_color=theme.OBSTACLE_FILL,
+            line_color=theme.OBSTACLE_LINE,
+            name="obstacles",
+        )
+        self.hall_name_source = ColumnDataSource({"x": [], "y": [], "text": []})
         fig.text(
-            pts.x.to_numpy(),
-            pts.y.to_numpy(),
-            text=[
-                str(n or h)
-                for n, h in zip(venue.halls[Col.NAME], venue.halls[Col.HALL_ID], strict=True)
-            ],
+            "x",
+            "y",
+            text="text",
+            source=self.hall_name_source,
             text_align="center",
             text_font_size="18px",
             text_color=theme.HALL_LABEL,
             text_alpha=0.4,
+            name="hall-names",
         )
+        self._fill_floor()
+
+    def _fill_floor(self, *_: object) -> None:
+        """Draw the open layout's halls, obstacles and hall names (an import changes them)."""
+        venue = self.state.venue
+        pts = venue.halls.geometry.representative_point()
+        names = [
+            str(n or h)
+            for n, h in zip(venue.halls[Col.NAME], venue.halls[Col.HALL_ID], strict=True)
+        ]
+        with unlocked():
+            self.hall_source.data = _rings(list(venue.halls.geometry))
+            self.obstacle_source.data = _rings(list(venue.obstacles.geometry))
+            self.hall_name_source.data = {
+                "x": pts.x.tolist(),
+                "y": pts.y.tolist(),
+                "text": names,
+            }
+
+    def _add_preview_layers(self) -> None:
+        """Add the layers an import's preview is drawn on, over everything else."""
+        fig = self.figure
+        self.preview_hall_source = ColumnDataSource(dict(_EMPTY))
+        fig.patches(
+            "xs",
+            "ys",
+            source=self.preview_hall_source,
+            fill_alpha=0.0,
+            line_color=theme.IMPORT_PREVIEW,
+            line_width=3,
+            line_dash="dashed",
+            name="preview-halls",
+        )
+        self.preview_source = ColumnDataSource({**_EMPTY, "booth_id": [], "cx": [], "cy": []})
+        fig.patches(
+            "xs",
+            "ys",
+            source=self.preview_source,
+            fill_color=theme.IMPORT_PREVIEW,
+            fill_alpha=0.35,
+            line_color=theme.IMPORT_PREVIEW,
+            line_width=2,
+            name="preview-booths",
+        )
+        fig.text(
+            "cx",
+            "cy",
+            text="booth_id",
+            source=self.preview_source,
+            text_align="center",
+            text_baseline="middle",
+            text_font_size="11px",
+            name="preview-labels",
+        )
+
+    def show_preview(self, preview: ImportPreview | None) -> None:
+        """Draw an import's preview over the map (``None``: take it away).
+
+        A drawing's booths are drawn instead of the open layout's (hidden meanwhile), with
+        its halls dashed; a list's preview outlines the booths it fills. The map zooms to it.
+        """
+        booths: dict[str, Any] = {**_EMPTY, "booth_id": [], "cx": [], "cy": []}
+        halls: dict[str, Any] = dict(_EMPTY)
+        replaces = preview is not None and preview.kind is ImportKind.DXF
+        if preview is not None:
+            b = preview.venue.booths
+            if not replaces:
+                filled = changed_booths(self.state.venue, preview.venue)
+                b = b[b[Col.BOOTH_ID].astype(str).isin(filled)]
+            else:
+                halls = _rings(list(preview.venue.halls.geometry))
+            cent = b.geometry.representative_point()
+            booths = {
+                **_rings(list(b.geometry)),
+                "booth_id": b[Col.BOOTH_ID].astype(str).tolist(),
+                "cx": cent.x.tolist(),
+                "cy": cent.y.tolist(),
+            }
+        with unlocked():
+            self.preview_source.data = booths
+            self.preview_hall_source.data = halls
+            self.booths.visible = not replaces
+        if preview is not None and len(preview.venue.halls):
+            x0, y0, x1, y1 = (float(v) for v in preview.venue.halls.total_bounds)
+            self.state.focus = (x0, y0, x1, y1)
 
     def _add_fixture_layers(self) -> None:
         """Add the layers of doors, keep-clear zones, kiosks and amenities (filled later)."""
@@ -634,10 +725,12 @@ class PlannerPage:
         self.version_info = pn.pane.HTML("")
         self.message = pn.pane.HTML("", stylesheets=[_MSG_CSS], sizing_mode="stretch_width")
         self.problem_list = pn.Column(sizing_mode="stretch_width")
+        self.io_tab = ImportTab(self)
         self.tabs = pn.Tabs(
             ("Edit", self._edit_tab()),
             ("Problems", self.problem_list),
             ("Versions", self._versions_tab()),
+            ("Import / export", self.io_tab.view()),
             sizing_mode="stretch_width",
             stylesheets=[css("planner-tabs")],
         )

@@ -674,6 +674,11 @@ class PlannerState(param.Parameterized):
             return None
         return self.publish(v)
 
+    def open_saved(self, venue: Venue, version: int, *, notice: str = "") -> None:
+        """Open ``venue``, just saved as ``version`` (an accepted import), for editing."""
+        self._open(venue, version)
+        self.param.update(error="", notice=notice or f"opened version {version}")
+
     # ----------------------------------------------------------------- drafts
 
     def adopt(self, editor: LayoutEditor, *, base: int, unsaved: int, notice: str = "") -> None:

@@ -108,6 +108,10 @@ DIFF_COLOURS: Final[dict[str, str]] = {
     "changed": "#E69F00",
 }
 
+#: An import's preview on the planner's map: the drawing's halls and booths (dashed,
+#: over the open layout), and the booths an exhibitor list fills.
+IMPORT_PREVIEW: Final = "#CC79A7"
+
 # --- the connection banner (kiosk and planner, while the server is out of reach) -----
 #: A calm pale blue with dark blue-black text (over 12:1), not an alarm.
 BANNER_BG: Final = "#e7f1ff"
