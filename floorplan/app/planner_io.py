@@ -213,7 +213,11 @@ class ImportState(param.Parameterized):
         snap = snapshot or self.snapshot()
         opts = options or DxfOptions()
         _check_size(data, name)
-        layer_map = load_layer_map(text=opts.layer_map) if opts.layer_map.strip() else None
+        layer_map = (
+            load_layer_map(opts.layer_map_name, text=opts.layer_map)
+            if opts.layer_map.strip()
+            else None
+        )
         crs = opts.crs.strip() or snap.crs
         parse_crs(crs)
         if opts.control_points.strip():

@@ -59,6 +59,7 @@ class ImportTab:
     def __init__(self, page: PlannerPage) -> None:
         self.page = page
         self.state = ImportState(page.state)
+        self._reads = 0
         num = {"stylesheets": [_INPUT_CSS], "sizing_mode": "stretch_width"}
         x0, y0 = self.state.default_origin()
         self.crs = pn.widgets.TextInput(name="CRS", value=self.state.default_crs(), **num)
@@ -69,12 +70,14 @@ class ImportTab:
         self.units = pn.widgets.Select(
             name="Units", options=[u.value for u in Units], value=Units.AUTO.value, **num
         )
-        self.layer_map = pn.widgets.FileInput(accept=".toml", name="layer-map", **num)
-        self.points = pn.widgets.FileInput(accept=".csv,.txt,.tsv", name="control-points", **num)
+        self.layer_map = pn.widgets.FileInput(accept=".toml", css_classes=["import-map"], **num)
+        self.points = pn.widgets.FileInput(
+            accept=".csv,.txt,.tsv", css_classes=["import-points"], **num
+        )
         self.columns = pn.widgets.TextInput(
             name="List columns (field=header, …)", placeholder="optional", **num
         )
-        self.upload = pn.widgets.FileInput(accept=_ACCEPT, name="upload", **num)
+        self.upload = pn.widgets.FileInput(accept=_ACCEPT, css_classes=["import-upload"], **num)
         self.upload.param.watch(self._on_upload, "value")
         self.report = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_MSG_CSS])
         self.message = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_MSG_CSS])
@@ -142,7 +145,10 @@ class ImportTab:
         if not data:
             return
         st = self.state
-        st.param.update(busy=name, error="", notice="")
+        # A newer upload while this one is read wins: this one's result is then dropped.
+        self._reads += 1
+        token = self._reads
+        st.param.update(busy=name, error="", notice="", preview=None)
         try:
             snap = st.snapshot()
             if name.lower().endswith((".dxf", ".dwg")):
@@ -156,9 +162,11 @@ class ImportTab:
                     lambda: st.read_exhibitors(bytes(data), name, columns=cols, snapshot=snap)
                 )
         except Exception as exc:  # every failure is a message on the page
-            st.fail(name, exc)
+            if token == self._reads:
+                st.fail(name, exc)
             return
-        st.show(preview)
+        if token == self._reads:
+            st.show(preview)
 
     def _accept(self) -> None:
         if self.state.accept(self.accept_msg.value or "") is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,57 @@ def test_publish_questions_and_rollback_are_shown(page: PlannerPage) -> None:
     s.publish(1)
     assert page.rollback_btn.visible
     assert page.rollback_btn.name == "Roll back to version 2"
+
+
+def test_import_preview_is_drawn_instead_of_the_booths_then_saved_and_drawn(
+    page: PlannerPage,
+) -> None:
+    tab = page.io_tab
+    data = (Path(__file__).resolve().parents[2] / "halls" / "sample-hall.dxf").read_bytes()
+    preview = tab.state.upload_dxf(data, "sample-hall.dxf", tab.options())
+    assert preview is not None, tab.state.error
+    drawn = page.preview_source.data
+    assert sorted(drawn["booth_id"]) == sorted(preview.venue.booths["booth_id"])
+    assert len(page.preview_hall_source.data["xs"]) == len(preview.venue.halls)
+    assert not page.booths.visible  # the drawing's booths instead of the open layout's
+    assert tab.answer.visible
+    assert f"{preview.booths} booths" in tab.report.object
+    assert "Import report" in tab.report.object
+    assert page.state.focus == pytest.approx(tuple(preview.venue.halls.total_bounds))
+    tab.accept_msg.value = "drawing"
+    tab.accept_btn.clicks += 1
+    assert page.state.base == 2
+    assert not tab.answer.visible
+    assert page.booths.visible
+    assert page.preview_source.data["booth_id"] == []
+    # The map now draws the new version: its halls, obstacles and booths.
+    assert page.hall_name_source.data["text"] == [
+        str(n or h)
+        for n, h in zip(preview.venue.halls["name"], preview.venue.halls["hall_id"], strict=True)
+    ]
+    assert len(page.obstacle_source.data["xs"]) == len(preview.venue.obstacles)
+    assert sorted(page.source.data["booth_id"]) == sorted(preview.venue.booths["booth_id"])
+    assert "saved as version 2" in tab.message.object
+
+
+def test_a_list_preview_outlines_only_the_booths_it_fills(page: PlannerPage) -> None:
+    tab = page.io_tab
+    csv = b"booth,company\nA-101,Acme\n"
+    assert tab.state.upload_exhibitors(csv, "<b>list</b>.csv") is not None, tab.state.error
+    assert page.preview_source.data["booth_id"] == ["A-101"]
+    assert page.booths.visible
+    assert "&lt;b&gt;list&lt;/b&gt;.csv" in tab.report.object  # escaped, never markup
+    assert "<b>list" not in tab.report.object
+    tab.discard_btn.clicks += 1
+    assert page.preview_source.data["booth_id"] == []
+    assert page.state.base == 1
+
+
+def test_upload_handler_reads_in_a_worker_and_shows_a_bad_file(page: PlannerPage) -> None:
+    tab = page.io_tab
+    tab.upload.filename = "broken.dxf"
+    tab.upload.param.update(value=b"0\nSECTION\n")
+    asyncio.run(tab._on_upload())
+    assert tab.state.error.startswith("not imported: broken.dxf")
+    assert "broken.dxf" in tab.message.object
+    assert tab.state.busy == ""
