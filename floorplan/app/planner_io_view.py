@@ -79,6 +79,15 @@ class ImportTab:
         )
         self.upload = pn.widgets.FileInput(accept=_ACCEPT, css_classes=["import-upload"], **num)
         self.upload.param.watch(self._on_upload, "value")
+        # Read the same file again with changed options (a browser sends no new value for
+        # the file chosen before).
+        self.reread_btn = pn.widgets.Button(
+            name="Read the file again with these options",
+            stylesheets=[css("planner-button")],
+            css_classes=["import-reread"],
+            sizing_mode="stretch_width",
+        )
+        self.reread_btn.on_click(self._on_upload)
         self.report = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_MSG_CSS])
         self.message = pn.pane.HTML("", sizing_mode="stretch_width", stylesheets=[_MSG_CSS])
         self.accept_msg = pn.widgets.TextInput(placeholder="Version message (optional)", **num)
@@ -114,6 +123,7 @@ class ImportTab:
             pn.pane.HTML("<small>Control points (CSV, optional; replace the origin)</small>"),
             self.points,
             self.columns,
+            self.reread_btn,
             self.message,
             self.answer,
             self.report,

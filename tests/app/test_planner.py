@@ -152,3 +152,24 @@ def test_upload_handler_reads_in_a_worker_and_shows_a_bad_file(page: PlannerPage
     assert tab.state.error.startswith("not imported: broken.dxf")
     assert "broken.dxf" in tab.message.object
     assert tab.state.busy == ""
+
+
+def test_read_again_rereads_the_upload_with_new_options(page: PlannerPage) -> None:
+    tab = page.io_tab
+    data = (Path(__file__).resolve().parents[2] / "halls" / "sample-hall.dxf").read_bytes()
+    tab.upload.filename = "sample-hall.dxf"
+    tab.upload.param.update(value=data)
+    asyncio.run(tab._on_upload())
+    first = tab.state.preview
+    assert first is not None, tab.state.error
+    x0, y0 = tab.state.default_origin()
+    tab.origin.value = f"{x0 + 1000:g},{y0}"
+    asyncio.run(tab._on_upload())
+    second = tab.state.preview
+    assert second is not None, tab.state.error
+    dx = second.venue.halls.total_bounds[0] - first.venue.halls.total_bounds[0]
+    assert dx == pytest.approx(1000.0, abs=0.01)
+    tab.origin.value = "east,north"
+    asyncio.run(tab._on_upload())
+    assert tab.state.preview is None
+    assert "east,north" in tab.state.error
