@@ -319,7 +319,7 @@ class PlannerPage:
         with unlocked():
             self.preview_source.data = booths
             self.preview_hall_source.data = halls
-            self.booths.visible = not replaces
+            self.booths.visible = self.booth_labels.visible = not replaces
         if preview is not None and len(preview.venue.halls):
             x0, y0, x1, y1 = (float(v) for v in preview.venue.halls.total_bounds)
             self.state.focus = (x0, y0, x1, y1)
@@ -430,7 +430,7 @@ class PlannerPage:
             nonselection_line_alpha=1.0,
             name="booths",
         )
-        self.figure.text(
+        self.booth_labels = self.figure.text(
             "cx",
             "cy",
             text="booth_id",

@@ -64,7 +64,7 @@ class ImportTab:
         x0, y0 = self.state.default_origin()
         self.crs = pn.widgets.TextInput(name="CRS", value=self.state.default_crs(), **num)
         self.origin = pn.widgets.TextInput(
-            name="Drawing 0,0 at (X,Y)", value=f"{x0:g},{y0:g}", **num
+            name="Drawing 0,0 at (X,Y)", value=f"{x0:.12g},{y0:.12g}", **num
         )
         self.rotation = pn.widgets.FloatInput(name="Rotation °", value=0.0, **num)
         self.units = pn.widgets.Select(

@@ -111,6 +111,7 @@ def test_import_preview_is_drawn_instead_of_the_booths_then_saved_and_drawn(
     assert sorted(drawn["booth_id"]) == sorted(preview.venue.booths["booth_id"])
     assert len(page.preview_hall_source.data["xs"]) == len(preview.venue.halls)
     assert not page.booths.visible  # the drawing's booths instead of the open layout's
+    assert not page.booth_labels.visible
     assert tab.answer.visible
     assert f"{preview.booths} booths" in tab.report.object
     assert "Import report" in tab.report.object
@@ -163,6 +164,9 @@ def test_read_again_rereads_the_upload_with_new_options(page: PlannerPage) -> No
     first = tab.state.preview
     assert first is not None, tab.state.error
     x0, y0 = tab.state.default_origin()
+    # The field shows the default origin exactly (4440856, not 4.44086e+06).
+    assert tab.origin.value == f"{x0:.0f},{y0:.0f}"
+    assert abs(first.venue.halls.total_bounds[1] - y0) < 1.0  # walls reach just past 0,0
     tab.origin.value = f"{x0 + 1000:g},{y0}"
     asyncio.run(tab._on_upload())
     second = tab.state.preview
