@@ -37,6 +37,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct horse battery"
 SAMPLE = Path(__file__).resolve().parents[2] / "halls" / "sample-hall.dxf"
+LIST = SAMPLE.with_name("sample-exhibitors.csv")
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +136,20 @@ def test_sample_drawing_uploads_previews_and_saves_as_a_version(
         assert after[-1].author == "pat"
         expect(page.locator(".version-info")).to_have_attribute("data-base", str(after[-1].version))
         assert len(LayoutStore(store_path).load(after[-1].version).booths) == booths
+        # Then the exhibitor list fills the new layout's booths, as README's flow does.
+        _upload(page, LIST)
+        expect(page.locator(".import-preview")).to_have_attribute(
+            "data-kind", "exhibitors", timeout=60_000
+        )
+        expect(page.locator("pre.import-report")).to_contain_text("sample-exhibitors.csv")
+        page.locator(".import-accept button").click()
+        expect(page.locator(".version-info")).to_have_attribute(
+            "data-base", str(after[-1].version + 1), timeout=60_000
+        )
+        filled = LayoutStore(store_path).load(after[-1].version + 1).booths
+        by_id = dict(zip(filled[Col.BOOTH_ID], filled[Col.EXHIBITOR], strict=True))
+        assert by_id["1A02"] == "Sunrise Photovoltaic"
+        assert len(filled) == booths
 
     _in_planner(server, run, tmp_path)
 
