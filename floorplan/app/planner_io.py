@@ -20,6 +20,7 @@ Nothing here imports Panel or Bokeh.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sqlite3
 import tempfile
@@ -43,6 +44,7 @@ __all__ = [
     "ImportKind",
     "ImportPreview",
     "ImportState",
+    "PlannerSnapshot",
     "download_name",
     "layout_dxf",
     "layout_imdf",
@@ -130,7 +132,7 @@ class ImportPreview:
 
 
 @dataclass(frozen=True)
-class _Snapshot:
+class PlannerSnapshot:
     """What a read needs of the planner, taken on the page's thread before a worker reads."""
 
     venue: Venue
@@ -169,12 +171,14 @@ class ImportState(param.Parameterized):
     def default_origin(self) -> tuple[float, float]:
         """Return the open layout's south-west corner, rounded to the metre."""
         x0, y0, _, _ = self.planner.venue.halls.total_bounds
+        if not (math.isfinite(x0) and math.isfinite(y0)):  # a layout without halls
+            return (0.0, 0.0)
         return (float(round(x0)), float(round(y0)))
 
-    def snapshot(self) -> _Snapshot:
+    def snapshot(self) -> PlannerSnapshot:
         """Return what a read needs of the planner, taken now (on the page's thread)."""
         p = self.planner
-        return _Snapshot(
+        return PlannerSnapshot(
             venue=p.venue.copy(),
             crs=self.default_crs(),
             origin=self.default_origin(),
@@ -190,7 +194,7 @@ class ImportState(param.Parameterized):
         name: str,
         options: DxfOptions | None = None,
         *,
-        snapshot: _Snapshot | None = None,
+        snapshot: PlannerSnapshot | None = None,
     ) -> ImportPreview:
         """Read a drawing's bytes into a preview (no param changes: safe in a worker thread).
 
@@ -249,7 +253,7 @@ class ImportState(param.Parameterized):
         )
 
     def read_exhibitors(
-        self, data: bytes, name: str, *, columns: str = "", snapshot: _Snapshot | None = None
+        self, data: bytes, name: str, *, columns: str = "", snapshot: PlannerSnapshot | None = None
     ) -> ImportPreview:
         """Read an exhibitor list's bytes against the open layout into a preview.
 
