@@ -10,11 +10,12 @@ import shapely
 
 from floorplan.app.context import VenueContext
 from floorplan.app.planner import PlannerPage
+from floorplan.app.planner_io_view import ImportTab
 from floorplan.io.store import LayoutStore
 from floorplan.layout import booth_size
 from floorplan.rules import PublishGate
 
-from _browser import kiosk_venue
+from _browser import in_own_thread, kiosk_venue
 
 
 @pytest.fixture
@@ -145,11 +146,28 @@ def test_a_list_preview_outlines_only_the_booths_it_fills(page: PlannerPage) -> 
     assert page.state.base == 1
 
 
+def _upload(tab: ImportTab, name: str, data: bytes) -> None:
+    """Choose a file as the browser does and await the handler.
+
+    In a thread of its own: an earlier browser test may leave this thread's event loop
+    marked running, and ``asyncio.run`` refuses to start inside one.
+    """
+
+    def go() -> None:
+        tab.upload.filename = name
+        tab.upload.param.update(value=data)
+        asyncio.run(tab._on_upload())
+
+    in_own_thread(go, timeout_s=300)
+
+
+def _read_again(tab: ImportTab) -> None:
+    in_own_thread(lambda: asyncio.run(tab._on_upload()), timeout_s=300)
+
+
 def test_upload_handler_reads_in_a_worker_and_shows_a_bad_file(page: PlannerPage) -> None:
     tab = page.io_tab
-    tab.upload.filename = "broken.dxf"
-    tab.upload.param.update(value=b"0\nSECTION\n")
-    asyncio.run(tab._on_upload())
+    _upload(tab, "broken.dxf", b"0\nSECTION\n")
     assert tab.state.error.startswith("not imported: broken.dxf")
     assert "broken.dxf" in tab.message.object
     assert tab.state.busy == ""
@@ -158,9 +176,7 @@ def test_upload_handler_reads_in_a_worker_and_shows_a_bad_file(page: PlannerPage
 def test_read_again_rereads_the_upload_with_new_options(page: PlannerPage) -> None:
     tab = page.io_tab
     data = (Path(__file__).resolve().parents[2] / "halls" / "sample-hall.dxf").read_bytes()
-    tab.upload.filename = "sample-hall.dxf"
-    tab.upload.param.update(value=data)
-    asyncio.run(tab._on_upload())
+    _upload(tab, "sample-hall.dxf", data)
     first = tab.state.preview
     assert first is not None, tab.state.error
     x0, y0 = tab.state.default_origin()
@@ -168,12 +184,12 @@ def test_read_again_rereads_the_upload_with_new_options(page: PlannerPage) -> No
     assert tab.origin.value == f"{x0:.0f},{y0:.0f}"
     assert abs(first.venue.halls.total_bounds[1] - y0) < 1.0  # walls reach just past 0,0
     tab.origin.value = f"{x0 + 1000:g},{y0}"
-    asyncio.run(tab._on_upload())
+    _read_again(tab)
     second = tab.state.preview
     assert second is not None, tab.state.error
     dx = second.venue.halls.total_bounds[0] - first.venue.halls.total_bounds[0]
     assert dx == pytest.approx(1000.0, abs=0.01)
     tab.origin.value = "east,north"
-    asyncio.run(tab._on_upload())
+    _read_again(tab)
     assert tab.state.preview is None
     assert "east,north" in tab.state.error
