@@ -730,7 +730,6 @@ class PlannerPage:
             ("Edit", self._edit_tab()),
             ("Problems", self.problem_list),
             ("Versions", self._versions_tab()),
-            ("Import / export", self.io_tab.view()),
             sizing_mode="stretch_width",
             stylesheets=[css("planner-tabs")],
         )
@@ -741,6 +740,15 @@ class PlannerPage:
             self.version_info,
             self.message,
             self.tabs,
+            # Below the tabs, not a tab: Bokeh stacks a tabs' panels in one place, and this
+            # tall one, hidden, was laid over the Problems list and took its clicks.
+            pn.Card(
+                self.io_tab.view(),
+                title="Import / export",
+                collapsed=True,
+                sizing_mode="stretch_width",
+                css_classes=["import-export"],
+            ),
             stylesheets=[css("planner-side")],
             css_classes=["planner-side"],
             width=480,

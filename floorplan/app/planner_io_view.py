@@ -1,4 +1,4 @@
-"""Draw the planner's "Import / export" tab: upload a drawing or a list, preview, download.
+"""Draw the planner's "Import / export" panel: upload a drawing or a list, preview, download.
 
 :class:`~floorplan.app.planner_io.ImportState` holds the logic; this module draws it.
 Uploads use Panel's ``FileInput`` (the file reaches the server base64-encoded in one
@@ -48,7 +48,7 @@ class _Download(pn.widgets.FileDownload):
 
 
 class ImportTab:
-    """The tab that brings a drawing or a list in and hands the open layout out.
+    """The panel that brings a drawing or a list in and hands the open layout out.
 
     Parameters
     ----------
@@ -96,12 +96,12 @@ class ImportTab:
             "Accept as a new version", self._accept, css="import-accept", button_type="primary"
         )
         self.discard_btn = btn("Discard", self.state.discard, css="import-discard")
-        self.answer = pn.Column(
+        self._answer_items = [
             self.accept_msg,
             pn.Row(self.accept_btn, self.discard_btn, sizing_mode="stretch_width"),
-            sizing_mode="stretch_width",
-            visible=False,
-        )
+        ]
+        # Filled while a preview waits, else empty (no hidden column in the page).
+        self.answer = pn.Column(sizing_mode="stretch_width")
         self.downloads = [
             self._download("PDF plan", "pdf", "pdf"),
             self._download("DXF drawing", "dxf", "dxf"),
@@ -111,7 +111,7 @@ class ImportTab:
         self._on_state()
 
     def view(self) -> pn.Column:
-        """Return the tab's column."""
+        """Return the panel's column."""
         return pn.Column(
             pn.pane.HTML(macro("planner_io.html", "upload_help")),
             self.upload,
@@ -185,7 +185,7 @@ class ImportTab:
     def _on_state(self, *_: object) -> None:
         st, p = self.state, self.state.preview
         self.message.object = macro("planner_io.html", "status", st.busy, st.notice, st.error)
-        self.answer.visible = p is not None
+        self.answer.objects = list(self._answer_items) if p is not None else []
         if p is not None:
             n = len(p.problems)
             self.accept_btn.name = "Accept as a new version" + (

@@ -113,14 +113,14 @@ def test_import_preview_is_drawn_instead_of_the_booths_then_saved_and_drawn(
     assert len(page.preview_hall_source.data["xs"]) == len(preview.venue.halls)
     assert not page.booths.visible  # the drawing's booths instead of the open layout's
     assert not page.booth_labels.visible
-    assert tab.answer.visible
+    assert tab.accept_btn in tab.answer.objects[1]
     assert f"{preview.booths} booths" in tab.report.object
     assert "Import report" in tab.report.object
     assert page.state.focus == pytest.approx(tuple(preview.venue.halls.total_bounds))
     tab.accept_msg.value = "drawing"
     tab.accept_btn.clicks += 1
     assert page.state.base == 2
-    assert not tab.answer.visible
+    assert tab.answer.objects == []
     assert page.booths.visible
     assert page.preview_source.data["booth_id"] == []
     # The map now draws the new version: its halls, obstacles and booths.
