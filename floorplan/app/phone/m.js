@@ -331,7 +331,23 @@
     }
   }
 
+  // A start given as "lon,lat" (a point tapped on a kiosk) is a place of its own.
+  function lonLat(text) {
+    const m = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(text || '');
+    if (!m) return null;
+    const lon = Number(m[1]);
+    const lat = Number(m[2]);
+    return Math.abs(lon) <= 180 && Math.abs(lat) <= 90 ? [lon, lat] : null;
+  }
+
   async function showHere() {
+    const point = lonLat(state.from);
+    if (point) {
+      state.here = point;
+      drawHere();
+      map.easeTo({center: point, zoom: Math.max(map.getZoom(), 17), duration: 0});
+      return;
+    }
     try {
       const place = await api('/places/' + encodeURIComponent(state.from) + '?lang=' + state.lang);
       state.here = place.point;
@@ -366,7 +382,8 @@
       el.hits.dataset.q = '';
       return;
     }
-    const near = state.from ? '&near=' + encodeURIComponent(state.from) : '';
+    // Distances from a place (the API's near= takes ids; a tapped point gives none).
+    const near = state.from && !lonLat(state.from) ? '&near=' + encodeURIComponent(state.from) : '';
     const body = await api('/search?q=' + encodeURIComponent(text) + '&lang=' + state.lang
       + '&limit=15' + near, 'search').catch((err) => ({hits: [], error: err}));
     if (!body || text !== state.query) return;
