@@ -28,6 +28,7 @@ from panel.io.document import unlocked
 from pyproj import Transformer
 
 from floorplan import i18n
+from floorplan.app.api import cache_of
 from floorplan.app.connection import watch_connection
 from floorplan.app.context import VenueContext, VenueSnapshot
 from floorplan.app.mapview import MapFrame, MapView
@@ -592,7 +593,8 @@ class KioskState(param.Parameterized):
         """
         start = self.route_start
         if isinstance(start, tuple):
-            start = lon_lat(self.snap.venue.crs, start)
+            # The API's transformer of this snapshot: made once, shared with /api/v1.
+            start = lon_lat(cache_of(self.snap).to_wgs84, start)
         args = {"from": start, "to": self.selected, "lang": self.lang}
         if self.accessible:
             args["accessible"] = "1"
@@ -661,15 +663,10 @@ def parse_point(text: str) -> tuple[float, float] | None:
     return (x, y) if math.isfinite(x) and math.isfinite(y) else None
 
 
-def lon_lat(crs: Any, point: Any) -> str:
+def lon_lat(to_wgs84: Transformer, point: Any) -> str:
     """Return venue point ``point`` as ``"lon,lat"`` (WGS84, 7 decimals: about 1 cm)."""
-    lon, lat = _to_wgs84(str(crs.to_string())).transform(float(point[0]), float(point[1]))
+    lon, lat = to_wgs84.transform(float(point[0]), float(point[1]))
     return f"{lon:.7f},{lat:.7f}"
-
-
-@lru_cache(maxsize=8)
-def _to_wgs84(crs: str) -> Transformer:
-    return Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
 
 
 def format_point(point: Any) -> str:

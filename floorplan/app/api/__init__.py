@@ -19,9 +19,10 @@ from typing import Any, Final
 
 from floorplan.app.api.errors import ApiError
 from floorplan.app.api.http import ApiOptions
+from floorplan.app.api.payloads import cache_of
 from floorplan.app.context import VenueContext
 
-__all__ = ["API_PREFIX", "ApiError", "ApiOptions", "web_patterns"]
+__all__ = ["API_PREFIX", "ApiError", "ApiOptions", "cache_of", "web_patterns"]
 
 #: Where the API is served.
 API_PREFIX: Final = "/api/v1"
