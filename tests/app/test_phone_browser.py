@@ -243,6 +243,13 @@ def test_kiosk_qr_code_opens_the_phone_page_from_the_kiosk(
     assert here
     assert here[0] == "You are here"
     assert _steps(page) == _api_steps(server, "K1", "A-101", "en")
+    # The view frames the whole route, whichever of the route and "you are here" came first.
+    _idle(page)
+    framed = page.evaluate(
+        "() => { const b = fp.map.getBounds(); const c = fp.state.route.geometry.coordinates;"
+        " return [c[0], c[c.length - 1]].every((p) => b.contains(p)); }"
+    )
+    assert framed
 
 
 def test_offline_keeps_the_map_and_route_and_retries(

@@ -345,18 +345,25 @@
     if (point) {
       state.here = point;
       drawHere();
-      map.easeTo({center: point, zoom: Math.max(map.getZoom(), 17), duration: 0});
+      centreOnHere();
       return;
     }
     try {
       const place = await api('/places/' + encodeURIComponent(state.from) + '?lang=' + state.lang);
       state.here = place.point;
       drawHere();
-      map.easeTo({center: place.point, zoom: Math.max(map.getZoom(), 17), duration: 0});
+      centreOnHere();
     } catch (err) {
       state.from = '';
       showSheet(err.message, '', []);
     }
+  }
+
+  // Centre on "you are here", unless a route came back first: its view frames both ends,
+  // and moving now would push the route's far end off the screen.
+  function centreOnHere() {
+    if (state.route) return;
+    map.easeTo({center: state.here, zoom: Math.max(map.getZoom(), 17), duration: 0});
   }
 
   function drawHere() {
