@@ -18,6 +18,7 @@ figures; loopback only.
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -32,6 +33,7 @@ from locust.contrib.fasthttp import FastHttpUser
 from locust.exception import StopUser
 
 ASSET = re.compile(r'(?:src|href)="(/m/[^"]+)"')
+ICONS = re.compile(r'data-icons="([^"]*)"')
 BROWSER: dict[str, str] = {"Accept-Encoding": "gzip"}
 #: The layers and properties the phone page asks for (floorplan/app/phone/m.js).
 FIELDS: dict[str, str] = {
@@ -108,8 +110,12 @@ class PhoneVisitor(FastHttpUser):
             self.client.get(
                 f"/api/v1/layers/{layer}", name="/api/v1/layers/[layer]", headers=BROWSER
             )
+        # The icons the page draws, at the URLs the page names (data-icons).
+        found = ICONS.search(page.text or "")
+        urls = json.loads(html.unescape(found.group(1))) if found else {}
         for icon in Venue.icons:
-            self.client.get(f"/assets/icons/{icon}.svg", name="/assets/icons/[icon]")
+            url = urls.get(icon) or f"/assets/icons/{icon}.svg"
+            self.client.get(url, name="/m/icons/[icon]")
         self.client.get(
             f"/api/v1/places/{quote(kiosk)}?lang=en", name="/api/v1/places/[id]", headers=BROWSER
         )

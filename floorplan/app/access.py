@@ -23,6 +23,7 @@ without a server:
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import ipaddress
 import json
@@ -33,7 +34,7 @@ import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -339,7 +340,11 @@ class SessionStore:
 
     Log-out deletes the session, so that a copy of the cookie opens nothing afterwards;
     sessions end ``lifetime_s`` after the log-in. With a ``path`` the sessions are kept
-    in that file (digests of the ids, mode 0600), so that a restart logs nobody out.
+    in that file (digests of the ids, mode 0600), so that a restart logs nobody out, and
+    the file is the truth: every worker process of ``floorplan serve --processes N``
+    follows it (a ``stat`` per question, read again when it changed), and a log-in or
+    log-out re-reads it and writes it under an exclusive lock on a sibling ``.lock`` file,
+    so that two workers never drop each other's sessions.
 
     Parameters
     ----------
@@ -362,7 +367,46 @@ class SessionStore:
         self.lifetime_s = lifetime_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._sessions: dict[str, tuple[str, float]] = self._load()
+        self._seen: tuple[int, int, int, int] | None = None
+        self._sessions: dict[str, tuple[str, float]] = {}
+        with self._lock:
+            self._reload()
+
+    def _stamp(self) -> tuple[int, int, int, int] | None:
+        try:
+            st = self.path.stat() if self.path is not None else None
+        except FileNotFoundError:
+            return None
+        return None if st is None else (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+
+    def _reload(self) -> None:
+        """Read the file again (the caller holds ``_lock``)."""
+        self._seen = self._stamp()
+        self._sessions = self._load()
+
+    def _follow(self) -> dict[str, tuple[str, float]]:
+        """Return the sessions, read again when another process changed the file."""
+        if self.path is not None and self._stamp() != self._seen:
+            self._reload()
+        return self._sessions
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the thread lock and the file lock, with the sessions freshly read."""
+        with self._lock:
+            if self.path is None:
+                yield
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(
+                self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600
+            )
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._reload()
+                yield
+            finally:
+                os.close(fd)  # closing releases the lock
 
     def _load(self) -> dict[str, tuple[str, float]]:
         if self.path is None or not self.path.exists():
@@ -390,12 +434,13 @@ class SessionStore:
             _write_private(self.path, json.dumps(data, sort_keys=True) + "\n")
         except OSError as exc:  # a full disk: log-ins still work until the next restart
             _log.warning("cannot write the session file %s: %s", self.path, exc)
+        self._seen = self._stamp()
 
     def create(self, user: str) -> str:
         """Start a session for ``user``; return its id (for the cookie)."""
         sid = secrets.token_urlsafe(32)
         now = self._clock()
-        with self._lock:
+        with self._writing():
             self._sessions = {k: v for k, v in self._sessions.items() if v[1] > now}
             self._sessions[_digest(sid)] = (user, now + self.lifetime_s)
             self._save()
@@ -406,7 +451,7 @@ class SessionStore:
         if not sid:
             return None
         with self._lock:
-            rec = self._sessions.get(_digest(sid))
+            rec = self._follow().get(_digest(sid))
         if rec is None or rec[1] <= self._clock():
             return None
         return rec[0]
@@ -415,7 +460,7 @@ class SessionStore:
         """End session ``sid`` (a log-out); return whether there was one."""
         if not sid:
             return False
-        with self._lock:
+        with self._writing():
             found = self._sessions.pop(_digest(sid), None) is not None
             if found:
                 self._save()
@@ -423,7 +468,7 @@ class SessionStore:
 
     def revoke_user(self, user: str) -> int:
         """End every session of ``user``; return how many there were."""
-        with self._lock:
+        with self._writing():
             gone = [k for k, (u, _) in self._sessions.items() if u == user]
             for k in gone:
                 del self._sessions[k]

@@ -215,6 +215,56 @@ def test_sessions_survive_a_restart_and_the_file_holds_no_session_id(tmp_path: P
     assert again.user_of(gone) is None
 
 
+def test_sessions_are_shared_by_stores_on_one_file(tmp_path: Path) -> None:
+    # Two workers of one server (floorplan serve --processes 2): each its own store.
+    path = tmp_path / "sessions.json"
+    a, b = SessionStore(path), SessionStore(path)
+    sid = a.create("pat")
+    assert b.user_of(sid) == "pat"  # logged in on one worker, known on the other
+    other = b.create("sam")  # b's write keeps a's session (it re-reads under the lock)
+    assert a.user_of(sid) == "pat"
+    assert a.user_of(other) == "sam"
+    assert b.revoke(sid)
+    assert a.user_of(sid) is None  # logged out on one worker: out on every worker
+    assert a.revoke_user("sam") == 1
+    assert b.user_of(other) is None
+
+
+_SESSION_CHILD = """
+import sys
+from pathlib import Path
+from floorplan.app.access import SessionStore
+store = SessionStore(Path(sys.argv[1]))
+sys.stdin.readline()
+print(" ".join(store.create(f"user{sys.argv[2]}") for _ in range(25)))
+"""
+
+
+def test_two_processes_logging_in_together_lose_no_session(tmp_path: Path) -> None:
+    path = tmp_path / "sessions.json"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SESSION_CHILD, str(path), str(i)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(3)
+    ]
+    for p in procs:  # all started: let them go together
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    made: dict[str, str] = {}
+    for i, p in enumerate(procs):
+        out, _ = p.communicate(timeout=60)
+        assert p.returncode == 0
+        made |= dict.fromkeys(out.split(), f"user{i}")
+    assert len(made) == 75
+    store = SessionStore(path)
+    assert {sid: store.user_of(sid) for sid in made} == made
+
+
 def test_damaged_session_file_means_logging_in_again(tmp_path: Path) -> None:
     path = tmp_path / "sessions.json"
     for text in ("", "{", json.dumps({"sessions": [1, 2]}), json.dumps({"sessions": {"x": 1}})):

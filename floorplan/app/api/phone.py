@@ -22,6 +22,7 @@ from floorplan import i18n
 from floorplan.app import theme
 from floorplan.app.api.errors import ApiError
 from floorplan.app.api.http import BaseHandler, answers
+from floorplan.app.context import assets_path
 from floorplan.app.resources import render
 from floorplan.i18n import Lang
 
@@ -104,12 +105,23 @@ def _assets() -> dict[str, _Asset]:
         if p.is_file()
     }
     files["theme.css"] = _colour_rules().encode()
+    # The map's icons too: named with their digest they are kept a year, and answered from
+    # memory rather than by a static-file handler that stats and reads the disk each time.
+    icons = assets_path() / "icons"
+    files |= {f"icons/{p.name}": p.read_bytes() for p in sorted(icons.glob("*.svg"))}
     for name, body in files.items():
         suffix = Path(name).suffix
         kind = _TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
         digest = hashlib.blake2b(body, digest_size=8).hexdigest()
         out[name] = _Asset(body, kind, digest)
     return out
+
+
+def icon_urls() -> dict[str, str]:
+    """Return the URL of each map icon by amenity kind (and ``you_are_here``)."""
+    return {
+        Path(name).stem: asset_url(name) for name in sorted(_assets()) if name.startswith("icons/")
+    }
 
 
 def asset_url(name: str) -> str:
@@ -136,6 +148,7 @@ def _page() -> bytes:
         page_css=asset_url("m.css"),
         page_js=asset_url("m.js"),
         strings=json.dumps(phone_strings(), ensure_ascii=False, sort_keys=True),
+        icons=json.dumps(icon_urls(), sort_keys=True),
         placeholder=i18n.text("search.placeholder", Lang.EN),
     )
     return html.encode()

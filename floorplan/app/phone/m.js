@@ -27,6 +27,8 @@
   const layerUrl = (name, extra = '') => '/layers/' + name + '?fields=' + FIELDS[name] + extra;
 
   const strings = JSON.parse(document.body.dataset.strings || '{}');
+  // The icons' URLs carry their digest (kept a year by the browser).
+  const icons = JSON.parse(document.body.dataset.icons || '{}');
   const params = new URLSearchParams(location.search);
   const state = {
     lang: params.get('lang') === 'zh' ? 'zh' : 'en',
@@ -249,7 +251,7 @@
       const img = new Image(32, 32);
       img.onload = () => resolve([kind, img]);
       img.onerror = () => resolve([kind, null]);
-      img.src = '/assets/icons/' + kind + '.svg';
+      img.src = icons[kind] || icons.other;
     });
   }
 

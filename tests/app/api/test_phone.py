@@ -83,3 +83,24 @@ def test_unknown_files_are_404(api: Api) -> None:
     _error(api.get("/m/nothing.js"), 404, "path")
     _error(api.get("/m/../pyproject.toml"), 404)
     _error(api.get("/m/vendor/README.md"), 404, "path")
+
+
+def test_icons_are_named_by_digest_and_answered_from_memory(api: Api) -> None:
+    import html  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from floorplan.app.context import assets_path  # noqa: PLC0415
+
+    page = api.get("/m").body.decode()
+    found = re.search(r'data-icons="([^"]*)"', page)
+    assert found is not None
+    icons = json.loads(html.unescape(found.group(1)))
+    on_disk = {p.stem for p in (assets_path() / "icons").glob("*.svg")}
+    assert set(icons) == on_disk and {"you_are_here", "other", "restroom"} <= on_disk
+    for kind, url in icons.items():
+        assert re.fullmatch(rf"/m/icons/{kind}\.svg\?v=[0-9a-f]{{16}}", url), url
+        r = api.get(url)
+        assert r.status == 200
+        assert r.headers["content-type"] == "image/svg+xml"
+        assert r.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert r.body == (assets_path() / "icons" / f"{kind}.svg").read_bytes()
