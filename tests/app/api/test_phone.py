@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gzip
+import html
+import json
 import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -10,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from floorplan.app.api.phone import CONTENT_SECURITY_POLICY, MAPLIBRE_VERSION, PHONE_DIR
-from floorplan.app.context import VenueContext
+from floorplan.app.context import VenueContext, assets_path
 
 from _api import Api
 from _api import api_error as _error
@@ -86,17 +88,13 @@ def test_unknown_files_are_404(api: Api) -> None:
 
 
 def test_icons_are_named_by_digest_and_answered_from_memory(api: Api) -> None:
-    import html  # noqa: PLC0415
-    import json  # noqa: PLC0415
-
-    from floorplan.app.context import assets_path  # noqa: PLC0415
-
     page = api.get("/m").body.decode()
     found = re.search(r'data-icons="([^"]*)"', page)
     assert found is not None
     icons = json.loads(html.unescape(found.group(1)))
     on_disk = {p.stem for p in (assets_path() / "icons").glob("*.svg")}
-    assert set(icons) == on_disk and {"you_are_here", "other", "restroom"} <= on_disk
+    assert set(icons) == on_disk
+    assert {"you_are_here", "other", "restroom"} <= on_disk
     for kind, url in icons.items():
         assert re.fullmatch(rf"/m/icons/{kind}\.svg\?v=[0-9a-f]{{16}}", url), url
         r = api.get(url)
