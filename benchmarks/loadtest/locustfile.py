@@ -110,12 +110,14 @@ class PhoneVisitor(FastHttpUser):
             self.client.get(
                 f"/api/v1/layers/{layer}", name="/api/v1/layers/[layer]", headers=BROWSER
             )
-        # The icons the page draws, at the URLs the page names (data-icons).
+        # The icons the page draws, where the page names them (data-icons): inside it
+        # (data: URLs, nothing to fetch) or on the server.
         found = ICONS.search(page.text or "")
         urls = json.loads(html.unescape(found.group(1))) if found else {}
         for icon in Venue.icons:
             url = urls.get(icon) or f"/assets/icons/{icon}.svg"
-            self.client.get(url, name="/m/icons/[icon]")
+            if not url.startswith("data:"):
+                self.client.get(url, name="/assets/icons/[icon]")
         self.client.get(
             f"/api/v1/places/{quote(kiosk)}?lang=en", name="/api/v1/places/[id]", headers=BROWSER
         )

@@ -81,6 +81,7 @@ __all__ = [
     "panel_server",
     "run_until_stopped",
     "serve",
+    "supervise_workers",
 ]
 
 #: Environment variable holding the secret that signs cookies (else kept in the config folder).
@@ -196,12 +197,17 @@ def panel_server(
     show: bool,
     origins: list[str],
     api: ApiOptions | None = None,
+    processes: int = 1,
 ) -> Any:
     """Return Panel's server (not started) for the pages of ``ctx``, guarded by ``access``.
 
     The JSON API and the phone page (:func:`floorplan.app.api.web_patterns`, with
     ``api``'s CORS origins) are plain Tornado routes beside the pages: public, no
     session, under the same security headers (``/m`` sets its own, narrower CSP).
+
+    With ``processes`` other than 1 (0: one per core) Bokeh binds the port, then forks
+    that many worker processes sharing it (``num_procs``); this returns in each worker,
+    while the first process stays behind to supervise them (:func:`supervise_workers`).
     """
     pn.extension(notifications=False)
     apps = make_apps(ctx)
@@ -229,6 +235,7 @@ def panel_server(
         check_unused_sessions_milliseconds=5000,
         unused_session_lifetime_milliseconds=5000,
         verbose=True,
+        num_procs=processes,
     )
     # Bokeh builds each page's handlers itself; the guard goes in front of them here.
     guard_routes(server._tornado, access, apps)
@@ -256,6 +263,7 @@ def serve(
     trusted_proxies: tuple[str, ...] = (),
     secure_cookies: bool = False,
     kiosk_sessions_per_minute: float = KIOSK_SESSIONS_PER_MINUTE,
+    processes: int = 1,
     start: bool = True,
 ) -> Any:
     """Serve the pages of ``venue`` with Panel's server (blocks while ``start``).
@@ -290,7 +298,11 @@ def serve(
     secure_cookies
         Mark log-in cookies ``Secure`` even on plain HTTP (behind a TLS proxy).
     kiosk_sessions_per_minute
-        New kiosk sessions one client may open a minute (0: no limit).
+        New kiosk sessions one client may open a minute (0: no limit; counted per worker).
+    processes
+        Worker processes answering on the port (0: one per core). The venue, search
+        index and router are built once, before the workers fork, and shared by them;
+        a worker that dies is started again; SIGTERM or Ctrl-C stops them all.
     start
         Run the event loop here until SIGTERM or Ctrl-C, then stop cleanly
         (:func:`run_until_stopped`); ``False`` returns the unstarted server (for tests).
@@ -324,8 +336,8 @@ def serve(
         flush=True,
     )
     phones.announce()
-    # One thread for the whole server follows the store and pushes publishes to sessions.
-    watcher = PublishWatcher(ctx).start()
+    if processes != 1:
+        supervise_workers()
     server = panel_server(
         ctx,
         access,
@@ -335,10 +347,45 @@ def serve(
         show=show,
         origins=_origins(port, address, phones.url, allow_origins),
         api=ApiOptions(cors_origins),
+        processes=processes,
     )
+    # One thread per server process (started after any fork: threads do not survive it)
+    # follows the store and pushes publishes to that process's sessions.
+    watcher = PublishWatcher(ctx).start()
     if start:
         run_until_stopped(server, watcher)
     return server
+
+
+# --- worker processes (--processes N) ----------------------------------------------------
+
+#: Stop signals a worker received before its event loop took them over (just forked).
+_EARLY_SIGNALS: list[str] = []
+
+
+def supervise_workers() -> None:
+    """Make this process, about to fork the workers, pass SIGTERM and SIGINT on to them.
+
+    Tornado's ``fork_processes`` keeps the first process waiting on its workers (starting
+    again one that dies, exiting 0 once all have stopped cleanly) but lets a signal kill it
+    and orphan them. Here the first process hands a stop signal to its workers, each of
+    which stops as :func:`run_until_stopped` says. A worker inherits this handler until its
+    event loop installs its own: a signal in between is kept and acted on then.
+    """
+    parent = os.getpid()
+
+    def forward(signum: int, _frame: Any) -> None:
+        if os.getpid() != parent:
+            _EARLY_SIGNALS.append(signal.Signals(signum).name)
+            return
+        import psutil  # noqa: PLC0415 - only in the supervising process
+
+        for child in psutil.Process(parent).children():
+            with contextlib.suppress(psutil.Error):
+                child.send_signal(signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, forward)
 
 
 # --- a clean stop (SIGTERM, Ctrl-C) ------------------------------------------------------
@@ -371,6 +418,8 @@ def run_until_stopped(server: Any, watcher: PublishWatcher | None = None) -> Non
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.asyncio_loop.add_signal_handler(sig, on_signal, sig.name)
+    for name in _EARLY_SIGNALS:  # a worker told to stop before its loop could hear it
+        on_signal(name)
     server.start()
     loop.start()
 

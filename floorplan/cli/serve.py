@@ -108,6 +108,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="new kiosk sessions one client address may open a minute, after a burst of 6 "
         "(default 12; 0: no limit)",
     )
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        metavar="N",
+        help="worker processes answering on the port, sharing the venue loaded once "
+        "(default 1; 0: one per core). Phones and kiosks of a large fair need more than "
+        "one core; see docs/deploy.md",
+    )
     p.set_defaults(handler=run)
     return p
 
@@ -119,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         raise OptionError(msg)
     at_least("--idle-s", args.idle_s, 0)
     at_least("--kiosk-sessions-per-minute", args.kiosk_sessions_per_minute, 0)
+    at_least("--processes", args.processes, 0)
     from floorplan.app.server import serve  # noqa: PLC0415 - Panel only when serving
     from floorplan.io import load_venue  # noqa: PLC0415
 
@@ -137,5 +147,6 @@ def run(args: argparse.Namespace) -> int:
         trusted_proxies=tuple(args.trusted_proxy),
         secure_cookies=args.secure_cookies,
         kiosk_sessions_per_minute=args.kiosk_sessions_per_minute,
+        processes=args.processes,
     )
     return 0

@@ -27,7 +27,7 @@
   const layerUrl = (name, extra = '') => '/layers/' + name + '?fields=' + FIELDS[name] + extra;
 
   const strings = JSON.parse(document.body.dataset.strings || '{}');
-  // The icons' URLs carry their digest (kept a year by the browser).
+  // The map's icons come inside the page, as data: URLs (no request each).
   const icons = JSON.parse(document.body.dataset.icons || '{}');
   const params = new URLSearchParams(location.search);
   const state = {
