@@ -219,6 +219,8 @@ class Server:
             env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         )
         self._listening = threading.Event()
+        self._lines: list[str] = []
+        self._said = threading.Condition()
         self._copier = threading.Thread(target=self._copy_output, name="serve-log", daemon=True)
         self._copier.start()
         self._wait()
@@ -230,9 +232,37 @@ class Server:
             for line in self.proc.stdout:
                 log.write(line)
                 log.flush()
+                with self._said:
+                    self._lines.append(line)
+                    self._said.notify_all()
                 if line.startswith("Launching server at"):
                     self._listening.set()
         self._listening.set()  # the output ended: the process is gone
+        with self._said:
+            self._lines.append("")  # wake any waiter: nothing more will come
+            self._said.notify_all()
+
+    def wait_output(self, text: str, *, count: int = 1, timeout_s: float = 60.0) -> None:
+        """Wait until ``count`` lines of the server's output hold ``text``.
+
+        Raises
+        ------
+        AssertionError
+            When they do not come within ``timeout_s`` (or the output ended first).
+        """
+
+        def seen() -> int:
+            return sum(text in line for line in self._lines)
+
+        with self._said:
+            done = self._said.wait_for(
+                lambda: seen() >= count or bool(self._lines and self._lines[-1] == ""),
+                timeout=timeout_s,
+            )
+            got = seen()
+        if not done or got < count:
+            msg = f"{got} of {count} lines with {text!r}:\n{self.log.read_text()}"
+            raise AssertionError(msg)
 
     def _wait(self, timeout_s: float = 120.0) -> None:
         if not self._listening.wait(timeout_s) or self.proc.poll() is not None:

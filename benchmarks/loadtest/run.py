@@ -48,8 +48,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(venue: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
-    """Start ``floorplan serve`` on loopback and wait until it listens; return it and its URL."""
+def start_server(venue: str, tmp: Path, *, processes: int = 1) -> tuple[subprocess.Popen[str], str]:
+    """Start ``floorplan serve`` on loopback and wait until it listens; return it and its URL.
+
+    With ``processes`` other than 1 it waits until every worker listens.
+    """
     port = _free_port()
     cmd = [
         sys.executable,
@@ -67,6 +70,8 @@ def start_server(venue: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
         # Every simulated kiosk comes from 127.0.0.1: lift the per-client session limit.
         "--kiosk-sessions-per-minute",
         "0",
+        "--processes",
+        str(processes),
     ]
     if venue:
         cmd += ["--venue", venue]
@@ -78,9 +83,12 @@ def start_server(venue: str, tmp: Path) -> tuple[subprocess.Popen[str], str]:
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     assert proc.stdout is not None
+    workers = processes or os.cpu_count() or 1
     for line in proc.stdout:
         if line.startswith("Launching server"):
-            break
+            workers -= 1
+            if workers == 0:
+                break
     else:
         msg = f"floorplan serve exited {proc.wait()}"
         raise RuntimeError(msg)
@@ -104,15 +112,25 @@ class Sampler:
         self._procs = {k: psutil.Process(p) for k, p in self.pids.items()}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _cpu(self, name: str) -> float:
-        """Return the CPU seconds of ``name`` so far (the last seen once it has exited)."""
-        proc = self._procs[name]
+    @staticmethod
+    def _tree(proc: psutil.Process) -> list[psutil.Process]:
+        """Return ``proc`` and its children (a server's worker processes)."""
         try:
-            t = proc.cpu_times()
+            return [proc, *proc.children(recursive=True)]
+        except psutil.Error:
+            return [proc]
+
+    def _cpu(self, name: str) -> float:
+        """Return the CPU seconds of ``name`` and its children so far (the last seen once gone)."""
+        total = 0.0
+        try:
+            for p in self._tree(self._procs[name]):
+                t = p.cpu_times()
+                total += float(t.user + t.system)
         except psutil.Error:
             return self._last_cpu.get(name, 0.0)
-        self._last_cpu[name] = float(t.user + t.system)
-        return self._last_cpu[name]
+        self._last_cpu[name] = total
+        return total
 
     def start(self) -> Sampler:
         self._t0 = time.perf_counter()
@@ -124,8 +142,8 @@ class Sampler:
         while not self._stop.wait(1.0):
             for name, proc in self._procs.items():
                 self._cpu(name)  # Locust exits before the level is read: keep its last
-                try:
-                    rss = proc.memory_info().rss / 2**20
+                try:  # summed over the workers (pages they share counted in each)
+                    rss = sum(p.memory_info().rss for p in self._tree(proc)) / 2**20
                 except psutil.Error:
                     continue
                 self.rss_mb.setdefault(name, []).append(rss)
@@ -223,10 +241,11 @@ def report(levels: list[Level], args: argparse.Namespace, venue_label: str) -> s
         f"Command: `python benchmarks/loadtest/run.py {' '.join(sys.argv[1:])}`"
         f" ({datetime.now(UTC).date().isoformat()}, Python {platform.python_version()}, "
         f"Locust {_locust_version()}, {os.cpu_count()} cores shared with the load generator "
-        f"and other developers). Venue: {venue_label}. Each level: Locust headless, users "
-        f"ramped up over a fifth of the time, statistics reset, then {args.seconds} s "
-        "measured; server and Locust CPU are CPU-seconds per wall second over the measured "
-        "window (1.0 = one core).",
+        f"and other developers). Venue: {venue_label}; server: "
+        f"`--processes {args.processes}` (CPU and RSS summed over its processes). "
+        "Each level: Locust headless, users ramped up over a fifth of the time, statistics "
+        f"reset, then {args.seconds} s measured; server and Locust CPU are CPU-seconds per "
+        "wall second over the measured window (1.0 = one core).",
         "",
         "| users | requests/s | failures % | p50 ms | p95 ms | p99 ms | server RSS MB "
         "(mean / max) | server CPU | Locust CPU | load avg |",
@@ -276,6 +295,9 @@ def main() -> None:
     ap.add_argument("--kiosks", default="10,25,50", help="kiosk sessions per level")
     ap.add_argument("--seconds", type=int, default=60, help="measured seconds per level")
     ap.add_argument("--venue", default="", help="venue path (default: the bundled venue)")
+    ap.add_argument(
+        "--processes", type=int, default=1, help="floorplan serve --processes (0: one per core)"
+    )
     ap.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     args = ap.parse_args()
     phones = [int(x) for x in args.phones.split(",") if x]
@@ -283,7 +305,7 @@ def main() -> None:
     levels: list[Level] = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        server, url = start_server(args.venue, tmp)
+        server, url = start_server(args.venue, tmp, processes=args.processes)
         try:
             for kind, counts in (("PhoneVisitor", phones), ("KioskSession", kiosks)):
                 for n in counts:
