@@ -23,11 +23,13 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import shapely
 from bokeh.core.properties import value
-from bokeh.models import ColumnDataSource, CustomJS, DataRange1d
+from bokeh.models import ColumnDataSource, CustomJS, DataRange1d, UnionRenderers
 from bokeh.models.annotations import Legend, LegendItem
 from bokeh.models.annotations.dimensional import MetricLength
 from bokeh.models.annotations.html.labels import HTMLLabelSet
 from bokeh.models.annotations.legends import ScaleBar
+from bokeh.models.glyph import Glyph
+from bokeh.models.glyphs import ImageURL, Line, MultiLine, Patches, Scatter
 from bokeh.models.renderers import GlyphRenderer
 from bokeh.models.widgets.markups import Div
 from bokeh.plotting import figure
@@ -302,9 +304,13 @@ def floor_figure(
     # Never closer than a few metres across: past a booth's width a map shows nothing.
     x_range = DataRange1d(range_padding=0.04, min_interval=MIN_VIEW_M)
     y_range = DataRange1d(range_padding=0.04, min_interval=MIN_VIEW_M)
+    # No axes or grids at all (they were only hidden): 15 fewer models per session to
+    # build, walk and send.
     fig = figure(
         x_range=x_range,
         y_range=y_range,
+        x_axis_type=None,
+        y_axis_type=None,
         match_aspect=True,
         sizing_mode="stretch_both",
         tools="pan,wheel_zoom,reset",
@@ -314,8 +320,6 @@ def floor_figure(
         min_border=0,
         name="floormap",
     )
-    fig.axis.visible = False
-    fig.grid.visible = False
     fig.background_fill_color = theme.MAP_GROUND
     return fig, x_range, y_range
 
@@ -413,9 +417,20 @@ _LABEL_GAP_PX = 3
 _SCALE_BAR_PX = 160
 
 
-def _shown(*cols: str, name: str) -> ColumnDataSource:
+def _source(
+    data: dict[str, Any], policy: UnionRenderers, name: str | None = None
+) -> ColumnDataSource:
+    """Return a source of a map whose sources all share one selection ``policy``.
+
+    Nothing on the kiosk's map is ever selected; one policy instead of one per source
+    is ~25 fewer models per session (every model is built, walked and sent per session).
+    """
+    return ColumnDataSource(data, name=name, selection_policy=policy)
+
+
+def _shown(*cols: str, policy: UnionRenderers, name: str) -> ColumnDataSource:
     """Return an empty source the browser fills with the labels it places."""
-    return ColumnDataSource({c: [] for c in cols}, name=name)
+    return _source({c: [] for c in cols}, policy, name)
 
 
 class MapView:
@@ -468,6 +483,7 @@ class MapView:
         #: The rows (of the venue's booths) of the chosen booth.
         self._chosen: list[int] = []
         fig, self.x_range, self.y_range = floor_figure(toolbar_location=None)
+        self._policy = UnionRenderers()
         fig.outline_line_color = None
         self.figure: Figure = fig
         # Drawn bottom to top: floor, booths (and their legend), hits, the chosen booth,
@@ -483,36 +499,60 @@ class MapView:
         doors = self._draw_doors()
         self._add_legend(lang, doors)
         self._follow_view()
-        self.here_source = ColumnDataSource({"x": [], "y": [], "label": [], "url": []})
+        self.here_source = self._source({"x": [], "y": [], "label": [], "url": []})
         self._draw_amenities()
         if here is not None:
             self._draw_here(here, lang=lang)
         self._add_guides()
         self._draw_labels(initial)
-        self._fit_source = ColumnDataSource({"x": [], "y": [], "pad": []})
+        self._fit_source = self._source({"x": [], "y": [], "pad": []})
         # Only a renderer puts the source into the document: without one its changes never
         # reached the browser and a route was fitted by the ranges alone, with no least
         # span (a short route filled the screen with blank floor).
-        fig.scatter("x", "y", source=self._fit_source, size=0, visible=False, name="fit")
+        self._glyph(Scatter(x="x", y="y", size=0), self._fit_source, name="fit", visible=False)
         self._fit_source.js_on_change("data", self._fit_callback())
         self.home()
 
     # --- building the figure -------------------------------------------------------------
+    def _source(self, data: dict[str, Any], name: str | None = None) -> ColumnDataSource:
+        return _source(data, self._policy, name)
+
+    def _glyph(
+        self, glyph: Glyph, source: ColumnDataSource, *, name: str | None, visible: bool = True
+    ) -> GlyphRenderer:
+        """Add a renderer of ``glyph`` drawing ``source`` to the map; return it.
+
+        Not ``figure.patches`` and its kin: they add a non-selection and a muted glyph to
+        every renderer, which the kiosk never shows (nothing is selected; the legend hides,
+        it does not mute) but each session built, walked and sent (~40 models). The
+        glyphs' look is the same (``tests/app/test_mapview.py`` compares them).
+        """
+        renderer = GlyphRenderer(glyph=glyph, data_source=source, name=name, visible=visible)
+        self.figure.renderers.append(renderer)
+        return renderer
+
     def _draw_floor(self) -> None:
         """Draw the halls and the obstacles in them."""
         hx, hy = _rings(list(self.venue.halls.geometry), self.frame)
-        self.halls = self.figure.patches(
-            hx,
-            hy,
-            fill_color=theme.HALL_FILL,
-            line_color=theme.HALL_LINE,
-            line_width=2,
+        self.halls = self._glyph(
+            Patches(
+                xs="xs",
+                ys="ys",
+                fill_color=theme.HALL_FILL,
+                line_color=theme.HALL_LINE,
+                line_width=2,
+            ),
+            self._source({"xs": hx, "ys": hy}),
             name="halls",
         )
         if len(self.venue.obstacles):
             ox, oy = _rings(list(self.venue.obstacles.geometry), self.frame)
-            self.figure.patches(
-                ox, oy, fill_color=theme.OBSTACLE_FILL, line_color=theme.OBSTACLE_LINE
+            self._glyph(
+                Patches(
+                    xs="xs", ys="ys", fill_color=theme.OBSTACLE_FILL, line_color=theme.OBSTACLE_LINE
+                ),
+                self._source({"xs": ox, "ys": oy}),
+                name=None,
             )
 
     def _draw_doors(self) -> dict[str, GlyphRenderer]:
@@ -533,12 +573,15 @@ class MapView:
                 vx, vy = self.frame.to_view(c[:, 0], c[:, 1])
                 xs.append(vx.tolist())
                 ys.append(vy.tolist())
-            out[key] = self.figure.multi_line(
-                xs,
-                ys,
-                line_color=theme.OPENING_COLOURS[key],
-                line_width=7,
-                line_cap="butt",
+            out[key] = self._glyph(
+                MultiLine(
+                    xs="xs",
+                    ys="ys",
+                    line_color=theme.OPENING_COLOURS[key],
+                    line_width=7,
+                    line_cap="butt",
+                ),
+                self._source({"xs": xs, "ys": ys}),
                 name=f"doors-{key}",
             )
         self.door_renderers = out
@@ -546,32 +589,35 @@ class MapView:
 
     def _draw_booths(self, initial: dict[str, dict[str, Any]]) -> None:
         """Draw the booths, one renderer per zone (and halls by zone for a windowed venue)."""
-        fig = self.figure
         # Windowed: halls filled by their dominant zone while no booths are sent, one
         # renderer per zone so that the legend hides a zone's halls with its booths.
         self.hall_zone_renderers: dict[str, GlyphRenderer] = {}
         if self.windowed:
             for z in Zone:
-                self.hall_zone_renderers[z.value] = fig.patches(
-                    "xs",
-                    "ys",
-                    source=ColumnDataSource({"xs": [], "ys": []}),
-                    fill_color=ZONE_COLOURS[z.value],
-                    fill_alpha=0.6,
-                    line_color=theme.HALL_LINE,
-                    line_width=2,
+                self.hall_zone_renderers[z.value] = self._glyph(
+                    Patches(
+                        xs="xs",
+                        ys="ys",
+                        fill_color=ZONE_COLOURS[z.value],
+                        fill_alpha=0.6,
+                        line_color=theme.HALL_LINE,
+                        line_width=2,
+                    ),
+                    self._source({"xs": [], "ys": []}),
                     name=f"hall-zone-{z.value}",
                 )
         self.zone_renderers: dict[str, GlyphRenderer] = {}
         for zone, data in initial.items():
-            self.zone_renderers[zone] = fig.patches(
-                "xs",
-                "ys",
-                source=ColumnDataSource(data),
-                fill_color=ZONE_COLOURS[zone],
-                fill_alpha=0.85,
-                line_color=theme.BOOTH_LINE,
-                line_width=1,
+            self.zone_renderers[zone] = self._glyph(
+                Patches(
+                    xs="xs",
+                    ys="ys",
+                    fill_color=ZONE_COLOURS[zone],
+                    fill_alpha=0.85,
+                    line_color=theme.BOOTH_LINE,
+                    line_width=1,
+                ),
+                self._source(data),
                 name=f"zone-{zone}",
             )
 
@@ -625,32 +671,34 @@ class MapView:
 
     def _draw_labels(self, initial: dict[str, dict[str, Any]]) -> None:
         """Add the label candidates, the labels the browser keeps, and its placing pass."""
-        self.hall_source = ColumnDataSource(self._hall_text(self.lang), name="map-halls")
+        self.hall_source = self._source(self._hall_text(self.lang), name="map-halls")
         # One booth label source for all zones: fewer models to send and for the browser
         # to build.
-        self.labels = ColumnDataSource(_label_data(list(initial.values())), name="map-booths")
+        self.labels = self._source(_label_data(list(initial.values())), name="map-booths")
         #: The chosen booth's and the hits' labels, drawn first and in their own colours.
-        self.mark_source = ColumnDataSource(
+        self.mark_source = self._source(
             {"x": [], "y": [], "text": [], "fg": [], "bg": []}, name="map-marks"
         )
         shown = {
-            "marks": _shown("x", "y", "text", "fg", "bg", name="shown-marks"),
-            "halls": _shown("x", "y", "text", name="shown-halls"),
-            "icons": _shown("x", "y", "url", "size", name="shown-icons"),
-            "ids": _shown("cx", "cy", "booth_id", name="shown-ids"),
-            "names": _shown("cx", "cy", "exhibitor", name="shown-names"),
+            "marks": _shown("x", "y", "text", "fg", "bg", policy=self._policy, name="shown-marks"),
+            "halls": _shown("x", "y", "text", policy=self._policy, name="shown-halls"),
+            "icons": _shown("x", "y", "url", "size", policy=self._policy, name="shown-icons"),
+            "ids": _shown("cx", "cy", "booth_id", policy=self._policy, name="shown-ids"),
+            "names": _shown("cx", "cy", "exhibitor", policy=self._policy, name="shown-names"),
         }
         self.shown = shown
-        self.figure.image_url(
-            url="url",
-            x="x",
-            y="y",
-            w="size",
-            h="size",
-            w_units="screen",
-            h_units="screen",
-            anchor="center",
-            source=shown["icons"],
+        self._glyph(
+            ImageURL(
+                url="url",
+                x="x",
+                y="y",
+                w="size",
+                h="size",
+                w_units="screen",
+                h_units="screen",
+                anchor="center",
+            ),
+            shown["icons"],
             name="icons",
         )
         booth_box = {
@@ -736,7 +784,7 @@ class MapView:
     def _follow_view(self) -> None:
         """Have the browser report its settled view (windowed venues only)."""
         #: The browser's settled view ``x0, x1, y0, y1`` (windowed venues only).
-        self.view_source = ColumnDataSource(
+        self.view_source = self._source(
             {"x0": [], "x1": [], "y0": [], "y1": []}, name="view-report"
         )
         if not self.windowed:
@@ -771,70 +819,79 @@ class MapView:
 
     def _draw_amenities(self) -> None:
         """Add the amenities (restroom, café, ...) whose icons the browser places."""
-        self.amenity_source = ColumnDataSource(self._amenity_data(), name="map-amenities")
+        self.amenity_source = self._source(self._amenity_data(), name="map-amenities")
         #: Rings under the amenities lit up.
-        self.hit_points = ColumnDataSource({"x": [], "y": []})
-        self.figure.scatter(
-            "x",
-            "y",
-            source=self.hit_points,
-            size=52,
-            fill_color=theme.HIT_FILL,
-            fill_alpha=0.35,
-            line_color=theme.HIT_FILL,
-            line_width=4,
+        self.hit_points = self._source({"x": [], "y": []})
+        self._glyph(
+            Scatter(
+                x="x",
+                y="y",
+                size=52,
+                fill_color=theme.HIT_FILL,
+                fill_alpha=0.35,
+                line_color=theme.HIT_FILL,
+                line_width=4,
+            ),
+            self.hit_points,
             name="hit-amenities",
         )
 
     def _draw_route(self) -> None:
         """Add the (empty) hits, chosen-booth outline, route line and route's two ends."""
-        fig = self.figure
-        self.hit_source = ColumnDataSource({"xs": [], "ys": []})
-        self.hit_renderer = fig.patches(
-            "xs",
-            "ys",
-            source=self.hit_source,
-            fill_color=theme.HIT_FILL,
-            fill_alpha=0.9,
-            line_color=theme.HIT_LINE,
-            line_width=3,
+        self.hit_source = self._source({"xs": [], "ys": []})
+        self.hit_renderer = self._glyph(
+            Patches(
+                xs="xs",
+                ys="ys",
+                fill_color=theme.HIT_FILL,
+                fill_alpha=0.9,
+                line_color=theme.HIT_LINE,
+                line_width=3,
+            ),
+            self.hit_source,
             name="hits",
         )
-        self.highlight_source = ColumnDataSource({"xs": [], "ys": []})
-        self.highlight_renderer = fig.patches(
-            "xs",
-            "ys",
-            source=self.highlight_source,
-            fill_color=theme.SELECTED_FILL,
-            fill_alpha=1.0,
-            line_color=theme.ROUTE,
-            line_width=5,
+        self.highlight_source = self._source({"xs": [], "ys": []})
+        self.highlight_renderer = self._glyph(
+            Patches(
+                xs="xs",
+                ys="ys",
+                fill_color=theme.SELECTED_FILL,
+                fill_alpha=1.0,
+                line_color=theme.ROUTE,
+                line_width=5,
+            ),
+            self.highlight_source,
             name="highlight",
         )
-        self.route_source = ColumnDataSource({"x": [], "y": []})
-        self.route = fig.line(
-            "x",
-            "y",
-            source=self.route_source,
-            line_color=theme.ROUTE,
-            line_width=7,
-            line_alpha=0.9,
-            line_cap="round",
-            line_join="round",
+        self.route_source = self._source({"x": [], "y": []})
+        self.route = self._glyph(
+            Line(
+                x="x",
+                y="y",
+                line_color=theme.ROUTE,
+                line_width=7,
+                line_alpha=0.9,
+                line_cap="round",
+                line_join="round",
+            ),
+            self.route_source,
             name="route",
         )
         # The start a white disc ringed in the route's colour, the end a solid diamond:
         # told apart by shape, not colour alone.
-        self.route_ends = ColumnDataSource({"x": [], "y": [], "marker": [], "fill": []})
-        fig.scatter(
-            "x",
-            "y",
-            source=self.route_ends,
-            marker="marker",
-            size=24,
-            fill_color="fill",
-            line_color=theme.ROUTE,
-            line_width=4,
+        self.route_ends = self._source({"x": [], "y": [], "marker": [], "fill": []})
+        self._glyph(
+            Scatter(
+                x="x",
+                y="y",
+                marker="marker",
+                size=24,
+                fill_color="fill",
+                line_color=theme.ROUTE,
+                line_width=4,
+            ),
+            self.route_ends,
             name="route-ends",
         )
 
@@ -847,16 +904,18 @@ class MapView:
             "label": [i18n.text("you_are_here", lang)],
             "url": [self.icon_url("you_are_here")],
         }
-        self.figure.image_url(
-            url="url",
-            x="x",
-            y="y",
-            w=_HERE_PX,
-            h=_HERE_PX,
-            w_units="screen",
-            h_units="screen",
-            anchor="center",
-            source=self.here_source,
+        self._glyph(
+            ImageURL(
+                url="url",
+                x="x",
+                y="y",
+                w=_HERE_PX,
+                h=_HERE_PX,
+                w_units="screen",
+                h_units="screen",
+                anchor="center",
+            ),
+            self.here_source,
             name="here",
         )
         self._label_set(

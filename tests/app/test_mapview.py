@@ -222,3 +222,50 @@ def test_new_search_and_events_clear_the_route(ctx: VenueContext) -> None:
 def test_no_colour_literal_in_the_map_template() -> None:
     text = (TEMPLATE_DIR / "map.html").read_text(encoding="utf-8")
     assert not re.search(r"#[0-9a-fA-F]{3,8}\b", text)
+
+
+#: The figure method that makes each glyph the map draws.
+_METHODS = {
+    "Patches": "patches",
+    "MultiLine": "multi_line",
+    "Line": "line",
+    "Scatter": "scatter",
+    "ImageURL": "image_url",
+}
+
+
+@pytest.mark.parametrize("windowed", [False, True])
+def test_renderers_look_as_the_figure_would_draw_them(ctx: VenueContext, windowed: bool) -> None:
+    """The map's renderers have no unused glyphs, and each glyph is the figure's own."""
+    from bokeh.models import ColumnDataSource  # noqa: PLC0415
+    from bokeh.plotting import figure  # noqa: PLC0415
+
+    view = MapView(
+        ctx.venue,
+        MapFrame(),
+        lang=i18n.Lang.EN,
+        icon_url=lambda k: f"/{k}.svg",
+        here=(10.0, 10.0),
+        window_above=0 if windowed else 10**9,
+    )
+    renderers = list(view.figure.renderers)
+    assert {type(r.glyph).__name__ for r in renderers} == set(_METHODS)
+    for r in renderers:
+        # Nothing on the kiosk's map is selected and its legend hides (never mutes):
+        # the browser's own ("auto") glyphs stand in, never drawn.
+        assert (r.selection_glyph, r.nonselection_glyph, r.muted_glyph) == ("auto",) * 3
+        assert r.hover_glyph is None
+        given = r.glyph.properties_with_values(include_defaults=False)
+        source = ColumnDataSource({k: [] for k in r.data_source.data})
+        ref = getattr(figure(), _METHODS[type(r.glyph).__name__])(source=source, **given)
+        want = ref.glyph.properties_with_values(include_defaults=True)
+        got = r.glyph.properties_with_values(include_defaults=True)
+        if r.name == "fit":  # never drawn (size 0, not visible): its colours do not show
+            assert r.visible is False
+            assert r.glyph.size == 0
+            continue
+        assert got == want, r.name
+    # One selection policy for the whole map, and no axes or grids (they were hidden).
+    assert len({id(r.data_source.selection_policy) for r in renderers}) == 1
+    assert not view.figure.axis
+    assert not view.figure.grid
