@@ -428,6 +428,12 @@ def _source(
     return ColumnDataSource(data, name=name, selection_policy=policy)
 
 
+def _icon_glyph(size: str | int) -> ImageURL:
+    """Return a glyph drawing column ``url``'s images ``size`` pixels square at ``x, y``."""
+    props: dict[str, Any] = {"w_units": "screen", "h_units": "screen", "anchor": "center"}
+    return ImageURL(url="url", x="x", y="y", w=size, h=size, **props)  # units: the stub lags
+
+
 def _shown(*cols: str, policy: UnionRenderers, name: str) -> ColumnDataSource:
     """Return an empty source the browser fills with the labels it places."""
     return _source({c: [] for c in cols}, policy, name)
@@ -688,16 +694,7 @@ class MapView:
         }
         self.shown = shown
         self._glyph(
-            ImageURL(
-                url="url",
-                x="x",
-                y="y",
-                w="size",
-                h="size",
-                w_units="screen",
-                h_units="screen",
-                anchor="center",
-            ),
+            _icon_glyph("size"),
             shown["icons"],
             name="icons",
         )
@@ -905,16 +902,7 @@ class MapView:
             "url": [self.icon_url("you_are_here")],
         }
         self._glyph(
-            ImageURL(
-                url="url",
-                x="x",
-                y="y",
-                w=_HERE_PX,
-                h=_HERE_PX,
-                w_units="screen",
-                h_units="screen",
-                anchor="center",
-            ),
+            _icon_glyph(_HERE_PX),
             self.here_source,
             name="here",
         )
