@@ -261,8 +261,7 @@ def main() -> None:
     body = (
         f"Command: `{cmd}` ({date.today()}, Python {platform.python_version()}, bundled "
         f"venue, {args.sessions} sessions each, medians; 2 cores shared with other "
-        f"developers: load average {load0} at the start, {load} at the end).\n\n"
-        + table(rows)
+        f"developers: load average {load0} at the start, {load} at the end).\n\n" + table(rows)
     )
     print(body)
     if args.write:

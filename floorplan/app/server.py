@@ -35,6 +35,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 import panel as pn
+from bokeh.settings import settings as bokeh_settings
 from tornado.ioloop import PeriodicCallback
 
 from floorplan.app.access import (
@@ -210,6 +211,10 @@ def panel_server(
     while the first process stays behind to supervise them (:func:`supervise_workers`).
     """
     pn.extension(notifications=False)
+    # Bokeh checks every model of each new session's document: ~15% of a kiosk session's
+    # CPU, for checks whose outcome is fixed by our code; the tests run them on the pages
+    # instead (tests/app/test_kiosk_state.py::test_kiosk_documents_pass_bokeh_validation).
+    bokeh_settings.perform_document_validation.set_value(False)
     apps = make_apps(ctx)
     server = pn.serve(
         apps,

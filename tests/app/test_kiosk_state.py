@@ -510,3 +510,36 @@ def test_show_all_lists_every_hit(ctx: VenueContext) -> None:
     small = KioskPage(ctx, {"kiosk": "K1"}, base_url="http://x")
     assert 0 < len(small.state.set_query("Acme")) <= 12  # a short list has no button
     assert not any("show-all" in o.css_classes for o in small.body.objects)
+
+
+@pytest.mark.parametrize("venue", ["ctx", "large_ctx"])
+def test_kiosk_documents_pass_bokeh_validation(venue: str, request: pytest.FixtureRequest) -> None:
+    """The checks ``floorplan serve`` skips per session find nothing in any kiosk view."""
+    import panel as pn  # noqa: PLC0415
+    from bokeh.core.validation.check import check_integrity  # noqa: PLC0415
+    from bokeh.document import Document  # noqa: PLC0415
+    from panel.io.state import set_curdoc  # noqa: PLC0415
+
+    ctx: VenueContext = request.getfixturevalue(venue)
+    kiosk = str(ctx.venue.kiosks["kiosk_id"].iloc[0])
+    booth = str(ctx.venue.booths["booth_id"].iloc[0])
+    zone = str(ctx.venue.booths["zone"].iloc[0])
+    pn.extension(notifications=False)
+    doc = Document()
+    with set_curdoc(doc):
+        page = KioskPage(ctx, {"kiosk": kiosk, "to": booth}, base_url="http://x")
+        page.view().server_doc(doc)
+        assert page.map.windowed is (venue == "large_ctx")
+        issues = [check_integrity(list(doc.models))]
+        s = page.state
+        for act in (
+            lambda: s.set_query("a"),
+            lambda: s.browse_zone(zone),
+            s.show_events,
+            s.open_start,
+            s.toggle_lang,
+            lambda: setattr(s, "high_contrast", True),
+        ):
+            act()
+            issues.append(check_integrity(list(doc.models)))
+    assert all(not i.error and not i.warning for i in issues), issues
