@@ -266,6 +266,10 @@ def test_renderers_look_as_the_figure_would_draw_them(ctx: VenueContext, windowe
             continue
         assert got == want, r.name
     # One selection policy for the whole map, and no axes or grids (they were hidden).
-    assert len({id(r.data_source.selection_policy) for r in renderers}) == 1
+    policies = {id(r.data_source.selection_policy) for r in renderers}
+    assert len(policies) == 1
+    # ... of this map only: a Bokeh model belongs to one session's document.
+    other = MapView(ctx.venue, MapFrame(), lang=i18n.Lang.EN, icon_url=lambda k: f"/{k}.svg")
+    assert policies.isdisjoint(id(r.data_source.selection_policy) for r in other.figure.renderers)
     assert not view.figure.axis
     assert not view.figure.grid
