@@ -128,20 +128,52 @@ def _session_key(cookie_secret: str) -> str:
     return hmac.new(cookie_secret.encode(), b"floorplan bokeh sessions", hashlib.sha256).hexdigest()
 
 
-def make_apps(ctx: VenueContext) -> dict[str, Callable[[], Any]]:
-    """Return the page functions by URL slug; Panel calls each once per session."""
+def ids_from_session() -> None:
+    """Start this session's Bokeh model ids at a point fixed by its session id.
+
+    With worker processes a page request and its websocket may reach two workers, and
+    the second builds the session's document again from its token. The page's HTML names
+    the document's roots by model id, and Bokeh numbers models from one counter per
+    process (``p1001``, ``p1002``…), so the rebuilt roots had other ids: the browser then
+    placed them outside the page's template (measured: 5 of 8 kiosks, drawn with their
+    buttons unstyled). Started from a point derived from the session id, both workers
+    build the same ids (the page functions build the same models in the same order);
+    blocks of 2**20 ids 2**40 apart keep sessions from sharing one.
+    """
+    from bokeh.util import serialization  # noqa: PLC0415 - Bokeh's id counter
+
+    context = pn.state.curdoc.session_context if pn.state.curdoc else None
+    sid = str(context.id) if context is not None else ""
+    block = int.from_bytes(hashlib.blake2b(sid.encode(), digest_size=5).digest(), "big")
+    with serialization._simple_id_lock:
+        serialization._simple_id = block << 20
+
+
+def make_apps(ctx: VenueContext, *, same_ids: bool = False) -> dict[str, Callable[[], Any]]:
+    """Return the page functions by URL slug; Panel calls each once per session.
+
+    ``same_ids``: number each session's models from its session id
+    (:func:`ids_from_session`), for worker processes.
+    """
     from floorplan.app.planner import planner_page  # noqa: PLC0415
     from floorplan.app.published import kiosk_live_page  # noqa: PLC0415
     from floorplan.app.staff import staff_page  # noqa: PLC0415
 
+    def start() -> None:
+        if same_ids:
+            ids_from_session()
+
     # Plain functions, not partials: Panel serves a partial object as a text pane.
     def kiosk() -> Any:
+        start()
         return kiosk_live_page(ctx)
 
     def planner() -> Any:
+        start()
         return planner_page(ctx)
 
     def staff() -> Any:
+        start()
         return staff_page(ctx)
 
     return {"kiosk": kiosk, "planner": planner, "staff": staff}
@@ -215,7 +247,7 @@ def panel_server(
     # CPU, for checks whose outcome is fixed by our code; the tests run them on the pages
     # instead (tests/app/test_kiosk_state.py::test_kiosk_documents_pass_bokeh_validation).
     bokeh_settings.perform_document_validation.set_value(False)
-    apps = make_apps(ctx)
+    apps = make_apps(ctx, same_ids=processes != 1)
     server = pn.serve(
         apps,
         port=port,
@@ -366,31 +398,46 @@ def serve(
 
 #: Stop signals a worker received before its event loop took them over (just forked).
 _EARLY_SIGNALS: list[str] = []
+#: How long the first process waits for its workers to stop before it kills them.
+WORKERS_STOP_S: Final = 30.0
 
 
 def supervise_workers() -> None:
-    """Make this process, about to fork the workers, pass SIGTERM and SIGINT on to them.
+    """Make this process, about to fork the workers, stop them all on SIGTERM or SIGINT.
 
     Tornado's ``fork_processes`` keeps the first process waiting on its workers (starting
     again one that dies, exiting 0 once all have stopped cleanly) but lets a signal kill it
-    and orphan them. Here the first process hands a stop signal to its workers, each of
-    which stops as :func:`run_until_stopped` says. A worker inherits this handler until its
-    event loop installs its own: a signal in between is kept and acted on then.
+    and orphan them. Here a stop signal to the first process is passed on to each worker,
+    which stops as :func:`run_until_stopped` says; the first process waits for them (no
+    restarts from then on: a worker ended by the stop is not a worker that died), kills
+    any still running after :data:`WORKERS_STOP_S`, and exits 0 when every worker
+    stopped cleanly (1 otherwise). A worker inherits this handler until its event loop
+    installs its own: a signal in between is kept and acted on then.
     """
     parent = os.getpid()
 
-    def forward(signum: int, _frame: Any) -> None:
+    def stop_workers(signum: int, _frame: Any) -> None:
         if os.getpid() != parent:
             _EARLY_SIGNALS.append(signal.Signals(signum).name)
             return
         import psutil  # noqa: PLC0415 - only in the supervising process
 
-        for child in psutil.Process(parent).children():
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, signal.SIG_IGN)  # one stop is enough
+        workers = psutil.Process(parent).children()
+        for worker in workers:
             with contextlib.suppress(psutil.Error):
-                child.send_signal(signum)
+                worker.send_signal(signum)
+        gone, alive = psutil.wait_procs(workers, timeout=WORKERS_STOP_S)
+        for worker in alive:
+            with contextlib.suppress(psutil.Error):
+                worker.kill()
+        clean = not alive and all(w.returncode == 0 for w in gone)
+        # Out of Tornado's wait loop (it would start the stopped workers again) and out.
+        raise SystemExit(0 if clean else 1)
 
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, forward)
+        signal.signal(sig, stop_workers)
 
 
 # --- a clean stop (SIGTERM, Ctrl-C) ------------------------------------------------------
@@ -418,6 +465,13 @@ def run_until_stopped(server: Any, watcher: PublishWatcher | None = None) -> Non
     def on_signal(name: str) -> None:
         if not stopping:
             stopping.append(name)
+            # One stop is enough: a second signal (``pkill``, systemd's SIGTERM to every
+            # process of the service, and the supervisor passing it on) must not kill the
+            # process mid-stop, or when the loop's handlers go at exit.
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.asyncio_loop.remove_signal_handler(sig)
+                signal.signal(sig, signal.SIG_IGN)
             loop.add_callback(_stop, server, watcher, name)
 
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -87,22 +87,42 @@ def test_a_log_in_holds_on_every_worker(two: Server) -> None:
         assert page.headers["Location"].startswith("/login")
 
 
+_DOC_ROOTS_JS = """() => {
+  const d = window.Bokeh && Bokeh.documents && Bokeh.documents[0];
+  return d ? d.roots().map((r) => r.id) : [];
+}"""
+
+
 def test_kiosks_draw_whichever_worker_takes_their_websocket(two: Server) -> None:
+    # The page names the document's roots by id; a websocket on the other worker rebuilds
+    # the document there, which must give the same ids or the roots miss their places.
+    seen: list[tuple[list[str], list[str]]] = []
+
     def run() -> None:
         from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
         with sync_playwright() as p:
             browser = launch_chromium(p)
             try:
-                for _ in range(4):
+                for _ in range(6):
                     page = browser.new_page(viewport={"width": 1080, "height": 1920})
-                    page.goto(f"{two.url}/kiosk?kiosk=K1")
+                    html = page.goto(f"{two.url}/kiosk?kiosk=K1")
+                    assert html is not None
+                    named = re.search(r'"roots":\{([^}]*)\}', html.text())
+                    assert named is not None
                     wait_map(page, 60_000)
+                    seen.append(
+                        (re.findall(r'"(p\d+)"', named.group(1)), page.evaluate(_DOC_ROOTS_JS))
+                    )
                     page.close()
             finally:
                 browser.close()
 
     in_own_thread(run)
+    assert len(seen) == 6
+    for in_page, in_document in seen:
+        assert in_page
+        assert sorted(in_page) == sorted(in_document)
 
 
 def test_a_dead_worker_is_started_again(two: Server) -> None:
@@ -118,7 +138,10 @@ def test_a_dead_worker_is_started_again(two: Server) -> None:
         assert r.status == 200
 
 
-def test_sigterm_stops_every_worker_cleanly(tmp_path: Path) -> None:
+@pytest.mark.parametrize("everyone", [False, True], ids=["first-process", "every-process"])
+def test_sigterm_stops_every_worker_cleanly(tmp_path: Path, everyone: bool) -> None:
+    # every-process: as ``pkill`` or systemd's stop (SIGTERM to each process of the
+    # service); each worker then gets it twice, directly and passed on.
     venue = write_geojson_folder(kiosk_venue(), tmp_path / "venue")
     server = Server(
         "--venue", str(venue), "--store", str(tmp_path / "layouts.gpkg"), "--processes", "2"
@@ -127,10 +150,15 @@ def test_sigterm_stops_every_worker_cleanly(tmp_path: Path) -> None:
     workers = _workers(server)
     assert len(workers) == 2
     server.proc.send_signal(signal.SIGTERM)
+    if everyone:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
     assert server.proc.wait(timeout=60) == 0
     server.stop()
     for w in workers:
         assert not w.is_running() or w.status() == psutil.STATUS_ZOMBIE
     log = server.log.read_text(encoding="utf-8")
     assert log.count("floorplan: stopped on SIGTERM") == 2
+    assert log.count(LAUNCHED) == 2  # no worker started again
+    assert "restarting" not in log
     assert "Traceback" not in log
