@@ -479,15 +479,18 @@ class SearchIndex:
         return self
 
     @classmethod
-    def cached(cls, venue: Venue, folder: Path, *, keep: int = 6) -> SearchIndex:
+    def cached(
+        cls, venue: Venue, folder: Path, *, keep: int = 6, digest: str | None = None
+    ) -> SearchIndex:
         """Return the index of ``venue``, built once and kept in ``folder``.
 
         The file is named by a digest of everything the index is made of (every layer's
         attributes and geometry, and this module's code), so a venue, a published layout
         version or a new floorplan release gets its own; the newest ``keep`` are kept.
-        A file that cannot be read is built again.
+        A file that cannot be read is built again. ``digest`` is
+        :func:`venue_digest` of ``venue`` when the caller knows it already.
         """
-        path = Path(folder) / f"search-{venue_digest(venue)}.npz"
+        path = Path(folder) / f"search-{digest or venue_digest(venue)}.npz"
         if path.is_file():
             try:
                 index = cls.load(path)

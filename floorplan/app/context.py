@@ -48,6 +48,7 @@ from floorplan.versions import KioskStatus, Publication
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from floorplan.app.startcache import StartCache
     from floorplan.problems import Problem
 
 __all__ = ["PublishWatcher", "VenueContext", "VenueSnapshot", "assets_path", "search_cache_dir"]
@@ -124,22 +125,27 @@ class VenueSnapshot:
         version: int | None = None,
         timings: dict[str, float] | None = None,
         cache_dir: Path | None = None,
+        start_cache: StartCache | None = None,
     ) -> VenueSnapshot:
         """Build every lookup of ``venue`` (seconds taken per lookup into ``timings``).
 
         With ``cache_dir`` the search index is built once per venue content and kept
-        there (:meth:`~floorplan.search.SearchIndex.cached`): a restart loads it.
+        there (:meth:`~floorplan.search.SearchIndex.cached`): a restart loads it. With
+        ``start_cache`` so is the router (:meth:`~floorplan.app.startcache.StartCache.router`).
         """
         times = timings if timings is not None else {}
         t0 = time.perf_counter()
-        search = SearchIndex.cached(venue, cache_dir) if cache_dir else SearchIndex(venue)
+        digest = start_cache.content_digest(venue) if start_cache else None
+        search = (
+            SearchIndex.cached(venue, cache_dir, digest=digest) if cache_dir else SearchIndex(venue)
+        )
         times["search_index_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         router = None
         with contextlib.suppress(ImportError):
             from floorplan.routing import Router  # noqa: PLC0415 - heavy, optional here
 
-            router = Router(venue)
+            router = start_cache.router(venue, digest=digest) if start_cache else Router(venue)
         times["router_s"] = time.perf_counter() - t0
         return cls(
             venue=venue,
@@ -207,6 +213,9 @@ class VenueContext:
     snapshot
         The first snapshot, already built (then ``venue`` and ``served_version`` are
         taken from it).
+    start_cache
+        Where the routers of published versions are kept
+        (:class:`~floorplan.app.startcache.StartCache`; ``None``: built each time).
     """
 
     def __init__(
@@ -219,6 +228,7 @@ class VenueContext:
         served_version: int | None = None,
         poll_s: float = 2.0,
         snapshot: VenueSnapshot | None = None,
+        start_cache: StartCache | None = None,
     ) -> None:
         if snapshot is None:
             if venue is None:
@@ -229,6 +239,7 @@ class VenueContext:
         self.public_url = public_url
         self.store = store
         self.poll_s = poll_s
+        self.start_cache = start_cache
         self.watcher: PublishWatcher | None = None
         self._lock = threading.Lock()
         self._snapshot = snapshot
@@ -358,7 +369,12 @@ class VenueContext:
 
         def prepare(venue: Venue, v: int) -> None:
             built.append(
-                VenueSnapshot.build(venue, version=v, cache_dir=search_cache_dir(self.store.path))
+                VenueSnapshot.build(
+                    venue,
+                    version=v,
+                    cache_dir=search_cache_dir(self.store.path),
+                    start_cache=self.start_cache,
+                )
             )
 
         pub: Publication = self.store.publish(
@@ -506,7 +522,10 @@ class PublishWatcher:
             return False
         try:
             snapshot = VenueSnapshot.build(
-                store.load(version), version=version, cache_dir=search_cache_dir(store.path)
+                store.load(version),
+                version=version,
+                cache_dir=search_cache_dir(store.path),
+                start_cache=self.ctx.start_cache,
             )
         except Exception:  # a broken version must not stop the kiosks
             _log.exception("published layout version %s could not be loaded", version)

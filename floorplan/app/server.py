@@ -68,6 +68,7 @@ from floorplan.app.context import (
 )
 from floorplan.app.home import HomeHandler
 from floorplan.app.resources import STATIC_DIR, STATIC_ROUTE
+from floorplan.app.startcache import StartCache
 from floorplan.errors import StoreError
 from floorplan.io.store import LayoutStore, store_for_venue
 from floorplan.rules import PublishGate
@@ -180,11 +181,17 @@ def make_apps(ctx: VenueContext, *, same_ids: bool = False) -> dict[str, Callabl
 
 
 def make_context(
-    venue: Venue, store: LayoutStore, *, idle_s: float, public_url: str
+    venue: Venue,
+    store: LayoutStore,
+    *,
+    idle_s: float,
+    public_url: str,
+    start_cache: StartCache | None = None,
 ) -> tuple[VenueContext, dict[str, float]]:
     """Return the server's context (the store's published layout if any) and build timings.
 
-    The search index and the router are built here, not in the first visitor's session.
+    The search index and the router are built here, not in the first visitor's session
+    (or loaded: the index from beside the store, the router from ``start_cache``).
 
     Raises
     ------
@@ -204,9 +211,19 @@ def make_context(
         venue = published
     timings: dict[str, float] = {}
     snapshot = VenueSnapshot.build(
-        venue, version=served, timings=timings, cache_dir=search_cache_dir(store.path)
+        venue,
+        version=served,
+        timings=timings,
+        cache_dir=search_cache_dir(store.path),
+        start_cache=start_cache,
     )
-    ctx = VenueContext(snapshot=snapshot, idle_s=idle_s, public_url=public_url, store=store)
+    ctx = VenueContext(
+        snapshot=snapshot,
+        idle_s=idle_s,
+        public_url=public_url,
+        store=store,
+        start_cache=start_cache,
+    )
     return ctx, timings
 
 
@@ -302,6 +319,7 @@ def serve(
     kiosk_sessions_per_minute: float = KIOSK_SESSIONS_PER_MINUTE,
     processes: int = 1,
     start: bool = True,
+    start_cache: StartCache | None = None,
 ) -> Any:
     """Serve the pages of ``venue`` with Panel's server (blocks while ``start``).
 
@@ -343,6 +361,9 @@ def serve(
     start
         Run the event loop here until SIGTERM or Ctrl-C, then stop cleanly
         (:func:`run_until_stopped`); ``False`` returns the unstarted server (for tests).
+    start_cache
+        Where the routers are kept between starts
+        (:class:`~floorplan.app.startcache.StartCache`; ``None``: built each start).
 
     Raises
     ------
@@ -363,7 +384,9 @@ def serve(
     # Publishes go through every rule of the engine (the venue's own code), not the format's.
     store = LayoutStore(store_path or store_for_venue(venue.name, users), gate=PublishGate())
     phones = find_public_url(public_url, port=port, address=address)
-    ctx, timings = make_context(venue, store, idle_s=idle_s, public_url=phones.url)
+    ctx, timings = make_context(
+        venue, store, idle_s=idle_s, public_url=phones.url, start_cache=start_cache
+    )
     served = ctx.served_version
     shown = f"published version {served}" if served is not None else "the venue file"
     print(

@@ -6,6 +6,7 @@ The core never imports Panel: ``serve`` imports :mod:`floorplan.app.server` only
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -129,10 +130,14 @@ def run(args: argparse.Namespace) -> int:
     at_least("--idle-s", args.idle_s, 0)
     at_least("--kiosk-sessions-per-minute", args.kiosk_sessions_per_minute, 0)
     at_least("--processes", args.processes, 0)
-    from floorplan.app.server import serve  # noqa: PLC0415 - Panel only when serving
-    from floorplan.io import load_venue  # noqa: PLC0415
+    from floorplan.app.server import COOKIE_SECRET_ENV, serve  # noqa: PLC0415 - Panel here
+    from floorplan.app.startcache import StartCache  # noqa: PLC0415
 
-    venue = load_venue(args.venue)
+    # The validated venue and its router are kept beside the user file between starts.
+    cache = StartCache.for_users(
+        args.users or default_users_path(), secret=os.environ.get(COOKIE_SECRET_ENV)
+    )
+    venue = cache.load_venue(args.venue)
     serve(
         venue,
         port=args.port,
@@ -148,5 +153,6 @@ def run(args: argparse.Namespace) -> int:
         secure_cookies=args.secure_cookies,
         kiosk_sessions_per_minute=args.kiosk_sessions_per_minute,
         processes=args.processes,
+        start_cache=cache,
     )
     return 0
