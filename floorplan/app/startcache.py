@@ -38,6 +38,7 @@ import logging
 import os
 import pickle
 import platform
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,7 +46,7 @@ from floorplan.atomic import atomic_file
 from floorplan.errors import OptionError
 from floorplan.venue import Venue, bundled_venue_path
 
-__all__ = ["CACHE_FOLDER", "StartCache", "source_digest"]
+__all__ = ["CACHE_FOLDER", "KeySource", "StartCache", "source_digest"]
 
 _log = logging.getLogger(__name__)
 
@@ -120,6 +121,11 @@ class _Unpickler(pickle.Unpickler):
         return self._venue
 
 
+#: Returns the signing key, or ``None`` when there is none; its argument says whether it
+#: may make a new secret (only once a venue passed: a refused one leaves nothing behind).
+KeySource = Callable[[bool], bytes | None]
+
+
 class StartCache:
     """The validated venues and routers a server's start builds, kept in ``folder``.
 
@@ -128,17 +134,23 @@ class StartCache:
     folder
         Where the files are kept (made when first written).
     key
-        The signing key (``None``: keep nothing, build everything, as without a cache).
+        The signing key, or a :data:`KeySource` asked when one is first needed
+        (``None``: keep nothing, build everything, as without a cache).
     keep
         How many files of each kind to keep, newest first (each start touches the ones
         it used).
     """
 
-    def __init__(self, folder: Path, key: bytes | None, *, keep: int = 3) -> None:
+    def __init__(self, folder: Path, key: bytes | KeySource | None, *, keep: int = 3) -> None:
         self.folder = Path(folder)
-        self._key = key
+        self._source: KeySource | None = None
+        self._key: bytes | None = None
+        if callable(key):
+            self._source = key
+        else:
+            self._key = key
         self._keep = keep
-        self._code = _code_digest() if key is not None else ""
+        self._code = ""
         #: Content digests of the venues this cache returned (the venue object kept too,
         #: so that its id is not reused), to spare computing them again.
         self._digests: dict[int, tuple[Venue, str]] = {}
@@ -148,18 +160,37 @@ class StartCache:
         """Return the cache beside the user file, keyed by the server's cookie secret.
 
         ``secret`` is ``$FLOORPLAN_COOKIE_SECRET`` if given, else the secret kept beside
-        the user file (made if missing, as the server would). When there is no usable
-        secret the cache keeps nothing, and the server says why when it reads it itself.
+        the user file (made, as the server would, only once a venue passed). Without a
+        usable secret the cache keeps nothing, and the server says why when it reads the
+        secret itself.
         """
-        from floorplan.app.access import load_cookie_secret  # noqa: PLC0415 - app-level
+        from floorplan.app.access import (  # noqa: PLC0415 - app-level
+            COOKIE_SECRET_FILE,
+            load_cookie_secret,
+        )
 
         folder = Path(users_path).parent
-        try:
-            text = load_cookie_secret(folder, secret)
-        except OptionError:
-            return cls(folder / CACHE_FOLDER, None)
-        key = hmac.new(text.encode(), b"floorplan start cache", hashlib.sha256).digest()
+
+        def key(create: bool) -> bytes | None:
+            if secret is None and not create and not (folder / COOKIE_SECRET_FILE).exists():
+                return None
+            try:
+                text = load_cookie_secret(folder, secret)
+            except OptionError:
+                return None
+            return hmac.new(text.encode(), b"floorplan start cache", hashlib.sha256).digest()
+
         return cls(folder / CACHE_FOLDER, key)
+
+    def _signing_key(self, *, create: bool) -> bytes | None:
+        """Return the key (asked of the key source once it can give one)."""
+        if self._key is None and self._source is not None:
+            self._key = self._source(create)
+            if self._key is not None:
+                self._source = None
+        if self._key is not None and not self._code:
+            self._code = _code_digest()
+        return self._key
 
     # --- the venue ---------------------------------------------------------------------
     def load_venue(self, path: str | Path | None = None) -> Venue:
@@ -179,10 +210,9 @@ class StartCache:
         from floorplan.search import venue_digest  # noqa: PLC0415
 
         src = bundled_venue_path() if path is None else Path(path)
-        digest = source_digest(src) if self._key is not None else None
-        name = f"venue-{digest}-{self._code}"
-        if digest is not None:
-            kept = self._read(name)
+        digest = source_digest(src)
+        if digest is not None and self._signing_key(create=False) is not None:
+            kept = self._read(f"venue-{digest}-{self._code}")
             if (
                 isinstance(kept, tuple)
                 and len(kept) == 2  # (venue, content digest)
@@ -195,14 +225,18 @@ class StartCache:
                 self._digests[id(venue)] = (venue, content)
                 return venue
             if kept is not None:
-                _log.warning("start cache %s holds something else; reading the venue", name)
+                _log.warning("start cache %s holds something else; reading the venue", digest)
         venue = load_venue(src)  # raises for a venue that breaks a rule: nothing is kept
-        if digest is not None and source_digest(src) == digest:
+        if (
+            digest is not None
+            and self._signing_key(create=True) is not None
+            and source_digest(src) == digest  # the file did not change while it was read
+        ):
             content = venue_digest(venue)
             self._digests[id(venue)] = (venue, content)
             source, venue.source = venue.source, None
             try:
-                self._write(name, (venue, content))
+                self._write(f"venue-{digest}-{self._code}", (venue, content))
             finally:
                 venue.source = source
         return venue
@@ -227,7 +261,7 @@ class StartCache:
         """
         from floorplan.routing import Router  # noqa: PLC0415 - heavy
 
-        if self._key is None:
+        if self._signing_key(create=True) is None:
             return Router(venue)
         name = f"router-{digest or self.content_digest(venue)}-{self._code}"
         kept = self._read(name, venue=venue)
