@@ -11,7 +11,9 @@ and types queries letter by letter, timing ``SearchIndex.search`` per keystroke 
 cached answers: exhibitors' English and Chinese names, pinyin, products, booth ids and
 service words, each once as written and once with one typo (two letters swapped, one
 replaced, dropped or doubled). The hits of both revisions are compared keystroke by
-keystroke. ``--serve`` also times ``floorplan serve`` from start to listening.
+keystroke. ``--serve N`` also times ``floorplan serve`` from start to listening, N times
+with the same store and user file (first and later starts, by part); ``--serve-only``
+times only that (its own section of RESULTS.md, "Server start at scale").
 
 ``floorplan generate big.gpkg --booths 74000`` makes the 74,000-booth venue.
 """
@@ -134,10 +136,15 @@ def _run(source: Path, venue: str, qfile: Path) -> dict[str, Any]:
     return result
 
 
-def _serve_s(source: Path, venue: str, tmp: Path) -> tuple[float, float, float]:
-    """Return the seconds from ``floorplan serve`` starting to listening, and its index's
-    and router's build times as the server prints them."""
-    env = {**os.environ, "PYTHONPATH": str(source), "PYTHONUNBUFFERED": "1"}
+def _serve_s(source: Path, venue: str, tmp: Path) -> dict[str, float]:
+    """Time ``floorplan serve`` from starting to listening; return its parts as it prints them.
+
+    Keys: ``total``, ``venue`` (loading and validating the venue file, or loading it from
+    the start cache; NaN for revisions that do not print it), ``index``, ``router``,
+    ``rest`` (the total less the parts printed) and ``load`` (the 1-minute load average
+    when it listened).
+    """
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(source)}
     users = tmp / f"users-{source.name}.json"
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -150,14 +157,19 @@ def _serve_s(source: Path, venue: str, tmp: Path) -> tuple[float, float, float]:
         cmd, env=env, cwd="/", stdout=subprocess.PIPE, text=True, stderr=subprocess.STDOUT
     )
     assert proc.stdout is not None
-    parts = (math.nan, math.nan)
+    out = {"venue": math.nan, "index": math.nan, "router": math.nan}
     try:
         for line in proc.stdout:
-            said = _TIMINGS.search(line)
-            if said:
-                parts = (float(said.group(1)), float(said.group(2)))
+            if said := _TIMINGS.search(line):
+                out["index"], out["router"] = float(said.group(1)), float(said.group(2))
+            if said := _VENUE.search(line):
+                out["venue"] = float(said.group(1))
             if line.startswith("Launching server"):
-                return (time.perf_counter() - t0, *parts)
+                out["total"] = time.perf_counter() - t0
+                parts = [v for k, v in out.items() if k != "total" and not math.isnan(v)]
+                out["rest"] = out["total"] - sum(parts)
+                out["load"] = os.getloadavg()[0]
+                return out
         msg = f"floorplan serve exited {proc.wait()}"
         raise RuntimeError(msg)
     finally:
@@ -166,6 +178,7 @@ def _serve_s(source: Path, venue: str, tmp: Path) -> tuple[float, float, float]:
 
 
 _TIMINGS = re.compile(r"search index ([\d.]+) s, router ([\d.]+) s")
+_VENUE = re.compile(r"floorplan: venue .* in ([\d.]+) s")
 
 
 def _pct(xs: list[float], p: float) -> float:
@@ -179,6 +192,11 @@ def main() -> None:
     ap.add_argument("--compare", default=None, help="an older git revision to run beside")
     ap.add_argument("--names", type=int, default=60)
     ap.add_argument("--serve", type=int, default=0, help="time 'floorplan serve' N times each")
+    ap.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="time only 'floorplan serve' (section 'Server start at scale' of RESULTS.md)",
+    )
     ap.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     args = ap.parse_args()
     sources = {"this checkout": ROOT}
@@ -202,10 +220,15 @@ def main() -> None:
             )
             sources = {args.compare: old, **sources}
         try:
-            qfile = tmp / "queries.json"
-            typed = queries(args.venue, args.names)
-            qfile.write_text(json.dumps(typed), encoding="utf-8")
-            runs = {name: _run(src, args.venue, qfile) for name, src in sources.items()}
+            typed: list[str] = []
+            runs: dict[str, dict[str, Any]] = {}
+            if not args.serve_only:
+                qfile = tmp / "queries.json"
+                typed = queries(args.venue, args.names)
+                qfile.write_text(json.dumps(typed), encoding="utf-8")
+                runs = {name: _run(src, args.venue, qfile) for name, src in sources.items()}
+            # One layout store and user file per revision for all its starts: the first
+            # start builds what later ones may load from beside them.
             serve = {
                 name: [_serve_s(src, args.venue, tmp) for _ in range(args.serve)]
                 for name, src in sources.items()
@@ -216,16 +239,69 @@ def main() -> None:
                     ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
                     check=True,
                 )
+    if args.serve_only:
+        body = _serve_report(args, serve)
+        print(body)
+        if args.write:
+            write_section("Server start at scale", body)
+        return
     body = _report(args, runs, serve, typed)
     print(body)
     if args.write:
         write_section("Search at scale", body)
 
 
+_PARTS = (
+    ("total", "to listening"),
+    ("venue", "venue file read and validated, or loaded"),
+    ("index", "search index"),
+    ("router", "router"),
+    ("rest", "the rest (imports, lookups, Panel)"),
+)
+
+
+def _serve_report(args: argparse.Namespace, serve: dict[str, list[dict[str, float]]]) -> str:
+    """Return the section on server starts: first and later starts, by part, as ratios."""
+    names = list(serve)
+    head = "| start | part | " + " | ".join(f"{n} s" for n in names)
+    head += " | ratio |" if len(names) > 1 else " |"
+    lines = [head, "|---|---|" + "---:|" * (len(names) + (len(names) > 1))]
+    for label, pick in (
+        ("first", lambda xs: xs[:1]),
+        (f"later (median of {max(args.serve - 1, 0)})", lambda xs: xs[1:]),
+    ):
+        for key, what in _PARTS:
+            vals = [pick([x[key] for x in serve[n]]) for n in names]
+            meds = [statistics.median(v) if v else math.nan for v in vals]
+            cells = " | ".join("–" if math.isnan(m) else f"{m:.2f}" for m in meds)
+            ratio = ""
+            if len(names) > 1:
+                a, b = meds[0], meds[-1]
+                ratio = " | –" if math.isnan(a) or math.isnan(b) or not b else f" | {a / b:.1f}x"
+            lines.append(f"| {label} | {what} | {cells}{ratio} |")
+    loads = {n: " ".join(f"{x['load']:.1f}" for x in serve[n]) for n in names}
+    cmd = "python benchmarks/bench_search.py " + " ".join(sys.argv[1:])
+    when = datetime.now(UTC).date().isoformat()
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    return (
+        f"Command: `{cmd.strip()}` ({when}, Python {platform.python_version()}, "
+        f"{platform.machine()}, {os.cpu_count()} cores shared with other developers, load "
+        f"average {load} at the end). Venue: {args.venue or 'the bundled venue'}. "
+        f"`floorplan serve` started {args.serve} times per revision, one after the other, "
+        "with the same layout store and user file (the first start builds what later ones "
+        "may load from beside them), timed from the command to 'Launching server'; the "
+        "parts are as the server prints them ('–': that revision does not print it, so its "
+        "'rest' includes it). 1-minute load average at each start's end: "
+        + "; ".join(f"{n}: {v}" for n, v in loads.items())
+        + ".\n\n"
+        + "\n".join(lines)
+    )
+
+
 def _report(
     args: argparse.Namespace,
     runs: dict[str, dict[str, Any]],
-    serve: dict[str, list[tuple[float, float, float]]],
+    serve: dict[str, list[dict[str, float]]],
     typed: list[str],
 ) -> str:
     names = list(runs)
@@ -251,12 +327,12 @@ def _report(
     if serve and all(serve.values()):
         # The same layout store each time: the first start builds the index, later ones
         # (this checkout) load it from beside the store.
-        for at, what in ((0, "total"), (1, "of it the search index"), (2, "of it the router")):
-            row(f"serve, first start: {what} s", [serve[n][0][at] for n in names])
+        for key, what in (("total", "total"), ("index", "of it the search index")):
+            row(f"serve, first start: {what} s", [serve[n][0][key] for n in names])
             if all(len(v) > 1 for v in serve.values()):
                 row(
                     f"serve, later starts (median): {what} s",
-                    [statistics.median(x[at] for x in serve[n][1:]) for n in names],
+                    [statistics.median(x[key] for x in serve[n][1:]) for n in names],
                 )
     agree = ""
     if len(names) > 1:

@@ -151,6 +151,8 @@ class StartCache:
             self._key = key
         self._keep = keep
         self._code = ""
+        #: Whether the last :meth:`load_venue` came from the cache.
+        self.venue_was_kept = False
         #: Content digests of the venues this cache returned (the venue object kept too,
         #: so that its id is not reused), to spare computing them again.
         self._digests: dict[int, tuple[Venue, str]] = {}
@@ -223,9 +225,11 @@ class StartCache:
                 venue, content = kept
                 venue.source = src
                 self._digests[id(venue)] = (venue, content)
+                self.venue_was_kept = True
                 return venue
             if kept is not None:
                 _log.warning("start cache %s holds something else; reading the venue", digest)
+        self.venue_was_kept = False
         venue = load_venue(src)  # raises for a venue that breaks a rule: nothing is kept
         if (
             digest is not None

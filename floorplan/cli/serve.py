@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,10 @@ def run(args: argparse.Namespace) -> int:
     cache = StartCache.for_users(
         args.users or default_users_path(), secret=os.environ.get(COOKIE_SECRET_ENV)
     )
+    t0 = time.perf_counter()
     venue = cache.load_venue(args.venue)
+    how = "loaded from the start cache" if cache.venue_was_kept else "read and validated"
+    print(f"floorplan: venue {how} in {time.perf_counter() - t0:.1f} s", flush=True)
     serve(
         venue,
         port=args.port,

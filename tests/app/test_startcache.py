@@ -95,6 +95,7 @@ def test_a_cached_start_answers_as_a_fresh_one(
         first.load_venue(venue_dir), cache_dir=tmp_path / "search", start_cache=first
     )
     assert (counts.loads, counts.graphs) == (1, 1)
+    assert not first.venue_was_kept
     assert [n.split("-")[0] for n in _files(folder)] == ["router", "venue"]
 
     threads = threading.active_count()
@@ -102,6 +103,7 @@ def test_a_cached_start_answers_as_a_fresh_one(
     venue = again.load_venue(venue_dir)
     loaded = VenueSnapshot.build(venue, cache_dir=tmp_path / "search", start_cache=again)
     assert (counts.loads, counts.graphs) == (1, 1), "read or built again"
+    assert again.venue_was_kept
     assert threading.active_count() == threads  # nothing started before a fork
     assert venue.source == venue_dir
     assert not venue.problems
@@ -325,6 +327,8 @@ def test_a_restarted_server_answers_as_the_first_start(tmp_path: Path, venue_dir
         server = server.restarted()
         assert [_get(server, p) for p in paths] == first
         assert _files(tmp_path / CACHE_FOLDER) == kept
-        assert "start cache" not in server.log.read_text()
+        said = server.log.read_text()
+        assert "venue loaded from the start cache" in said
+        assert "start cache" not in said.replace("venue loaded from the start cache", "")
     finally:
         server.stop()
