@@ -522,7 +522,7 @@ class PublishWatcher:
             return False
         try:
             snapshot = VenueSnapshot.build(
-                store.load(version),
+                store.load(version, cache=self.ctx.start_cache),
                 version=version,
                 cache_dir=search_cache_dir(store.path),
                 start_cache=self.ctx.start_cache,

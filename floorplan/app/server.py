@@ -200,7 +200,7 @@ def make_context(
     """
     served = store.published_version()
     if served is not None:
-        published = store.load(served)
+        published = store.load(served, cache=start_cache)
         if published.name != venue.name:
             msg = (
                 f"layout store {store.path} publishes venue {published.name!r}, not "

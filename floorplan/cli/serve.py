@@ -39,7 +39,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "role from the user file; see 'floorplan users add') with Panel's server, the "
         "phone page /m and the JSON API /api/v1 (public; see docs/api.md). "
         "The root URL leads to /kiosk. The cookie secret (or $FLOORPLAN_COOKIE_SECRET, "
-        "32 bytes or more) and the log-in sessions are kept beside the user file. "
+        "32 bytes or more), the log-in sessions and the start cache (the validated venue and "
+        "its router, so that a restart is quick) are kept beside the user file. "
         "docs/security.md says who may do what and how to serve over HTTPS. Kiosks show "
         "the layout store's published layout; SIGTERM or Ctrl-C stops the server cleanly "
         "(open pages are told and reload themselves when a server answers again; exit 0).",

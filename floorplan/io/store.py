@@ -42,6 +42,7 @@ import hashlib
 import json
 import math
 import os
+import pickle
 import sqlite3
 import struct
 import tempfile
@@ -49,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import geopandas as gpd
 import numpy as np
@@ -88,12 +89,24 @@ __all__ = [
     "PublishRefusedError",
     "StaleBaseError",
     "StoreError",
+    "VersionCache",
     "VersionInfo",
     "changed_booths",
     "default_store_path",
     "format_gate",
     "store_for_venue",
 ]
+
+
+class VersionCache(Protocol):
+    """Versions read and validated before, kept by a digest of what was read (as read)."""
+
+    def get_version(self, key: str) -> Venue | None:
+        """Return the venue kept as ``key``, if any (it must be exactly what was read)."""
+
+    def put_version(self, key: str, venue: Venue) -> None:
+        """Keep ``venue`` (read and validated, ``problems`` listed) as ``key``."""
+
 
 #: Checks a layout before it is published; ``describe(venue)``, if it has one, names its rules.
 Gate = Callable[[Venue], Sequence[Problem]]
@@ -474,8 +487,11 @@ class LayoutStore(_DraftStore):
                 return rec
         raise self._unknown(version)
 
-    def load(self, version: int) -> Venue:
+    def load(self, version: int, *, cache: VersionCache | None = None) -> Venue:
         """Return version ``version`` as a venue (validated: ``problems`` listed).
+
+        With ``cache`` a version read and validated before from the same rows (a digest
+        of everything read, as read) is taken from it instead; one read anew is put in.
 
         Raises
         ------
@@ -484,6 +500,7 @@ class LayoutStore(_DraftStore):
         """
         if not self.path.exists():
             raise self._unknown(version)
+        where = f"{self.path} version {version}"
         with self._read() as db:
             row = db.execute(
                 f"SELECT venue_json, layers_json FROM {_VERSIONS} WHERE {_VERSION} = ?",
@@ -494,16 +511,20 @@ class LayoutStore(_DraftStore):
             meta = json.loads(row[0])
             layers = json.loads(row[1])
             crs = meta.get("crs")
+            fetched = {t: _fetch_rows(db, t, layers[t]) for t in (*S.LAYERS, S.EVENTS)}
+            key = _rows_digest(where, row, fetched) if cache is not None else ""
+            if cache is not None and (kept := cache.get_version(key)) is not None:
+                return kept
             frames: dict[str, gpd.GeoDataFrame | None] = {}
             for layer in S.LAYERS:
-                frames[layer] = _read_rows(db, layer, layers[layer], crs)
-            events = pd.DataFrame(_read_rows(db, S.EVENTS, layers[S.EVENTS], None))
-        raw = RawVenue(
-            where=f"{self.path} version {version}", layers=frames, events=events, meta=meta
-        )
+                frames[layer] = _frame(layer, layers[layer], fetched[layer], crs)
+            events = pd.DataFrame(_frame(S.EVENTS, layers[S.EVENTS], fetched[S.EVENTS], None))
+        raw = RawVenue(where=where, layers=frames, events=events, meta=meta)
         venue = build_venue(raw)
         venue.source = None
         venue.problems = [*venue.problems, *validate(venue)]
+        if cache is not None:
+            cache.put_version(key, venue)
         return venue
 
     def diff(self, a: int, b: int) -> LayoutDiff:
@@ -1159,21 +1180,44 @@ def _unblob(blob: bytes | None) -> Any:
     return shapely.from_wkb(bytes(blob[8 + envelope :]))
 
 
-def _read_rows(db: sqlite3.Connection, table: str, spec: dict[str, Any], crs: str | None) -> Any:
-    columns = [(str(c), str(k)) for c, k in spec["columns"]]
+def _fetch_rows(
+    db: sqlite3.Connection, table: str, spec: dict[str, Any]
+) -> tuple[list[str], list[Any]]:
+    """Return the columns of ``table`` a version has, and its rows as SQLite gives them."""
+    columns = [str(c) for c, _ in spec["columns"]]
     have = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
-    names = [c for c, _ in columns if c in have]
-    spatial = table in S.LAYERS
-    select = [_quote(c) for c in names] + ([_GEOM] if spatial else [])
+    names = [c for c in columns if c in have]
+    select = [_quote(c) for c in names] + ([_GEOM] if table in S.LAYERS else [])
     rows = db.execute(
         f'SELECT {", ".join(select) or "1"} FROM "{table}" WHERE {_VERSION} = ? ORDER BY fid',
         (int(spec["source"]),),
     ).fetchall()
+    return names, rows
+
+
+def _rows_digest(where: str, record: Any, fetched: dict[str, tuple[list[str], list[Any]]]) -> str:
+    """Return a digest of a version as read: its record and every row, values typed.
+
+    Pickled: equal bytes are equal values of equal types (``1``, ``1.0``, ``"1"`` and
+    ``None`` differ), so two reads that differ in anything never share a digest.
+    """
+    h = hashlib.blake2b(digest_size=20)
+    h.update(pickle.dumps((where, tuple(record)), protocol=pickle.HIGHEST_PROTOCOL))
+    for table, (names, rows) in fetched.items():
+        h.update(pickle.dumps((table, names, rows), protocol=pickle.HIGHEST_PROTOCOL))
+    return h.hexdigest()
+
+
+def _frame(
+    table: str, spec: dict[str, Any], fetched: tuple[list[str], list[Any]], crs: str | None
+) -> Any:
+    """Return the frame of ``table`` from its rows as :func:`_fetch_rows` read them."""
+    names, rows = fetched
     data: dict[str, Any] = {}
-    kinds = dict(columns)
+    kinds = {str(c): str(k) for c, k in spec["columns"]}
     for k, name in enumerate(names):
         data[name] = _column([r[k] for r in rows], kinds[name])
-    if not spatial:
+    if table not in S.LAYERS:
         return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
     with np.errstate(invalid="ignore"):
         # NaN coordinates warn in from_wkb; validation reports them with the feature's id.

@@ -141,7 +141,7 @@ def test_a_broken_version_is_skipped_once(
     _publish_moved(store)
     loads: list[int] = []
 
-    def broken(version: int) -> Any:
+    def broken(version: int, **_: Any) -> Any:
         loads.append(version)
         msg = "disk on fire"
         raise OSError(msg)

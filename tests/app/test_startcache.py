@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import sqlite3
 import threading
 import urllib.request
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 import floorplan.io
+import floorplan.io.store
 from floorplan.app.context import VenueSnapshot
 from floorplan.app.startcache import CACHE_FOLDER, StartCache, source_digest
 from floorplan.cli import ExitCode, main
@@ -291,16 +293,36 @@ def test_two_processes_racing_both_succeed_and_leave_one_valid_cache(
     assert not caplog.records
 
 
-def test_the_router_of_a_published_version_is_kept(
-    tmp_path: Path, venue_dir: Path, counts: Counts
+def test_a_layout_version_is_read_once_until_a_row_changes(
+    tmp_path: Path, venue_dir: Path, counts: Counts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    booth_id = CATALOGUE["two_halls"]().layers["booths"][0][0]["booth_id"]
     store = LayoutStore(tmp_path / "layouts.gpkg")
     version = store.save(load_venue(venue_dir), message="first", author="pat")
+    # A zone the format does not know: a problem the version keeps listed.
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE booths SET zone = 'fashion' WHERE booth_id = ?", (booth_id,))
+    fresh = store.load(version)
+    assert fresh.problems, "the hand-edited row breaks a rule"
+    validations = []
+    real = floorplan.io.store.validate
+    monkeypatch.setattr(floorplan.io.store, "validate", lambda v: validations.append(1) or real(v))
     folder = tmp_path / "cache"
-    for _ in range(2):
+    answers = []
+    for _ in range(2):  # a start, then a restart
         cache = StartCache(folder, KEY)
-        VenueSnapshot.build(store.load(version), version=version, start_cache=cache)
-    assert counts.graphs == 1
+        venue = store.load(version, cache=cache)
+        assert venue.problems == fresh.problems
+        answers.append(_answers(VenueSnapshot.build(venue, version=version, start_cache=cache)))
+    assert (len(validations), counts.graphs) == (1, 1)
+    assert answers[0] == answers[1]
+    # A row changed by hand (same version number, same record): read and validated again.
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE booths SET zone = 'digital' WHERE booth_id = ?", (booth_id,))
+    venue = store.load(version, cache=StartCache(folder, KEY))
+    assert len(validations) == 2
+    assert not venue.problems
+    assert "digital" in set(venue.booths["zone"])
 
 
 def _get(server: Server, path: str) -> Any:
