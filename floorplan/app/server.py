@@ -198,9 +198,12 @@ def make_context(
     StoreError
         When the store publishes a layout of another venue.
     """
+    timings: dict[str, float] = {}
     served = store.published_version()
     if served is not None:
+        t0 = time.perf_counter()
         published = store.load(served, cache=start_cache)
+        timings["published_s"] = time.perf_counter() - t0
         if published.name != venue.name:
             msg = (
                 f"layout store {store.path} publishes venue {published.name!r}, not "
@@ -209,7 +212,6 @@ def make_context(
             )
             raise StoreError(msg)
         venue = published
-    timings: dict[str, float] = {}
     snapshot = VenueSnapshot.build(
         venue,
         version=served,
@@ -388,7 +390,9 @@ def serve(
         venue, store, idle_s=idle_s, public_url=phones.url, start_cache=start_cache
     )
     served = ctx.served_version
-    shown = f"published version {served}" if served is not None else "the venue file"
+    shown = "the venue file"
+    if served is not None:
+        shown = f"published version {served}, read in {timings['published_s']:.1f} s"
     print(
         f"floorplan: {len(ctx.venue.booths)} booths ({shown}); search index "
         f"{timings['search_index_s']:.1f} s, router {timings['router_s']:.1f} s; "
