@@ -346,7 +346,11 @@ class StartCache:
     def _write(self, name: str, obj: Any, *, venue: Venue | None = None) -> None:
         """Keep ``obj`` as ``name``, signed, written atomically; prune the oldest."""
         buf = io.BytesIO()
-        _Pickler(buf, venue).dump(obj)
+        try:
+            _Pickler(buf, venue).dump(obj)
+        except Exception as exc:  # something unpicklable (a bug): serve without keeping it
+            _log.warning("cannot keep %s in the start cache (%s)", name.split("-", 1)[0], exc)
+            return
         body = buf.getbuffer()
         path = self.folder / f"{name}.pickle"
         try:

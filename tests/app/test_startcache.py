@@ -15,6 +15,7 @@ import pytest
 
 import floorplan.io
 import floorplan.io.store
+from floorplan.app import startcache
 from floorplan.app.context import VenueSnapshot
 from floorplan.app.startcache import CACHE_FOLDER, StartCache, source_digest
 from floorplan.cli import ExitCode, main
@@ -260,6 +261,27 @@ def test_without_a_usable_secret_nothing_is_kept(
     assert (counts.loads, counts.graphs) == (1, 1)
 
 
+def test_something_unpicklable_is_served_without_being_kept(
+    tmp_path: Path,
+    venue_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def refuse(self: Any, obj: Any) -> None:
+        raise TypeError("cannot pickle '_thread.lock' object")
+
+    monkeypatch.setattr(startcache._Pickler, "persistent_id", refuse)
+    caplog.set_level(logging.WARNING, "floorplan.app.startcache")
+    cache = StartCache(tmp_path / "cache", KEY)
+    snapshot = VenueSnapshot.build(cache.load_venue(venue_dir), start_cache=cache)
+    assert len(snapshot.router.route("KA", "B-WC").coords) > 1
+    assert _files(tmp_path / "cache") == []
+    assert [r.getMessage() for r in caplog.records] == [
+        f"cannot keep {kind} in the start cache (cannot pickle '_thread.lock' object)"
+        for kind in ("venue", "router")
+    ]
+
+
 def _race(folder: str, venue: str, barrier: Any, results: Any) -> None:
     cache = StartCache(Path(folder), KEY)
     barrier.wait()
@@ -346,11 +368,14 @@ def test_a_restarted_server_answers_as_the_first_start(tmp_path: Path, venue_dir
         first = [_get(server, p) for p in paths]
         kept = _files(tmp_path / CACHE_FOLDER)
         assert [n.split("-")[0] for n in kept] == ["router", "venue"]
+        (router,) = (tmp_path / CACHE_FOLDER).glob("router-*.pickle")
+        _truncate(router)
         server = server.restarted()
         assert [_get(server, p) for p in paths] == first
-        assert _files(tmp_path / CACHE_FOLDER) == kept
+        assert _files(tmp_path / CACHE_FOLDER) == kept  # the router written whole again
         said = server.log.read_text()
-        assert "venue loaded from the start cache" in said
-        assert "start cache" not in said.replace("venue loaded from the start cache", "")
+        assert "floorplan: venue loaded from the start cache in " in said
+        (warning,) = [line for line in said.splitlines() if str(router) in line]
+        assert "truncated, corrupt or not signed by this server; building again" in warning
     finally:
         server.stop()
