@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import sqlite3
+import subprocess
+import sys
 import threading
 import urllib.request
 from pathlib import Path
@@ -282,29 +283,43 @@ def test_something_unpicklable_is_served_without_being_kept(
     ]
 
 
-def _race(folder: str, venue: str, barrier: Any, results: Any) -> None:
-    cache = StartCache(Path(folder), KEY)
-    barrier.wait()
-    snapshot = VenueSnapshot.build(cache.load_venue(Path(venue)), start_cache=cache)
-    results.put(len(snapshot.router.route("KA", "B-WC").coords))
+# Each child blocks on its stdin until the parent has started both, then races to build
+# and keep the cache. Plain ``python -c`` children: a spawned multiprocessing child would
+# have to import this test module, which is not importable outside pytest (importlib mode).
+_RACE_CHILD = """
+import sys
+from pathlib import Path
+from floorplan.app.context import VenueSnapshot
+from floorplan.app.startcache import StartCache
+cache = StartCache(Path(sys.argv[1]), bytes.fromhex(sys.argv[3]))
+sys.stdin.readline()
+snapshot = VenueSnapshot.build(cache.load_venue(Path(sys.argv[2])), start_cache=cache)
+print(len(snapshot.router.route("KA", "B-WC").coords))
+"""
 
 
 def test_two_processes_racing_both_succeed_and_leave_one_valid_cache(
     tmp_path: Path, venue_dir: Path, counts: Counts, caplog: pytest.LogCaptureFixture
 ) -> None:
-    ctx = multiprocessing.get_context("spawn")  # no fork of the test process's threads
-    barrier, results = ctx.Barrier(2), ctx.Queue()
     folder = tmp_path / "cache"
     procs = [
-        ctx.Process(target=_race, args=(str(folder), str(venue_dir), barrier, results))
+        subprocess.Popen(
+            [sys.executable, "-c", _RACE_CHILD, str(folder), str(venue_dir), KEY.hex()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         for _ in range(2)
     ]
+    for p in procs:  # both started: let them go together
+        assert p.stdin is not None
+        p.stdin.write("go\n")
+        p.stdin.flush()
+    answers = []
     for p in procs:
-        p.start()
-    for p in procs:
-        p.join(300)
-    assert [p.exitcode for p in procs] == [0, 0]
-    answers = [results.get(timeout=10), results.get(timeout=10)]
+        out, _ = p.communicate(timeout=300)
+        assert p.returncode == 0
+        answers.append(int(out.strip()))
     assert answers[0] == answers[1] > 1
     names = _files(folder)
     assert [n.split("-")[0] for n in names] == ["router", "venue"], names  # no temporaries
