@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +33,7 @@ from floorplan.layout import LayoutEditor, LayoutRules
 from floorplan.validate import validate
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _results import write_section
+from _results import measure_at, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = ("move", "rotate", "resize", "undo")
@@ -121,18 +119,7 @@ def _with_code(venue: floorplan.Venue) -> dict[str, Any]:
 
 def run_older(rev: str, venue_path: Path) -> dict[str, Any]:
     """Return :func:`measure` of git revision ``rev`` on the same venue, in a fresh process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        old = Path(tmp) / "old"
-        out = Path(tmp) / "old.json"
-        git = ["git", "-C", str(ROOT), "worktree"]
-        subprocess.run([*git, "add", "-q", "--detach", str(old), rev], check=True)
-        try:
-            cmd = [sys.executable, __file__, "--venue", str(venue_path), "--json-out", str(out)]
-            env = {**os.environ, "PYTHONPATH": str(old)}
-            subprocess.run(cmd, check=True, env=env, cwd=tmp)
-            return dict(json.loads(out.read_text()))
-        finally:
-            subprocess.run([*git, "remove", "--force", str(old)], check=True)
+    return measure_at(rev, __file__, ["--venue", str(venue_path)])
 
 
 def lines(res: dict[str, Any], before: dict[str, Any] | None, rev: str | None) -> list[str]:

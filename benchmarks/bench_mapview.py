@@ -24,16 +24,14 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from _results import write_section
+from _results import measure_at, write_section
 from playwright.sync_api import Page, sync_playwright
 
 from _browser import Server, launch_chromium, map_screen_point, wait_map, wait_settled
@@ -108,17 +106,7 @@ def measure(loads: int) -> dict[str, Any]:
 
 def run_older(rev: str, loads: int) -> dict[str, Any]:
     """Return :func:`measure` of git revision ``rev``, in a fresh process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        old, out = Path(tmp) / "old", Path(tmp) / "old.json"
-        git = ["git", "-C", str(ROOT), "worktree"]
-        subprocess.run([*git, "add", "-q", "--detach", str(old), rev], check=True)
-        try:
-            cmd = [sys.executable, __file__, "--loads", str(loads), "--json-out", str(out)]
-            env = {**os.environ, "PYTHONPATH": str(old)}
-            subprocess.run(cmd, check=True, env=env, cwd=tmp)
-            return dict(json.loads(out.read_text()))
-        finally:
-            subprocess.run([*git, "remove", "--force", str(old)], check=True)
+    return measure_at(rev, __file__, ["--loads", str(loads)])
 
 
 def _stats(xs: list[float], digits: int = 1) -> str:

@@ -52,7 +52,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from _results import write_section
+from _results import measure_at, write_section
 from shapely.geometry import box
 
 from floorplan.errors import NoRouteError
@@ -676,22 +676,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_older(rev: str, args: argparse.Namespace) -> dict[str, Any]:
     """Return :func:`measure` of git revision ``rev`` (no anchor), run in a fresh process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        old = Path(tmp) / "old"
-        out = Path(tmp) / "old.json"
-        git = ["git", "-C", str(ROOT), "worktree"]
-        subprocess.run([*git, "add", "-q", "--detach", str(old), rev], check=True)
-        try:
-            cmd = [sys.executable, __file__, "--pairs", str(args.pairs), "--no-anchor"]
-            cmd += ["--tours", str(args.tours), "--json-out", str(out)]
-            cmd += ["--no-big"] if args.no_big else []
-            cmd += ["--no-round"] if args.no_round else []
-            cmd += ["--round-limit-gb", str(args.round_limit_gb)]
-            env = {**os.environ, "PYTHONPATH": str(old)}
-            subprocess.run(cmd, check=True, env=env, cwd=tmp)
-            return json.loads(out.read_text())
-        finally:
-            subprocess.run([*git, "remove", "--force", str(old)], check=True)
+    argv = ["--pairs", str(args.pairs), "--no-anchor", "--tours", str(args.tours)]
+    argv += ["--no-big"] if args.no_big else []
+    argv += ["--no-round"] if args.no_round else []
+    argv += ["--round-limit-gb", str(args.round_limit_gb)]
+    return measure_at(rev, __file__, argv)
 
 
 def before_after(before: dict[str, Any], after: dict[str, Any], rev: str) -> str:

@@ -21,6 +21,7 @@ times only that (its own section of RESULTS.md, "Server start at scale").
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -37,7 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from _results import write_section
+from _results import worktree, write_section
 from pypinyin import lazy_pinyin
 
 from floorplan.io import load_venue
@@ -219,48 +220,26 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     args = ap.parse_args()
     sources = {"this checkout": ROOT}
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory() as tmp_name, contextlib.ExitStack() as stack:
         tmp = Path(tmp_name)
         if args.compare:
-            old = tmp / "old"
-            subprocess.run(
-                [
-                    "git",
-                    "-C",
-                    str(ROOT),
-                    "worktree",
-                    "add",
-                    "-q",
-                    "--detach",
-                    str(old),
-                    args.compare,
-                ],
-                check=True,
-            )
-            sources = {args.compare: old, **sources}
-        try:
-            typed: list[str] = []
-            runs: dict[str, dict[str, Any]] = {}
-            if not args.serve_only:
-                qfile = tmp / "queries.json"
-                typed = queries(args.venue, args.names)
-                qfile.write_text(json.dumps(typed), encoding="utf-8")
-                runs = {name: _run(src, args.venue, qfile) for name, src in sources.items()}
-            # One layout store and user file per revision for all its starts: the first
-            # start builds what later ones may load from beside them.
-            if args.published and args.serve:
-                for src in sources.values():
-                    _publish(args.venue, tmp / f"layouts-{src.name}.gpkg")
-            serve = {
-                name: [_serve_s(src, args.venue, tmp) for _ in range(args.serve)]
-                for name, src in sources.items()
-            }
-        finally:
-            if args.compare:
-                subprocess.run(
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)],
-                    check=True,
-                )
+            sources = {args.compare: stack.enter_context(worktree(args.compare)), **sources}
+        typed: list[str] = []
+        runs: dict[str, dict[str, Any]] = {}
+        if not args.serve_only:
+            qfile = tmp / "queries.json"
+            typed = queries(args.venue, args.names)
+            qfile.write_text(json.dumps(typed), encoding="utf-8")
+            runs = {name: _run(src, args.venue, qfile) for name, src in sources.items()}
+        # One layout store and user file per revision for all its starts: the first
+        # start builds what later ones may load from beside them.
+        if args.published and args.serve:
+            for src in sources.values():
+                _publish(args.venue, tmp / f"layouts-{src.name}.gpkg")
+        serve = {
+            name: [_serve_s(src, args.venue, tmp) for _ in range(args.serve)]
+            for name, src in sources.items()
+        }
     if args.serve_only:
         body = _serve_report(args, serve)
         print(body)

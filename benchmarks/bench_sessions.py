@@ -24,7 +24,6 @@ import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from _results import write_section
+from _results import measure_at, write_section
 
 from _browser import Server, launch_chromium, wait_map
 
@@ -217,19 +216,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_older(rev: str, args: argparse.Namespace) -> dict[str, Any]:
     """Return :func:`measure` of git revision ``rev``, run in a fresh process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        old, out = Path(tmp) / "old", Path(tmp) / "old.json"
-        git = ["git", "-C", str(ROOT), "worktree"]
-        subprocess.run([*git, "add", "-q", "--detach", str(old), rev], check=True)
-        try:
-            cmd = [sys.executable, __file__, "--json-out", str(out)]
-            cmd += ["--sessions", str(args.sessions), "--storm-s", str(args.storm_s)]
-            cmd += ["--guess-s", str(args.guess_s)]
-            env = {**os.environ, "PYTHONPATH": str(old)}
-            subprocess.run(cmd, check=True, env=env, cwd=tmp)
-            return dict(json.loads(out.read_text()))
-        finally:
-            subprocess.run([*git, "remove", "--force", str(old)], check=True)
+    argv = ["--sessions", str(args.sessions), "--storm-s", str(args.storm_s)]
+    return measure_at(rev, __file__, [*argv, "--guess-s", str(args.guess_s)])
 
 
 def _row(name: str, r: dict[str, Any]) -> str:

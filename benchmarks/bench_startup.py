@@ -9,17 +9,17 @@ from a temporary ``git worktree``, put first on ``PYTHONPATH``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from _results import write_section
+from _results import worktree, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = {
@@ -50,37 +50,16 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write the section of RESULTS.md")
     args = ap.parse_args()
     sources = {"this checkout": ROOT}
-    with tempfile.TemporaryDirectory() as tmp:
+    with contextlib.ExitStack() as stack:
         if args.compare:
-            old = Path(tmp) / "old"
-            subprocess.run(
-                [
-                    "git",
-                    "-C",
-                    str(ROOT),
-                    "worktree",
-                    "add",
-                    "-q",
-                    "--detach",
-                    str(old),
-                    args.compare,
-                ],
-                check=True,
-            )
-            sources = {args.compare: old, **sources}
-        try:
-            rows = []
-            for case, code in CASES.items():
-                med = {
-                    name: statistics.median(_time(code, src, args.runs))
-                    for name, src in sources.items()
-                }
-                rows.append((case, med))
-        finally:
-            if args.compare:
-                subprocess.run(
-                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(old)], check=True
-                )
+            sources = {args.compare: stack.enter_context(worktree(args.compare)), **sources}
+        rows = []
+        for case, code in CASES.items():
+            med = {
+                name: statistics.median(_time(code, src, args.runs))
+                for name, src in sources.items()
+            }
+            rows.append((case, med))
     names = list(sources)
     head = (
         "| case | "
