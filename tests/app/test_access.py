@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from _race import race
 
 from floorplan.app.access import (
     COOKIE_SECRET_FILE,
@@ -242,23 +241,9 @@ print(" ".join(store.create(f"user{sys.argv[2]}") for _ in range(25)))
 
 def test_two_processes_logging_in_together_lose_no_session(tmp_path: Path) -> None:
     path = tmp_path / "sessions.json"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _SESSION_CHILD, str(path), str(i)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for i in range(3)
-    ]
-    for p in procs:  # all started: let them go together
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
+    outs = race(_SESSION_CHILD, [[str(path), str(i)] for i in range(3)])
     made: dict[str, str] = {}
-    for i, p in enumerate(procs):
-        out, _ = p.communicate(timeout=60)
-        assert p.returncode == 0
+    for i, out in enumerate(outs):
         made |= dict.fromkeys(out.split(), f"user{i}")
     assert len(made) == 75
     store = SessionStore(path)
@@ -328,9 +313,7 @@ def test_kept_secret_refused_when_readable_or_short(tmp_path: Path) -> None:
         load_cookie_secret(tmp_path)
 
 
-# Each child blocks on its stdin until the parent has started them all, then races for the
-# secret. Plain ``python -c`` children: a spawned multiprocessing child would have to import
-# this test module, which is not importable outside pytest (importlib mode).
+# Each child waits until all have started (``_race.race``), then races for the secret.
 _SECRET_CHILD = """
 import sys
 from pathlib import Path
@@ -341,23 +324,6 @@ print(load_cookie_secret(Path(sys.argv[1])))
 
 
 def test_two_servers_starting_together_agree_on_one_secret(tmp_path: Path) -> None:
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _SECRET_CHILD, str(tmp_path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    for p in procs:  # all started: let them go together
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    secrets_seen = set()
-    for p in procs:
-        out, _ = p.communicate(timeout=60)
-        assert p.returncode == 0
-        secrets_seen.add(out.strip())
+    secrets_seen = {out.strip() for out in race(_SECRET_CHILD, [[str(tmp_path)]] * 4)}
     assert len(secrets_seen) == 1
     assert (tmp_path / COOKIE_SECRET_FILE).read_text().strip() in secrets_seen

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-import subprocess
-import sys
 import threading
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from _race import race
 
 import floorplan.io
 import floorplan.io.store
@@ -283,9 +282,7 @@ def test_something_unpicklable_is_served_without_being_kept(
     ]
 
 
-# Each child blocks on its stdin until the parent has started both, then races to build
-# and keep the cache. Plain ``python -c`` children: a spawned multiprocessing child would
-# have to import this test module, which is not importable outside pytest (importlib mode).
+# Each child waits until both have started (``_race.race``), then builds and keeps the cache.
 _RACE_CHILD = """
 import sys
 from pathlib import Path
@@ -302,24 +299,8 @@ def test_two_processes_racing_both_succeed_and_leave_one_valid_cache(
     tmp_path: Path, venue_dir: Path, counts: Counts, caplog: pytest.LogCaptureFixture
 ) -> None:
     folder = tmp_path / "cache"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", _RACE_CHILD, str(folder), str(venue_dir), KEY.hex()],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    for p in procs:  # both started: let them go together
-        assert p.stdin is not None
-        p.stdin.write("go\n")
-        p.stdin.flush()
-    answers = []
-    for p in procs:
-        out, _ = p.communicate(timeout=300)
-        assert p.returncode == 0
-        answers.append(int(out.strip()))
+    argv = [str(folder), str(venue_dir), KEY.hex()]
+    answers = [int(out.strip()) for out in race(_RACE_CHILD, [argv, argv], timeout_s=300)]
     assert answers[0] == answers[1] > 1
     names = _files(folder)
     assert [n.split("-")[0] for n in names] == ["router", "venue"], names  # no temporaries
