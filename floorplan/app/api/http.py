@@ -15,7 +15,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
 from http import HTTPStatus
@@ -25,7 +25,7 @@ import tornado.web
 
 from floorplan.app.api.errors import CODES, ApiError
 
-__all__ = ["MAX_BODY_BYTES", "ApiOptions", "BaseHandler", "answers"]
+__all__ = ["MAX_BODY_BYTES", "ApiOptions", "BaseHandler", "Lru", "answers"]
 
 _log = logging.getLogger(__name__)
 
@@ -57,58 +57,46 @@ class ApiOptions:
     max_age_s: int = 30
 
 
-class _GzipCache:
-    """Compressed bodies by digest: a layer is compressed once, not per request."""
+class Lru:
+    """A small least-recently-used map: the answers of one snapshot, compressed bodies."""
 
-    def __init__(self) -> None:
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, digest: str, body: bytes) -> bytes:
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """Return the value kept for ``key``, else ``make()``'s (kept, the oldest dropped)."""
         with self._lock:
-            found = self._items.get(digest)
-            if found is not None:
-                self._items.move_to_end(digest)
-                return found
-        packed = gzip.compress(body, compresslevel=6, mtime=0)
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: a slow answer must not hold up the others
         with self._lock:
-            self._items[digest] = packed
-            while len(self._items) > _GZIP_KEEP:
+            self._items[key] = value
+            while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return packed
+        return value
 
 
-_GZIP = _GzipCache()
+#: Compressed bodies by digest: a layer is compressed once, not per request.
+_GZIP = Lru(_GZIP_KEEP)
+#: Digests of the bodies answered again and again (layers, assets, cached answers), by the
+#: body object's identity; each entry holds the body itself, so that its id cannot be
+#: reused by another object while the entry lives. Hashing a 300 KB layer on every request
+#: was ~6 % of the server's CPU under the load test (py-spy).
+_DIGESTS = Lru(_GZIP_KEEP)
 
 
-class _DigestCache:
-    """Digests of the bodies answered again and again (layers, assets, cached answers).
+def _digest(body: bytes) -> str:
+    """Return the digest of ``body`` for its ETag (kept for bodies worth compressing)."""
+    if len(body) < _GZIP_MIN_BYTES:  # small answers are cheap to hash
+        return hashlib.blake2b(body, digest_size=12).hexdigest()
+    kept: tuple[bytes, str] = _DIGESTS.get(
+        id(body), lambda: (body, hashlib.blake2b(body, digest_size=12).hexdigest())
+    )
+    return kept[1]
 
-    Keyed by the body object's identity, each entry holding the body itself, so that an id
-    cannot be reused by another object while its entry lives. Hashing a 300 KB layer on
-    every request was ~6 % of the server's CPU under the load test (py-spy).
-    """
-
-    def __init__(self) -> None:
-        self._items: OrderedDict[int, tuple[bytes, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, body: bytes) -> str:
-        with self._lock:
-            found = self._items.get(id(body))
-            if found is not None and found[0] is body:
-                self._items.move_to_end(id(body))
-                return found[1]
-        digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-        if len(body) >= _GZIP_MIN_BYTES:  # small answers are cheap to hash; keep the big
-            with self._lock:
-                self._items[id(body)] = (body, digest)
-                while len(self._items) > _GZIP_KEEP:
-                    self._items.popitem(last=False)
-        return digest
-
-
-_DIGESTS = _DigestCache()
 
 H = TypeVar("H", bound="BaseHandler")
 P = ParamSpec("P")
@@ -185,7 +173,7 @@ class BaseHandler(tornado.web.RequestHandler):
         status: int = 200,
     ) -> None:
         """Send ``body`` with a strong ETag (``tag`` and its digest), gzip and caching."""
-        digest = _DIGESTS.get(body)
+        digest = _digest(body)
         accepts_gzip = "gzip" in self.request.headers.get("Accept-Encoding", "")
         packed = accepts_gzip and len(body) >= _GZIP_MIN_BYTES
         # A strong ETag names one representation: the gzip one gets its own.
@@ -200,7 +188,8 @@ class BaseHandler(tornado.web.RequestHandler):
             self.finish()
             return
         if packed:
-            body = _GZIP.get(digest, body)
+            raw = body
+            body = _GZIP.get(digest, lambda: gzip.compress(raw, compresslevel=6, mtime=0))
             self.set_header("Content-Encoding", "gzip")
         self.set_status(status)
         self.finish(body)

@@ -16,8 +16,7 @@ import json
 import math
 import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
@@ -29,6 +28,7 @@ from pyproj import Transformer
 
 from floorplan import i18n
 from floorplan.app.api.errors import ApiError
+from floorplan.app.api.http import Lru
 from floorplan.app.context import VenueSnapshot
 from floorplan.app.theme import ZONE_COLOURS
 from floorplan.errors import FloorplanError, NoRouteError, PlaceError
@@ -80,31 +80,6 @@ class Crs(StrEnum):
     VENUE = "venue"
 
 
-class _Lru:
-    """A small least-recently-used map (the answers of one snapshot)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                self.hits += 1
-                return self._items[key]
-        value = make()  # outside the lock: a slow answer must not hold up the others
-        with self._lock:
-            self.misses += 1
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-
 @dataclass(eq=False)
 class SnapshotCache:
     """What the API keeps of one snapshot: transformers and the answers already made."""
@@ -112,11 +87,11 @@ class SnapshotCache:
     snap: VenueSnapshot
     to_wgs84: Transformer
     from_wgs84: Transformer
-    layers: _Lru = field(default_factory=lambda: _Lru(64))
-    routes: _Lru = field(default_factory=lambda: _Lru(_LRU_SIZE))
-    searches: _Lru = field(default_factory=lambda: _Lru(_LRU_SIZE))
-    places: _Lru = field(default_factory=lambda: _Lru(_LRU_SIZE))
-    fixed: _Lru = field(default_factory=lambda: _Lru(16))
+    layers: Lru = field(default_factory=lambda: Lru(64))
+    routes: Lru = field(default_factory=lambda: Lru(_LRU_SIZE))
+    searches: Lru = field(default_factory=lambda: Lru(_LRU_SIZE))
+    places: Lru = field(default_factory=lambda: Lru(_LRU_SIZE))
+    fixed: Lru = field(default_factory=lambda: Lru(16))
     _rows: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def row_of(self, layer: str, place_id: str) -> int | None:
