@@ -335,6 +335,20 @@ def _write_private(path: Path, text: str) -> None:
         Path(name).unlink(missing_ok=True)
 
 
+#: What tells that a file changed: inode (an atomic replace makes a new one), mtime, size,
+#: ctime.
+_FileStamp = tuple[int, int, int, int]
+
+
+def _file_stamp(path: Path) -> _FileStamp | None:
+    """Return what tells whether ``path`` changed since last read (``None``: no such file)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+
+
 class SessionStore:
     """The server's log-ins: a random session id (in a signed cookie) names a user.
 
@@ -367,17 +381,13 @@ class SessionStore:
         self.lifetime_s = lifetime_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._seen: tuple[int, int, int, int] | None = None
+        self._seen: _FileStamp | None = None
         self._sessions: dict[str, tuple[str, float]] = {}
         with self._lock:
             self._reload()
 
-    def _stamp(self) -> tuple[int, int, int, int] | None:
-        try:
-            st = self.path.stat() if self.path is not None else None
-        except FileNotFoundError:
-            return None
-        return None if st is None else (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+    def _stamp(self) -> _FileStamp | None:
+        return _file_stamp(self.path) if self.path is not None else None
 
     def _reload(self) -> None:
         """Read the file again (the caller holds ``_lock``)."""
@@ -494,19 +504,12 @@ class UserDirectory:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._stamp: tuple[int, int, int, int] | None = None
+        self._stamp: _FileStamp | None = None
         self._users: dict[str, User] = {}
-
-    def _stat(self) -> tuple[int, int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size, st.st_ctime_ns)
 
     def users(self) -> dict[str, User]:
         """Return the users by name as the file says now."""
-        stamp = self._stat()
+        stamp = _file_stamp(self.path)
         with self._lock:
             if stamp is None:
                 self._stamp, self._users = None, {}
