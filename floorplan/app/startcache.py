@@ -219,16 +219,10 @@ class StartCache:
         digest = source_digest(src)
         if digest is not None and self._signing_key(create=False) is not None:
             kept = self._read(f"venue-{digest}-{self._code}")
-            if (
-                isinstance(kept, tuple)
-                and len(kept) == 2  # (venue, content digest)
-                and isinstance(kept[0], Venue)
-                and not kept[0].problems
-                and isinstance(kept[1], str)
-            ):
-                venue, content = kept
+            entry = self._entry(kept)
+            if entry is not None and not entry[0].problems:
+                venue = entry[0]
                 venue.source = src
-                self._digests[id(venue)] = (venue, content)
                 self.venue_was_kept = True
                 return venue
             if kept is not None:
@@ -261,12 +255,8 @@ class StartCache:
 
         return venue_digest(venue)
 
-    # --- layout versions (floorplan.io.store.VersionCache) -------------------------------
-    def get_version(self, key: str) -> Venue | None:
-        """Return the layout version read and validated before from the same rows."""
-        if self._signing_key(create=False) is None:
-            return None
-        kept = self._read(f"layout-{key}-{self._code}")
+    def _entry(self, kept: Any) -> tuple[Venue, str] | None:
+        """Return a kept (venue, content digest) pair, remembering the digest; else None."""
         if (
             isinstance(kept, tuple)
             and len(kept) == 2  # (venue, content digest)
@@ -274,7 +264,18 @@ class StartCache:
             and isinstance(kept[1], str)
         ):
             self._digests[id(kept[0])] = kept
-            return kept[0]
+            return kept
+        return None
+
+    # --- layout versions (floorplan.io.store.VersionCache) -------------------------------
+    def get_version(self, key: str) -> Venue | None:
+        """Return the layout version read and validated before from the same rows."""
+        if self._signing_key(create=False) is None:
+            return None
+        kept = self._read(f"layout-{key}-{self._code}")
+        entry = self._entry(kept)
+        if entry is not None:
+            return entry[0]
         if kept is not None:
             _log.warning("start cache %s holds something else; reading the version", key)
         return None
